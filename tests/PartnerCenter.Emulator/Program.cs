@@ -1,0 +1,1 @@
+namespace PartnerCenter.Emulator { public static class Program { public static void Main() {} } }

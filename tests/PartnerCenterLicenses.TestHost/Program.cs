@@ -1,0 +1,1 @@
+namespace PartnerCenterLicenses.TestHost { public static class Program { public static void Main() {} } }
