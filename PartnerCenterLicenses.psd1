@@ -1,0 +1,32 @@
+@{
+    RootModule           = 'PartnerCenterLicenses.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '5b8f6c2e-3f4a-4d0b-9e27-8a1c6d4e2b71'
+    Author               = 'PartnerCenterLicenses contributors'
+    CompanyName          = 'PartnerCenterLicenses contributors'
+    Copyright            = '(c) PartnerCenterLicenses contributors. MIT License.'
+    Description          = 'Partner Center license deployment analytics for CSP partners: how many of the licenses sold are deployed, per service and channel. App+User sign-in (secure application model, access token), sovereign clouds, runbook-safe.'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    PowerShellVersion    = '5.1'
+    DotNetFrameworkVersion = '4.7.2'
+    FormatsToProcess     = @('PartnerCenterLicenses.format.ps1xml')
+    CmdletsToExport      = @(
+        'Connect-PartnerCenter',
+        'Disconnect-PartnerCenter',
+        'Get-PartnerCenterContext',
+        'Get-PartnerLicenseDeployment',
+        'Add-PartnerCenterEnvironment',
+        'Get-PartnerCenterEnvironment'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('PartnerCenter', 'CSP', 'Licenses', 'Analytics', 'MSP', 'Microsoft365', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            ProjectUri   = 'https://github.com/PartnerCenterLicenses/PartnerCenterLicenses'
+            LicenseUri   = 'https://github.com/PartnerCenterLicenses/PartnerCenterLicenses/blob/main/LICENSE'
+            ReleaseNotes = '0.1.0: Connect-PartnerCenter (refresh token with client secret or public client; access token), custom and sovereign environments, Get-PartnerLicenseDeployment with typed, streamed output.'
+        }
+    }
+}

@@ -1,0 +1,24 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using PartnerCenterLicenses.Boundary;
+using PartnerCenterLicenses.Models;
+
+namespace PartnerCenterLicenses.Engine.Authentication
+{
+    /// <summary>Where a session's access tokens come from.</summary>
+    internal interface ITokenSource : IDisposable
+    {
+        /// <summary>True when a rejected token can be replaced without the user (a refresh token is held).</summary>
+        bool CanRenew { get; }
+
+        /// <summary>True when the last token handed out carries no user (roles, no scp).</summary>
+        bool LastTokenIsAppOnly { get; }
+
+        /// <summary>Describes the session for Get-PartnerCenterContext; never includes a token.</summary>
+        PartnerCenterContext Describe(string environmentName);
+
+        /// <summary>Returns a valid access token, renewing it when it is about to expire or when forced.</summary>
+        Task<string> GetAccessTokenAsync(bool forceRefresh, IEngineLog log, CancellationToken cancellationToken);
+    }
+}

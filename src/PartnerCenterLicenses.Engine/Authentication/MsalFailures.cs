@@ -1,0 +1,86 @@
+using System;
+using Microsoft.Identity.Client;
+using PartnerCenterLicenses.Boundary;
+
+namespace PartnerCenterLicenses.Engine.Authentication
+{
+    /// <summary>The one place MSAL's exceptions become the module's errors.</summary>
+    internal static class MsalFailures
+    {
+        private const string ObtainRefreshToken =
+            "Obtain a new refresh token for the application with the secure application model (an admin agent signs in once "
+            + "and consents, for example with Connect-PartnerCenter -UseDeviceAuthentication or your consent tooling), store it, "
+            + "and run Connect-PartnerCenter -RefreshToken again.";
+
+        public static PartnerCenterException Translate(MsalException exception, string authority)
+        {
+            var service = exception as MsalServiceException;
+            string code = exception.ErrorCode ?? string.Empty;
+
+            if (exception is MsalUiRequiredException || code == "invalid_grant")
+            {
+                return new PartnerCenterException(
+                    PartnerCenterErrorIds.RefreshTokenExpired,
+                    PartnerCenterErrorKind.Authentication,
+                    "Microsoft Entra ID rejected the refresh token: it is expired, revoked, or was issued to another application. "
+                    + OneLine(exception.Message),
+                    exception)
+                {
+                    RecommendedAction = ObtainRefreshToken,
+                };
+            }
+
+            if (code == "invalid_client" || code == "unauthorized_client")
+            {
+                return new PartnerCenterException(
+                    PartnerCenterErrorIds.InvalidClientCredential,
+                    PartnerCenterErrorKind.Authentication,
+                    "Microsoft Entra ID rejected the application's credentials: " + OneLine(exception.Message),
+                    exception)
+                {
+                    RecommendedAction = "Check -ApplicationId and the client secret in -Credential (its password). Secrets expire; "
+                        + "create a new one in the app registration if needed.",
+                };
+            }
+
+            if (code == MsalError.RequestTimeout)
+            {
+                return new PartnerCenterException(
+                    PartnerCenterErrorIds.Timeout,
+                    PartnerCenterErrorKind.Timeout,
+                    "Microsoft Entra ID (" + authority + ") did not answer in time.",
+                    exception);
+            }
+
+            if (service != null && (service.StatusCode == 0 || service.StatusCode >= 500 || code == MsalError.ServiceNotAvailable))
+            {
+                return new PartnerCenterException(
+                    PartnerCenterErrorIds.AuthorityUnreachable,
+                    PartnerCenterErrorKind.ServiceUnavailable,
+                    "Could not get a token from Microsoft Entra ID at " + authority + ": " + OneLine(exception.Message),
+                    exception)
+                {
+                    RecommendedAction = "Check the network path to the authority and the -Environment, then try again.",
+                };
+            }
+
+            return new PartnerCenterException(
+                PartnerCenterErrorIds.AuthenticationFailed,
+                PartnerCenterErrorKind.Authentication,
+                "Signing in to Microsoft Entra ID at " + authority + " failed (" + code + "): " + OneLine(exception.Message),
+                exception);
+        }
+
+        // Entra's descriptions put trace and correlation ids on separate lines; support needs them,
+        // and an error message reads best on one line.
+        private static string OneLine(string message)
+        {
+            if (string.IsNullOrEmpty(message))
+            {
+                return string.Empty;
+            }
+
+            return string.Join(" ", message.Split(new[] { '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries));
+        }
+    }
+}

@@ -1,0 +1,128 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Identity.Client;
+using PartnerCenterLicenses.Boundary;
+using PartnerCenterLicenses.Models;
+
+namespace PartnerCenterLicenses.Engine.Authentication
+{
+    /// <summary>
+    /// Tokens from an MSAL application and its in-memory cache. MSAL hands out the cached access token
+    /// until shortly before it expires and then redeems the cached (rotated) refresh token; the gate
+    /// makes concurrent callers share one renewal instead of each sending their own.
+    /// </summary>
+    internal sealed class MsalTokenSource : ITokenSource
+    {
+        private readonly IClientApplicationBase _application;
+        private readonly string[] _scopes;
+        private readonly string _authority;
+        private readonly PartnerCenterAuthenticationType _flow;
+        private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+        private IAccount _account;
+        private DateTimeOffset? _expiresOn;
+        private string _tenant;
+        private bool _appOnly;
+
+        public MsalTokenSource(IClientApplicationBase application, IEnumerable<string> scopes, string authority, PartnerCenterAuthenticationType flow)
+        {
+            _application = application;
+            _scopes = scopes.ToArray();
+            _authority = authority;
+            _flow = flow;
+        }
+
+        public bool CanRenew
+        {
+            get { return true; }
+        }
+
+        public bool LastTokenIsAppOnly
+        {
+            get { return _appOnly; }
+        }
+
+        public PartnerCenterContext Describe(string environmentName)
+        {
+            return new PartnerCenterContext(
+                _account?.Username, _tenant, _application.AppConfig.ClientId, environmentName, _flow, _expiresOn);
+        }
+
+        /// <summary>Records the first token of the session, got by the sign-in flow.</summary>
+        public void Accept(AuthenticationResult result)
+        {
+            _account = result.Account ?? _account;
+            Remember(result);
+        }
+
+        public async Task<string> GetAccessTokenAsync(bool forceRefresh, IEngineLog log, CancellationToken cancellationToken)
+        {
+            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (_account == null)
+                {
+                    _account = (await _application.GetAccountsAsync().ConfigureAwait(false)).FirstOrDefault();
+                }
+
+                AuthenticationResult result;
+                try
+                {
+                    result = await _application.AcquireTokenSilent(_scopes, _account)
+                        .WithForceRefresh(forceRefresh)
+                        .ExecuteAsync(cancellationToken)
+                        .ConfigureAwait(false);
+                }
+                catch (MsalException e)
+                {
+                    throw MsalFailures.Translate(e, _authority);
+                }
+
+                if (result.AuthenticationResultMetadata?.TokenSource == TokenSource.Cache)
+                {
+                    log.Debug("Using the cached access token; it expires at " + result.ExpiresOn.ToString("u") + ".");
+                }
+                else
+                {
+                    log.Verbose("Renewed the access token from " + _authority + "; it expires at " + result.ExpiresOn.ToString("u") + ".");
+                }
+
+                Remember(result);
+                return result.AccessToken;
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+
+        public void Dispose()
+        {
+            // The cache lives in memory with the application object; dropping the accounts makes sure
+            // nothing of it can be used again even if a reference to the application survives.
+            try
+            {
+                foreach (IAccount account in _application.GetAccountsAsync().GetAwaiter().GetResult())
+                {
+                    _application.RemoveAsync(account).GetAwaiter().GetResult();
+                }
+            }
+            catch (MsalException)
+            {
+                // Forgetting tokens cannot fail in a way the user could act on.
+            }
+
+            _gate.Dispose();
+        }
+
+        private void Remember(AuthenticationResult result)
+        {
+            _expiresOn = result.ExpiresOn;
+            _tenant = result.TenantId ?? _tenant;
+            var claims = JwtClaims.TryParse(result.AccessToken);
+            _appOnly = claims != null && claims.IsAppOnly;
+        }
+    }
+}

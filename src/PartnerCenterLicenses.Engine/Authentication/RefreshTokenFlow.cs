@@ -1,0 +1,87 @@
+using System.Net.Http;
+using System.Reflection;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Identity.Client;
+using PartnerCenterLicenses.Boundary;
+using PartnerCenterLicenses.Models;
+
+namespace PartnerCenterLicenses.Engine.Authentication
+{
+    /// <summary>
+    /// The secure application model: an application redeems a refresh token that a partner user
+    /// granted it once. With a client secret the application is confidential; without one it is a
+    /// public client, as runbooks written for the archived PartnerCenter module sometimes used.
+    /// </summary>
+    internal static class RefreshTokenFlow
+    {
+        /// <summary>Partner Center users are work accounts, so the default authority leaves out personal accounts.</summary>
+        public const string DefaultTenant = "organizations";
+
+        public static async Task<MsalTokenSource> ConnectAsync(ConnectRequest request, HttpClient entraHttp, IEngineLog log, CancellationToken cancellationToken)
+        {
+            PartnerCenterEnvironment environment = request.Environment;
+            string authority = Authority(environment, request.Tenant);
+            string[] scopes = { environment.UserImpersonationScope };
+            IClientApplicationBase application = CreateApplication(request, environment, authority, entraHttp);
+
+            log.Verbose("Redeeming the refresh token at " + authority + " for application " + request.ApplicationId
+                + (SecureStrings.IsNullOrEmpty(request.ClientSecret) ? " (public client)" : " (confidential client)")
+                + ", scope " + scopes[0] + ".");
+
+            AuthenticationResult result;
+            try
+            {
+                result = await ((IByRefreshToken)application)
+                    .AcquireTokenByRefreshToken(scopes, SecureStrings.Reveal(request.RefreshToken))
+                    .ExecuteAsync(cancellationToken)
+                    .ConfigureAwait(false);
+            }
+            catch (MsalException e)
+            {
+                throw MsalFailures.Translate(e, authority);
+            }
+
+            var source = new MsalTokenSource(application, scopes, authority, PartnerCenterAuthenticationType.RefreshToken);
+            source.Accept(result);
+            log.Verbose("Signed in as " + (result.Account?.Username ?? "(unknown user)") + " in tenant " + result.TenantId
+                + "; the access token expires at " + result.ExpiresOn.ToString("u") + ".");
+            return source;
+        }
+
+        internal static string Authority(PartnerCenterEnvironment environment, string tenant)
+        {
+            return environment.ActiveDirectoryAuthority.ToString().TrimEnd('/') + "/" + (string.IsNullOrEmpty(tenant) ? DefaultTenant : tenant);
+        }
+
+        private static IClientApplicationBase CreateApplication(ConnectRequest request, PartnerCenterEnvironment environment, string authority, HttpClient entraHttp)
+        {
+            // Custom environments (private endpoints, the emulator) are not in Microsoft's list of
+            // authorities: validating them would ask login.microsoftonline.com about a host it does
+            // not know, so instance discovery is switched off for them and kept for built-in clouds.
+            bool discover = environment.IsBuiltIn;
+            var httpFactory = new MsalHttpClientFactory(entraHttp);
+            string version = typeof(RefreshTokenFlow).Assembly.GetName().Version.ToString(3);
+
+            if (!SecureStrings.IsNullOrEmpty(request.ClientSecret))
+            {
+                return ConfidentialClientApplicationBuilder.Create(request.ApplicationId)
+                    .WithClientSecret(SecureStrings.Reveal(request.ClientSecret))
+                    .WithAuthority(authority, validateAuthority: discover)
+                    .WithInstanceDiscovery(discover)
+                    .WithHttpClientFactory(httpFactory)
+                    .WithClientName("PartnerCenterLicenses")
+                    .WithClientVersion(version)
+                    .Build();
+            }
+
+            return PublicClientApplicationBuilder.Create(request.ApplicationId)
+                .WithAuthority(authority, validateAuthority: discover)
+                .WithInstanceDiscovery(discover)
+                .WithHttpClientFactory(httpFactory)
+                .WithClientName("PartnerCenterLicenses")
+                .WithClientVersion(version)
+                .Build();
+        }
+    }
+}

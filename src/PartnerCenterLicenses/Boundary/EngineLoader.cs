@@ -1,0 +1,59 @@
+using System;
+using System.IO;
+using System.Reflection;
+
+namespace PartnerCenterLicenses.Boundary
+{
+    /// <summary>
+    /// Loads the engine assembly on first use. Importing the module therefore loads neither MSAL nor
+    /// Newtonsoft.Json; they come in with the engine, from the module's Dependencies folder.
+    /// </summary>
+    internal static class EngineLoader
+    {
+        private const string EngineAssemblyName = "PartnerCenterLicenses.Engine";
+        private const string EngineTypeName = "PartnerCenterLicenses.Engine.PartnerCenterEngine";
+
+        private static readonly Lazy<IPartnerCenterEngine> Instance =
+            new Lazy<IPartnerCenterEngine>(Load, System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
+
+        /// <summary>True once the engine assembly has been loaded in this process.</summary>
+        public static bool IsLoaded
+        {
+            get { return Instance.IsValueCreated; }
+        }
+
+        /// <summary>The process-wide engine; its session is shared by every runspace.</summary>
+        public static IPartnerCenterEngine Engine
+        {
+            get { return Instance.Value; }
+        }
+
+        private static IPartnerCenterEngine Load()
+        {
+            string moduleFolder = Path.GetDirectoryName(typeof(EngineLoader).Assembly.Location);
+            string path = Path.Combine(Path.Combine(moduleFolder, "Dependencies"), EngineAssemblyName + ".dll");
+            if (!File.Exists(path))
+            {
+                // Unit tests and the benchmarks reference the engine directly, next to this assembly.
+                path = Path.Combine(moduleFolder, EngineAssemblyName + ".dll");
+            }
+
+            try
+            {
+                Assembly engineAssembly = Assembly.LoadFrom(path);
+                Type engineType = engineAssembly.GetType(EngineTypeName, throwOnError: true);
+                return (IPartnerCenterEngine)Activator.CreateInstance(engineType);
+            }
+            catch (Exception e) when (e is IOException || e is BadImageFormatException || e is TypeLoadException
+                                      || e is TargetInvocationException || e is InvalidCastException || e is MissingMethodException)
+            {
+                throw new PartnerCenterException(
+                    PartnerCenterErrorIds.EngineLoadFailed,
+                    PartnerCenterErrorKind.RequestFailed,
+                    "The module could not load its engine from '" + path + "': " + e.Message
+                    + " Reinstall the module (Install-Module PartnerCenterLicenses -Force) and start a new session.",
+                    e);
+            }
+        }
+    }
+}

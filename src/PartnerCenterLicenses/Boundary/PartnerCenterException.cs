@@ -1,0 +1,96 @@
+using System;
+
+namespace PartnerCenterLicenses.Boundary
+{
+    /// <summary>
+    /// What kind of failure happened; the cmdlets map it to an ErrorCategory. Kept free of
+    /// System.Management.Automation so the engine never depends on PowerShell types.
+    /// </summary>
+    public enum PartnerCenterErrorKind
+    {
+        /// <summary>No session, or a session that cannot be used.</summary>
+        NotConnected,
+        /// <summary>Sign-in failed or a token was rejected.</summary>
+        Authentication,
+        /// <summary>Signed in, but not allowed.</summary>
+        PermissionDenied,
+        /// <summary>The thing asked for does not exist.</summary>
+        NotFound,
+        /// <summary>A value the user passed is wrong.</summary>
+        InvalidArgument,
+        /// <summary>The service could not be reached, or failed.</summary>
+        ServiceUnavailable,
+        /// <summary>The service throttled the caller.</summary>
+        Throttled,
+        /// <summary>A call took longer than its timeout.</summary>
+        Timeout,
+        /// <summary>The service answered something that does not match its contract.</summary>
+        InvalidResponse,
+        /// <summary>The request failed for another reason.</summary>
+        RequestFailed,
+    }
+
+    /// <summary>The stable error ids the module reports (FullyQualifiedErrorId prefixes).</summary>
+    public static class PartnerCenterErrorIds
+    {
+#pragma warning disable CS1591 // the names are their documentation
+        public const string NotConnected = "PartnerCenter.NotConnected";
+        public const string UnknownEnvironment = "PartnerCenter.UnknownEnvironment";
+        public const string InvalidEnvironment = "PartnerCenter.InvalidEnvironment";
+        public const string InvalidArgument = "PartnerCenter.InvalidArgument";
+        public const string RefreshTokenExpired = "PartnerCenter.RefreshTokenExpired";
+        public const string InvalidClientCredential = "PartnerCenter.InvalidClientCredential";
+        public const string AuthenticationFailed = "PartnerCenter.AuthenticationFailed";
+        public const string AccessTokenExpired = "PartnerCenter.AccessTokenExpired";
+        public const string AuthorityUnreachable = "PartnerCenter.AuthorityUnreachable";
+        public const string Unauthorized = "PartnerCenter.Unauthorized";
+        public const string AppOnlyTokenRejected = "PartnerCenter.AppOnlyTokenRejected";
+        public const string Forbidden = "PartnerCenter.Forbidden";
+        public const string NotFound = "PartnerCenter.NotFound";
+        public const string Throttled = "PartnerCenter.Throttled";
+        public const string ServiceError = "PartnerCenter.ServiceError";
+        public const string RequestFailed = "PartnerCenter.RequestFailed";
+        public const string ServiceUnreachable = "PartnerCenter.ServiceUnreachable";
+        public const string Timeout = "PartnerCenter.Timeout";
+        public const string InvalidResponse = "PartnerCenter.InvalidResponse";
+        public const string EngineLoadFailed = "PartnerCenter.EngineLoadFailed";
+#pragma warning restore CS1591
+    }
+
+    /// <summary>
+    /// The one exception the engine lets out. Its message is written for the user and never holds
+    /// a token or secret; the ids of the failed request let support trace it.
+    /// </summary>
+    [Serializable]
+    public sealed class PartnerCenterException : Exception
+    {
+        /// <summary>Creates the exception.</summary>
+        public PartnerCenterException(string errorId, PartnerCenterErrorKind kind, string message, Exception innerException = null)
+            : base(message, innerException)
+        {
+            ErrorId = errorId;
+            Kind = kind;
+        }
+
+        /// <summary>The stable id, for example PartnerCenter.NotConnected.</summary>
+        public string ErrorId { get; }
+
+        /// <summary>The kind of failure.</summary>
+        public PartnerCenterErrorKind Kind { get; }
+
+        /// <summary>What the user can do about it, when there is something to say.</summary>
+        public string RecommendedAction { get; set; }
+
+        /// <summary>The HTTP status Partner Center answered, when the failure came from a response.</summary>
+        public int? StatusCode { get; set; }
+
+        /// <summary>The error code in Partner Center's error body, when it sent one.</summary>
+        public string PartnerCenterErrorCode { get; set; }
+
+        /// <summary>The MS-RequestId of the failed request.</summary>
+        public string RequestId { get; set; }
+
+        /// <summary>The MS-CorrelationId of the cmdlet call.</summary>
+        public string CorrelationId { get; set; }
+    }
+}

@@ -1,0 +1,51 @@
+using System;
+using System.Management.Automation;
+using PartnerCenterLicenses.Authentication;
+using PartnerCenterLicenses.Boundary;
+using PartnerCenterLicenses.Models;
+
+namespace PartnerCenterLicenses.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Adds a custom Partner Center environment for this PowerShell process.</para>
+    /// <para type="description">Use it for private endpoints, or to point the module at the project's emulator.
+    /// Both URLs must be HTTPS. Custom environments are not validated against Microsoft's list of authorities.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Add, "PartnerCenterEnvironment")]
+    [OutputType(typeof(PartnerCenterEnvironment))]
+    public sealed class AddPartnerCenterEnvironmentCommand : PartnerCenterCmdlet
+    {
+        /// <summary><para type="description">The name to pass to -Environment.</para></summary>
+        [Parameter(Mandatory = true, Position = 0)]
+        [ValidateNotNullOrEmpty]
+        public string Name { get; set; }
+
+        /// <summary><para type="description">The Entra ID authority host, for example https://login.microsoftonline.com.</para></summary>
+        [Parameter(Mandatory = true)]
+        [ValidateNotNull]
+        public Uri ActiveDirectoryAuthority { get; set; }
+
+        /// <summary><para type="description">The Partner Center API base URL, for example https://api.partnercenter.microsoft.com.</para></summary>
+        [Parameter(Mandatory = true)]
+        [ValidateNotNull]
+        public Uri PartnerCenterEndpoint { get; set; }
+
+        /// <summary><para type="description">The resource to request tokens for; defaults to the endpoint's scheme, host and port.</para></summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string PartnerCenterAudience { get; set; }
+
+        /// <summary>Adds the environment and writes it.</summary>
+        protected override void ProcessRecord()
+        {
+            try
+            {
+                WriteObject(PartnerCenterEnvironments.Add(Name, ActiveDirectoryAuthority, PartnerCenterEndpoint, PartnerCenterAudience));
+            }
+            catch (PartnerCenterException e)
+            {
+                ThrowTerminating(e, Name);
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using System;
+using System.Globalization;
+using System.Management.Automation;
+using PartnerCenterLicenses.Boundary;
+using PartnerCenterLicenses.Models;
+
+namespace PartnerCenterLicenses.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Gets how many of the licenses the partner sold are deployed, per service and channel.</para>
+    /// <para type="description">Calls Partner Center's GET /v1/analytics/licenses/deployment, aggregated over all customers,
+    /// and writes one PartnerLicensesDeploymentInsights object per service and channel as the response is read.
+    /// Needs a session opened with App+User credentials (Connect-PartnerCenter).</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "PartnerLicenseDeployment")]
+    [OutputType(typeof(PartnerLicensesDeploymentInsights))]
+    public sealed class GetPartnerLicenseDeploymentCommand : PartnerCenterCmdlet
+    {
+        /// <summary>Sends the request and writes the insights as they arrive.</summary>
+        protected override void ProcessRecord()
+        {
+            IPartnerCenterEngine engine = Engine;
+            if (engine.CurrentContext == null)
+            {
+                ThrowTerminating(new PartnerCenterException(
+                    PartnerCenterErrorIds.NotConnected,
+                    PartnerCenterErrorKind.NotConnected,
+                    "You are not connected to Partner Center. Run Connect-PartnerCenter first.")
+                {
+                    RecommendedAction = "Run Connect-PartnerCenter with App+User credentials, for example: "
+                        + "Connect-PartnerCenter -ApplicationId <app id> -Credential <app id + secret> -RefreshToken <refresh token> -Tenant <tenant>.",
+                });
+            }
+
+            var request = new RequestContext(Guid.NewGuid(), PartnerCenterLocale());
+            using (IInsightsReader reader = Await(engine.OpenLicenseDeploymentAsync(request, Log, Stopping)))
+            {
+                while (true)
+                {
+                    PartnerLicensesDeploymentInsights item;
+                    bool read;
+                    try
+                    {
+                        read = reader.TryReadNext(out item);
+                    }
+                    catch (OperationCanceledException) when (Stopping.IsCancellationRequested)
+                    {
+                        throw new PipelineStoppedException();
+                    }
+                    catch (PartnerCenterException e)
+                    {
+                        ThrowTerminating(e);
+                        return;
+                    }
+
+                    FlushLog();
+                    if (!read)
+                    {
+                        break;
+                    }
+
+                    WriteObject(item);
+                }
+            }
+        }
+
+        // Partner Center localizes its messages by X-Locale; send the user's UI culture when it is
+        // a specific culture, and the service's default otherwise (the invariant culture on Linux).
+        private static string PartnerCenterLocale()
+        {
+            CultureInfo culture = CultureInfo.CurrentUICulture;
+            return culture.IsNeutralCulture || string.IsNullOrEmpty(culture.Name) ? "en-US" : culture.Name;
+        }
+    }
+}

@@ -1,0 +1,162 @@
+using System;
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using PartnerCenterLicenses.Boundary;
+
+namespace PartnerCenterLicenses.Commands
+{
+    /// <summary>
+    /// What every cmdlet of the module shares: Ctrl+C cancels whatever the engine is doing, engine
+    /// messages reach the verbose/debug/warning streams on the pipeline thread, and engine failures
+    /// become ErrorRecords with stable ids.
+    /// </summary>
+    public abstract class PartnerCenterCmdlet : PSCmdlet
+    {
+        private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+        private readonly QueuedLog _log = new QueuedLog();
+
+        /// <summary>Cancelled when the user presses Ctrl+C or the pipeline is stopped.</summary>
+        protected CancellationToken Stopping
+        {
+            get { return _stopping.Token; }
+        }
+
+        /// <summary>Collects engine messages from any thread until the pipeline thread writes them.</summary>
+        internal IEngineLog Log
+        {
+            get { return _log; }
+        }
+
+        /// <summary>The process-wide engine, loaded on first use.</summary>
+        internal IPartnerCenterEngine Engine
+        {
+            get
+            {
+                try
+                {
+                    return EngineLoader.Engine;
+                }
+                catch (PartnerCenterException e)
+                {
+                    ThrowTerminatingError(ToErrorRecord(e, null));
+                    return null;
+                }
+            }
+        }
+
+        /// <summary>Cancels the work in flight.</summary>
+        protected override void StopProcessing()
+        {
+            _stopping.Cancel();
+        }
+
+        /// <summary>
+        /// Waits for engine work on the pipeline thread, writing its messages as they come, so a long
+        /// sign-in shows progress in -Verbose and Ctrl+C ends the wait at once.
+        /// </summary>
+        internal T Await<T>(Task<T> task)
+        {
+            while (!task.Wait(50))
+            {
+                FlushLog();
+                if (_stopping.IsCancellationRequested)
+                {
+                    // The engine honours the token too; observe its fault so it is never unobserved.
+                    task.ContinueWith(t => { var ignored = t.Exception; }, TaskContinuationOptions.OnlyOnFaulted);
+                    throw new PipelineStoppedException();
+                }
+            }
+
+            FlushLog();
+            try
+            {
+                return task.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+            catch (PartnerCenterException e)
+            {
+                ThrowTerminatingError(ToErrorRecord(e, null));
+                throw; // not reached: ThrowTerminatingError always throws
+            }
+        }
+
+        /// <summary>Writes the engine messages collected so far. Call only on the pipeline thread.</summary>
+        internal void FlushLog()
+        {
+            QueuedLog.Entry entry;
+            while (_log.TryDequeue(out entry))
+            {
+                switch (entry.Stream)
+                {
+                    case QueuedLog.StreamKind.Verbose: WriteVerbose(entry.Message); break;
+                    case QueuedLog.StreamKind.Debug: WriteDebug(entry.Message); break;
+                    default: WriteWarning(entry.Message); break;
+                }
+            }
+        }
+
+        /// <summary>Reports an engine failure and ends the cmdlet.</summary>
+        internal void ThrowTerminating(PartnerCenterException e, object target = null)
+        {
+            FlushLog();
+            ThrowTerminatingError(ToErrorRecord(e, target));
+        }
+
+        /// <summary>The one place an engine failure becomes an ErrorRecord.</summary>
+        internal static ErrorRecord ToErrorRecord(PartnerCenterException e, object target)
+        {
+            var record = new ErrorRecord(e, e.ErrorId, ToCategory(e.Kind), target);
+            if (!string.IsNullOrEmpty(e.RecommendedAction))
+            {
+                record.ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = e.RecommendedAction };
+            }
+
+            return record;
+        }
+
+        internal static ErrorCategory ToCategory(PartnerCenterErrorKind kind)
+        {
+            switch (kind)
+            {
+                case PartnerCenterErrorKind.NotConnected: return ErrorCategory.AuthenticationError;
+                case PartnerCenterErrorKind.Authentication: return ErrorCategory.AuthenticationError;
+                case PartnerCenterErrorKind.PermissionDenied: return ErrorCategory.PermissionDenied;
+                case PartnerCenterErrorKind.NotFound: return ErrorCategory.ObjectNotFound;
+                case PartnerCenterErrorKind.InvalidArgument: return ErrorCategory.InvalidArgument;
+                case PartnerCenterErrorKind.ServiceUnavailable: return ErrorCategory.ResourceUnavailable;
+                case PartnerCenterErrorKind.Throttled: return ErrorCategory.LimitsExceeded;
+                case PartnerCenterErrorKind.Timeout: return ErrorCategory.OperationTimeout;
+                case PartnerCenterErrorKind.InvalidResponse: return ErrorCategory.InvalidData;
+                default: return ErrorCategory.InvalidOperation;
+            }
+        }
+
+        /// <summary>An engine log that queues messages for the pipeline thread.</summary>
+        private sealed class QueuedLog : IEngineLog
+        {
+            private readonly ConcurrentQueue<Entry> _entries = new ConcurrentQueue<Entry>();
+
+            public enum StreamKind { Verbose, Debug, Warning }
+
+            public void Verbose(string message) { _entries.Enqueue(new Entry(StreamKind.Verbose, message)); }
+
+            public void Debug(string message) { _entries.Enqueue(new Entry(StreamKind.Debug, message)); }
+
+            public void Warning(string message) { _entries.Enqueue(new Entry(StreamKind.Warning, message)); }
+
+            public bool TryDequeue(out Entry entry) { return _entries.TryDequeue(out entry); }
+
+            public struct Entry
+            {
+                public Entry(StreamKind stream, string message) { Stream = stream; Message = message; }
+                public StreamKind Stream { get; }
+                public string Message { get; }
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using System;
+
+namespace PartnerCenterLicenses.Models
+{
+    /// <summary>How the current session obtained its tokens.</summary>
+    public enum PartnerCenterAuthenticationType
+    {
+        /// <summary>A refresh token redeemed by an application (the secure application model).</summary>
+        RefreshToken,
+
+        /// <summary>An access token the caller already had; it is not renewed.</summary>
+        AccessToken,
+    }
+
+    /// <summary>
+    /// The connected session as users see it. It deliberately holds no token or secret, so it is safe
+    /// to print, log or export.
+    /// </summary>
+    public sealed class PartnerCenterContext
+    {
+        /// <summary>Describes a session.</summary>
+        public PartnerCenterContext(
+            string account,
+            string tenant,
+            string applicationId,
+            string environment,
+            PartnerCenterAuthenticationType authenticationType,
+            DateTimeOffset? tokenExpiresOn)
+        {
+            Account = account;
+            Tenant = tenant;
+            ApplicationId = applicationId;
+            Environment = environment;
+            AuthenticationType = authenticationType;
+            TokenExpiresOn = tokenExpiresOn;
+        }
+
+        /// <summary>The signed-in user (user principal name), when the token names one.</summary>
+        public string Account { get; }
+
+        /// <summary>The tenant the token was issued for.</summary>
+        public string Tenant { get; }
+
+        /// <summary>The application (client) id the session uses, when known.</summary>
+        public string ApplicationId { get; }
+
+        /// <summary>The name of the Partner Center environment (cloud) the session talks to.</summary>
+        public string Environment { get; }
+
+        /// <summary>How the session obtains its tokens.</summary>
+        public PartnerCenterAuthenticationType AuthenticationType { get; }
+
+        /// <summary>When the access token the session holds expires; a renewable session renews it silently.</summary>
+        public DateTimeOffset? TokenExpiresOn { get; }
+
+        /// <summary>The account, tenant and environment; never a token.</summary>
+        public override string ToString()
+        {
+            return (Account ?? "(unknown account)") + " @ " + (Tenant ?? "(unknown tenant)") + " [" + Environment + "]";
+        }
+    }
+}
