@@ -1,12 +1,16 @@
 using System;
 using System.IO;
 using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace PartnerCenterLicenses.Boundary
 {
     /// <summary>
     /// Loads the engine assembly on first use. Importing the module therefore loads neither MSAL nor
-    /// Newtonsoft.Json; they come in with the engine, from the module's Dependencies folder.
+    /// Newtonsoft.Json; they come in with the engine, from the module's Dependencies folder: on
+    /// PowerShell 7 into the module's own load context, on Windows PowerShell through a resolver
+    /// that answers only for that folder.
     /// </summary>
     internal static class EngineLoader
     {
@@ -31,16 +35,17 @@ namespace PartnerCenterLicenses.Boundary
         private static IPartnerCenterEngine Load()
         {
             string moduleFolder = Path.GetDirectoryName(typeof(EngineLoader).Assembly.Location);
-            string path = Path.Combine(Path.Combine(moduleFolder, "Dependencies"), EngineAssemblyName + ".dll");
-            if (!File.Exists(path))
+            string dependencyFolder = Path.Combine(moduleFolder, "Dependencies");
+            if (!File.Exists(Path.Combine(dependencyFolder, EngineAssemblyName + ".dll")))
             {
                 // Unit tests and the benchmarks reference the engine directly, next to this assembly.
-                path = Path.Combine(moduleFolder, EngineAssemblyName + ".dll");
+                dependencyFolder = moduleFolder;
             }
 
+            string path = Path.Combine(dependencyFolder, EngineAssemblyName + ".dll");
             try
             {
-                Assembly engineAssembly = Assembly.LoadFrom(path);
+                Assembly engineAssembly = IsWindowsPowerShell ? LoadOnDesktop(dependencyFolder, path) : LoadIsolated(dependencyFolder, path);
                 Type engineType = engineAssembly.GetType(EngineTypeName, throwOnError: true);
                 return (IPartnerCenterEngine)Activator.CreateInstance(engineType);
             }
@@ -54,6 +59,25 @@ namespace PartnerCenterLicenses.Boundary
                     + " Reinstall the module (Install-Module PartnerCenterLicenses -Force) and start a new session.",
                     e);
             }
+        }
+
+        private static bool IsWindowsPowerShell
+        {
+            get { return RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.OrdinalIgnoreCase); }
+        }
+
+        // Kept in separate methods so the JIT never compiles AssemblyLoadContext code on .NET Framework.
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static Assembly LoadIsolated(string dependencyFolder, string path)
+        {
+            return new DependencyLoadContext(dependencyFolder).LoadFromAssemblyPath(path);
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static Assembly LoadOnDesktop(string dependencyFolder, string path)
+        {
+            DesktopDependencyResolver.Register(dependencyFolder);
+            return Assembly.LoadFrom(path);
         }
     }
 }

@@ -114,7 +114,7 @@ namespace PartnerCenterLicenses.Commands
             }
 
             WriteVerbose("Connecting to Partner Center in " + environment.Name + " (" + environment.PartnerCenterEndpoint + ").");
-            PartnerCenterContext context = Await(Engine.ConnectAsync(request, Log, Stopping));
+            PartnerCenterContext context = Await(Engine.ConnectAsync(request, Log, StopToken));
             WriteObject(context);
         }
     }

@@ -33,7 +33,7 @@ namespace PartnerCenterLicenses.Commands
             }
 
             var request = new RequestContext(Guid.NewGuid(), PartnerCenterLocale());
-            using (IInsightsReader reader = Await(engine.OpenLicenseDeploymentAsync(request, Log, Stopping)))
+            using (IInsightsReader reader = Await(engine.OpenLicenseDeploymentAsync(request, Log, StopToken)))
             {
                 while (true)
                 {
@@ -43,7 +43,7 @@ namespace PartnerCenterLicenses.Commands
                     {
                         read = reader.TryReadNext(out item);
                     }
-                    catch (OperationCanceledException) when (Stopping.IsCancellationRequested)
+                    catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
                     {
                         throw new PipelineStoppedException();
                     }

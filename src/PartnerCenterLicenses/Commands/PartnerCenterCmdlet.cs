@@ -18,7 +18,7 @@ namespace PartnerCenterLicenses.Commands
         private readonly QueuedLog _log = new QueuedLog();
 
         /// <summary>Cancelled when the user presses Ctrl+C or the pipeline is stopped.</summary>
-        protected CancellationToken Stopping
+        protected CancellationToken StopToken
         {
             get { return _stopping.Token; }
         }
