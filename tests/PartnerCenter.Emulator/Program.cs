@@ -1,1 +1,140 @@
-namespace PartnerCenter.Emulator { public static class Program { public static void Main() {} } }
+using System;
+using System.Buffers.Text;
+using System.Globalization;
+using System.IO;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Threading.Tasks;
+
+namespace PartnerCenter.Emulator
+{
+    /// <summary>
+    /// Standalone mode: <c>dotnet run --project tests/PartnerCenter.Emulator [-- --port N]</c> starts the
+    /// emulator with a demo app registration and prints how to point the module at it.
+    /// </summary>
+    internal static class Program
+    {
+        /// <summary>Fixed so that instructions copied from one run keep their shape; the secret is new each run.</summary>
+        private const string DemoClientId = "9a3c5e71-2b4d-4f68-8e1a-7c0b3d5f2a94";
+
+        public static async Task<int> Main(string[] args)
+        {
+            if (!TryParseArguments(args, out int port, out bool showHelp) || showHelp)
+            {
+                Console.Error.WriteLine("Usage: dotnet run --project tests/PartnerCenter.Emulator [-- --port N]");
+                Console.Error.WriteLine("Serves Entra ID and the Partner Center API on https://127.0.0.1 (a free port unless --port is given) until Ctrl+C.");
+                return showHelp ? 0 : 2;
+            }
+
+            await using EmulatorServer server = await EmulatorServer.StartAsync(new EmulatorOptions { Port = port, Quiet = false });
+
+            string clientSecret = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(24));
+            server.State.RegisterConfidentialClient(DemoClientId, clientSecret);
+            string refreshToken = server.State.IssueRefreshToken(DemoClientId);
+
+            string directory = Path.Combine(Path.GetTempPath(), "PartnerCenter.Emulator", server.BaseUri.Port.ToString(CultureInfo.InvariantCulture));
+            string bundlePath = server.WriteTrustBundle(Path.Combine(directory, "ca-bundle.pem"));
+            string cerPath = Path.Combine(directory, "PartnerCenter.Emulator.cer");
+            File.WriteAllBytes(cerPath, server.Certificate.Export(X509ContentType.Cert));
+
+            PrintInstructions(server, clientSecret, refreshToken, bundlePath, cerPath);
+            await WaitForShutdownSignalAsync();
+            Console.WriteLine("Stopping.");
+            return 0;
+        }
+
+        private static void PrintInstructions(EmulatorServer server, string clientSecret, string refreshToken, string bundlePath, string cerPath)
+        {
+            string url = server.BaseUri.ToString().TrimEnd('/');
+            Console.WriteLine($"""
+
+                Partner Center emulator (Entra ID + Partner Center API) listening on {url}
+
+                Demo app registration - demo values, valid for this run only:
+                  Application (client) id : {DemoClientId}
+                  Client secret           : {clientSecret}
+                  Tenant id               : {EmulatorState.DefaultTenantId} ({EmulatorState.DefaultTenantDomain})
+                  User                    : {EmulatorState.DefaultUserPrincipalName}
+                  Refresh token           : {refreshToken}
+
+                Trust the emulator's certificate (a new one is made on every start):
+                  Linux / macOS - in the shell, before starting pwsh:
+                    export SSL_CERT_FILE='{bundlePath}'
+                  Windows - in PowerShell (Windows asks for confirmation):
+                    Import-Certificate -FilePath '{cerPath}' -CertStoreLocation Cert:\CurrentUser\Root
+                  and remove it again when done:
+                    Remove-Item Cert:\CurrentUser\Root\{server.Certificate.Thumbprint}
+
+                Try the module:
+                  Add-PartnerCenterEnvironment -Name Emulator -ActiveDirectoryAuthority {url} -PartnerCenterEndpoint {url}
+                  Connect-PartnerCenter -Environment Emulator -ApplicationId {DemoClientId} -Credential (New-Object PSCredential '{DemoClientId}', (ConvertTo-SecureString '{clientSecret}' -AsPlainText -Force)) -RefreshToken '{refreshToken}' -Tenant {EmulatorState.DefaultTenantId}
+                  Get-PartnerLicenseDeployment
+
+                Press Ctrl+C to stop.
+
+                """);
+        }
+
+        private static bool TryParseArguments(string[] args, out int port, out bool showHelp)
+        {
+            port = 0;
+            showHelp = false;
+            for (int i = 0; i < args.Length; i++)
+            {
+                string arg = args[i];
+                string value = null;
+                if (arg == "-h" || arg == "--help" || arg == "-?")
+                {
+                    showHelp = true;
+                    continue;
+                }
+
+                if (arg.StartsWith("--port=", StringComparison.Ordinal))
+                {
+                    value = arg.Substring("--port=".Length);
+                }
+                else if (arg == "--port")
+                {
+                    if (i + 1 == args.Length)
+                    {
+                        Console.Error.WriteLine("--port needs a value.");
+                        return false;
+                    }
+
+                    value = args[++i];
+                }
+                else
+                {
+                    Console.Error.WriteLine($"Unknown argument '{arg}'.");
+                    return false;
+                }
+
+                if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port > 65535)
+                {
+                    Console.Error.WriteLine($"Invalid port '{value}'.");
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static async Task WaitForShutdownSignalAsync()
+        {
+            var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Console.CancelKeyPress += (_, e) =>
+            {
+                // Let the server stop cleanly instead of the runtime killing the process.
+                e.Cancel = true;
+                stop.TrySetResult();
+            };
+            using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+            {
+                context.Cancel = true;
+                stop.TrySetResult();
+            });
+            await stop.Task;
+        }
+    }
+}

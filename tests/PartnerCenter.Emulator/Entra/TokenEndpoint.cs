@@ -1,0 +1,448 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using PartnerCenter.Emulator.State;
+
+namespace PartnerCenter.Emulator.Entra
+{
+    /// <summary>
+    /// <c>POST /{tenant}/oauth2/v2.0/token</c> for the refresh_token and client_credentials grants,
+    /// with Entra's error codes for the failures a client can meet in practice.
+    /// </summary>
+    internal sealed class TokenEndpoint
+    {
+        private const string GraphResource = "https://graph.microsoft.com";
+
+        /// <summary>
+        /// The only delegated permission the emulated APIs expose, so <c>.default</c> (all consented
+        /// permissions) expands to it, as it does for Partner Center.
+        /// </summary>
+        private const string DefaultDelegatedPermission = "user_impersonation";
+
+        private static readonly HashSet<string> OpenIdScopes =
+            new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "openid", "profile", "offline_access", "email" };
+
+        private readonly EmulatorState _state;
+
+        public TokenEndpoint(EmulatorState state)
+        {
+            _state = state;
+        }
+
+        public void Map(IEndpointRouteBuilder routes)
+        {
+            routes.MapPost("/{tenant}/oauth2/v2.0/token", HandleAsync);
+        }
+
+        private async Task HandleAsync(HttpContext context)
+        {
+            var tenant = TenantSegment.Parse(_state, (string)context.GetRouteValue("tenant"));
+            if (tenant.IsUnknown)
+            {
+                await EntraResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "invalid_request", 90002, tenant.NotFoundMessage);
+                return;
+            }
+
+            IFormCollection form = context.Request.HasFormContentType
+                ? await context.Request.ReadFormAsync(context.RequestAborted)
+                : FormCollection.Empty;
+
+            string grantType = form["grant_type"];
+            if (string.IsNullOrEmpty(grantType))
+            {
+                await MissingParameterAsync(context, "grant_type");
+                return;
+            }
+
+            if (grantType != "refresh_token" && grantType != "client_credentials")
+            {
+                await EntraResponses.WriteErrorAsync(
+                    context,
+                    StatusCodes.Status400BadRequest,
+                    "unsupported_grant_type",
+                    70003,
+                    $"The app requested an unsupported grant type '{grantType}'.");
+                return;
+            }
+
+            (string clientId, string clientSecret) = ReadClientCredentials(context.Request, form);
+            if (string.IsNullOrEmpty(clientId))
+            {
+                await MissingParameterAsync(context, "client_id");
+                return;
+            }
+
+            ClientRegistration client = _state.FindClient(clientId);
+            if (client == null)
+            {
+                // Entra reports an unknown application as unauthorized_client, not invalid_client.
+                string directory = tenant.Tenant?.DisplayName ?? tenant.Raw;
+                await EntraResponses.WriteErrorAsync(
+                    context,
+                    StatusCodes.Status400BadRequest,
+                    "unauthorized_client",
+                    700016,
+                    $"Application with identifier '{clientId}' was not found in the directory '{directory}'. " +
+                    "This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. " +
+                    "You may have sent your authentication request to the wrong tenant.");
+                return;
+            }
+
+            if (!await AuthenticateClientAsync(context, client, clientSecret, grantType))
+            {
+                return;
+            }
+
+            if (grantType == "refresh_token")
+            {
+                await RefreshTokenGrantAsync(context, form, tenant, client);
+            }
+            else
+            {
+                await ClientCredentialsGrantAsync(context, form, tenant, client);
+            }
+        }
+
+        private async Task RefreshTokenGrantAsync(HttpContext context, IFormCollection form, TenantSegment tenant, ClientRegistration client)
+        {
+            string refreshToken = form["refresh_token"];
+            if (string.IsNullOrEmpty(refreshToken))
+            {
+                await MissingParameterAsync(context, "refresh_token");
+                return;
+            }
+
+            RefreshTokenGrant grant = _state.FindRefreshToken(refreshToken);
+            if (grant == null)
+            {
+                await InvalidGrantAsync(context, 70000, "Provided grant is invalid or malformed.");
+                return;
+            }
+
+            if (!string.Equals(grant.ClientId, client.ClientId, StringComparison.OrdinalIgnoreCase))
+            {
+                await InvalidGrantAsync(context, 70000, "Provided grant is invalid or malformed. The refresh token was issued to a different client.");
+                return;
+            }
+
+            if (grant.Revoked)
+            {
+                await InvalidGrantAsync(
+                    context,
+                    50173,
+                    "The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password. " +
+                    $"The grant was issued on '{FormatInstant(grant.IssuedAt)}' and the TokensValidFrom date (before which tokens are not valid) for this user is '{FormatInstant(DateTimeOffset.UtcNow)}'.");
+                return;
+            }
+
+            if (grant.Expired)
+            {
+                await InvalidGrantAsync(
+                    context,
+                    700082,
+                    $"The refresh token has expired due to inactivity. The token was issued on {FormatInstant(grant.IssuedAt)} and was inactive for 90.00:00:00.");
+                return;
+            }
+
+            string scopeParameter = form["scope"];
+            if (string.IsNullOrWhiteSpace(scopeParameter))
+            {
+                await MissingParameterAsync(context, "scope");
+                return;
+            }
+
+            string[] scopes = scopeParameter.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (!TryParseResourceScopes(scopes, out string resource, out List<string> permissions, out (int Code, string Message) scopeError))
+            {
+                await EntraResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "invalid_scope", scopeError.Code, scopeError.Message);
+                return;
+            }
+
+            DirectoryUser user = _state.FindUser(grant.TenantId, grant.UserObjectId);
+            string targetTenantId = tenant.IsTenantIndependent ? grant.TenantId : tenant.Tenant.Id;
+            if (!string.Equals(targetTenantId, grant.TenantId, StringComparison.OrdinalIgnoreCase))
+            {
+                // A refresh token can be redeemed in another tenant only where the user also exists (e.g. as a guest).
+                DirectoryUser inTarget = _state.FindUserByUpn(targetTenantId, user.UserPrincipalName);
+                if (inTarget == null)
+                {
+                    await InvalidGrantAsync(
+                        context,
+                        50020,
+                        $"User account '{user.UserPrincipalName}' from identity provider 'https://sts.windows.net/{grant.TenantId}/' does not exist in tenant '{tenant.Tenant.DisplayName}' " +
+                        $"and cannot access the application '{client.ClientId}' in that tenant. The account needs to be added as an external user in the tenant first.");
+                    return;
+                }
+
+                user = inTarget;
+            }
+
+            DelegatedTokens tokens = _state.IssueDelegatedTokens(
+                client,
+                user,
+                resource,
+                string.Join(' ', permissions),
+                includeIdToken: scopes.Contains("openid", StringComparer.OrdinalIgnoreCase),
+                includeClientInfo: form["client_info"] == "1",
+                idTokenIssuer: $"{context.Request.Scheme}://{context.Request.Host}");
+
+            var body = new JsonObject
+            {
+                ["token_type"] = "Bearer",
+                ["scope"] = ResponseScope(resource, permissions, scopes),
+                ["expires_in"] = tokens.ExpiresInSeconds,
+                ["ext_expires_in"] = tokens.ExpiresInSeconds,
+                ["access_token"] = tokens.AccessToken,
+                ["refresh_token"] = tokens.RefreshToken,
+            };
+            if (tokens.IdToken != null)
+            {
+                body["id_token"] = tokens.IdToken;
+            }
+
+            if (tokens.ClientInfo != null)
+            {
+                body["client_info"] = tokens.ClientInfo;
+            }
+
+            await EntraResponses.WriteJsonAsync(context, body);
+        }
+
+        private async Task ClientCredentialsGrantAsync(HttpContext context, IFormCollection form, TenantSegment tenant, ClientRegistration client)
+        {
+            if (tenant.IsTenantIndependent)
+            {
+                // There is no user to pick the tenant from, so Entra needs it in the URL.
+                await EntraResponses.WriteErrorAsync(
+                    context,
+                    StatusCodes.Status400BadRequest,
+                    "invalid_request",
+                    50059,
+                    "No tenant-identifying information found in either the request or implied by any provided credentials.");
+                return;
+            }
+
+            string scopeParameter = form["scope"];
+            if (string.IsNullOrWhiteSpace(scopeParameter))
+            {
+                await MissingParameterAsync(context, "scope");
+                return;
+            }
+
+            string[] scopes = scopeParameter.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (scopes.Length != 1
+                || !TrySplitScope(scopes[0], out string resource, out string permission)
+                || permission != ".default")
+            {
+                await EntraResponses.WriteErrorAsync(
+                    context,
+                    StatusCodes.Status400BadRequest,
+                    "invalid_scope",
+                    1002012,
+                    $"The provided value for scope {scopeParameter} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).");
+                return;
+            }
+
+            (string accessToken, long expiresIn) = _state.IssueClientCredentialsToken(client, tenant.Tenant.Id, resource);
+            var body = new JsonObject
+            {
+                ["token_type"] = "Bearer",
+                ["expires_in"] = expiresIn,
+                ["ext_expires_in"] = expiresIn,
+                ["access_token"] = accessToken,
+            };
+            await EntraResponses.WriteJsonAsync(context, body);
+        }
+
+        /// <summary>
+        /// Splits the requested scopes into the one resource they target and its permission names, dropping
+        /// the OpenID Connect scopes MSAL always adds. On failure, <paramref name="error"/> is Entra's
+        /// invalid_scope code and text.
+        /// </summary>
+        private static bool TryParseResourceScopes(
+            string[] scopes,
+            out string resource,
+            out List<string> permissions,
+            out (int Code, string Message) error)
+        {
+            resource = null;
+            permissions = new List<string>();
+            error = default;
+            foreach (string scope in scopes.Where(s => !OpenIdScopes.Contains(s)))
+            {
+                if (!TrySplitScope(scope, out string scopeResource, out string permission))
+                {
+                    error = (70011, $"The provided value for the input parameter 'scope' is not valid. The scope {scope} is not valid.");
+                    return false;
+                }
+
+                if (resource != null && !string.Equals(resource, scopeResource, StringComparison.OrdinalIgnoreCase))
+                {
+                    error = (28000, $"Provided value for the input parameter scope is not valid because it contains more than one resource. Scope {string.Join(' ', scopes)} is not valid.");
+                    return false;
+                }
+
+                resource = scopeResource;
+                string granted = permission == ".default" ? DefaultDelegatedPermission : permission;
+                if (!permissions.Contains(granted, StringComparer.OrdinalIgnoreCase))
+                {
+                    permissions.Add(granted);
+                }
+            }
+
+            if (resource == null)
+            {
+                error = (70011, $"The provided value for the input parameter 'scope' is not valid. The scope '{string.Join(' ', scopes)}' does not name a resource; " +
+                    $"this emulator only issues tokens for resource scopes such as {EmulatorState.PartnerCenterResource}/user_impersonation.");
+                return false;
+            }
+
+            return true;
+        }
+
+        /// <summary>
+        /// The granted scopes as Entra reports them: the permissions, plus <c>{resource}/.default</c> when that
+        /// was asked for. MSAL files the access token under these scopes, so without the echoed .default a
+        /// silent request for .default would never be served from its cache.
+        /// </summary>
+        private static string ResponseScope(string resource, List<string> permissions, string[] requestedScopes)
+        {
+            IEnumerable<string> granted = permissions.Select(p => resource + "/" + p);
+            string defaultScope = resource + "/.default";
+            if (requestedScopes.Contains(defaultScope, StringComparer.OrdinalIgnoreCase))
+            {
+                granted = granted.Append(defaultScope);
+            }
+
+            return string.Join(' ', granted);
+        }
+
+        /// <summary>
+        /// A scope is "{resource}/{permission}"; a bare name such as "User.Read" means Microsoft Graph.
+        /// </summary>
+        private static bool TrySplitScope(string scope, out string resource, out string permission)
+        {
+            int slash = scope.LastIndexOf('/');
+            if (slash < 0)
+            {
+                resource = GraphResource;
+                permission = scope;
+                return true;
+            }
+
+            if (slash == scope.Length - 1 || scope[slash - 1] == '/')
+            {
+                resource = null;
+                permission = null;
+                return false;
+            }
+
+            resource = scope.Substring(0, slash);
+            permission = scope.Substring(slash + 1);
+            return true;
+        }
+
+        /// <summary>
+        /// Client authentication: a confidential client must prove its secret; a public client must not
+        /// send one, and cannot use the client credentials grant at all.
+        /// </summary>
+        private static async Task<bool> AuthenticateClientAsync(HttpContext context, ClientRegistration client, string clientSecret, string grantType)
+        {
+            const string missingSecret = "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.";
+            if (!client.IsConfidential)
+            {
+                if (!string.IsNullOrEmpty(clientSecret))
+                {
+                    await EntraResponses.WriteErrorAsync(
+                        context,
+                        StatusCodes.Status401Unauthorized,
+                        "invalid_client",
+                        700025,
+                        "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.");
+                    return false;
+                }
+
+                if (grantType == "client_credentials")
+                {
+                    await EntraResponses.WriteErrorAsync(context, StatusCodes.Status401Unauthorized, "invalid_client", 7000218, missingSecret);
+                    return false;
+                }
+
+                return true;
+            }
+
+            if (string.IsNullOrEmpty(clientSecret))
+            {
+                await EntraResponses.WriteErrorAsync(context, StatusCodes.Status401Unauthorized, "invalid_client", 7000218, missingSecret);
+                return false;
+            }
+
+            if (!string.Equals(clientSecret, client.ClientSecret, StringComparison.Ordinal))
+            {
+                await EntraResponses.WriteErrorAsync(
+                    context,
+                    StatusCodes.Status401Unauthorized,
+                    "invalid_client",
+                    7000215,
+                    $"Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '{client.ClientId}'.");
+                return false;
+            }
+
+            return true;
+        }
+
+        /// <summary>Form fields (client_secret_post) or, failing that, HTTP Basic (client_secret_basic).</summary>
+        private static (string ClientId, string ClientSecret) ReadClientCredentials(HttpRequest request, IFormCollection form)
+        {
+            string clientId = form["client_id"];
+            string clientSecret = form["client_secret"];
+            if (string.IsNullOrEmpty(clientSecret)
+                && AuthenticationHeaderValue.TryParse(request.Headers.Authorization, out AuthenticationHeaderValue header)
+                && string.Equals(header.Scheme, "Basic", StringComparison.OrdinalIgnoreCase)
+                && header.Parameter != null)
+            {
+                string decoded;
+                try
+                {
+                    decoded = Encoding.UTF8.GetString(Convert.FromBase64String(header.Parameter));
+                }
+                catch (FormatException)
+                {
+                    return (clientId, clientSecret);
+                }
+
+                int colon = decoded.IndexOf(':');
+                if (colon > 0)
+                {
+                    // RFC 6749 section 2.3.1: both parts are form-urlencoded before being joined.
+                    clientId ??= Uri.UnescapeDataString(decoded.Substring(0, colon).Replace('+', ' '));
+                    clientSecret = Uri.UnescapeDataString(decoded.Substring(colon + 1).Replace('+', ' '));
+                }
+            }
+
+            return (clientId, clientSecret);
+        }
+
+        private static Task MissingParameterAsync(HttpContext context, string name) =>
+            EntraResponses.WriteErrorAsync(
+                context,
+                StatusCodes.Status400BadRequest,
+                "invalid_request",
+                900144,
+                $"The request body must contain the following parameter: '{name}'.");
+
+        private static Task InvalidGrantAsync(HttpContext context, int code, string message) =>
+            EntraResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "invalid_grant", code, message);
+
+        private static string FormatInstant(DateTimeOffset instant) =>
+            instant.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,114 @@
+using System;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using PartnerCenter.Emulator.Hosting;
+using PartnerCenter.Emulator.State;
+
+namespace PartnerCenter.Emulator.PartnerCenter
+{
+    /// <summary>
+    /// The Partner Center REST operations the module uses, behind Partner Center's bearer token checks.
+    /// </summary>
+    internal sealed class PartnerCenterApi
+    {
+        /// <summary>
+        /// Partner Center's "kind of error" code for a token it does not accept (seen e.g. for a token
+        /// with another audience).
+        /// </summary>
+        private const int InvalidTokenCode = 900420;
+
+        private readonly EmulatorState _state;
+
+        public PartnerCenterApi(EmulatorState state)
+        {
+            _state = state;
+        }
+
+        public void Map(IEndpointRouteBuilder routes)
+        {
+            routes.MapGet("/v1/analytics/licenses/deployment", GetLicensesDeploymentAsync);
+        }
+
+        public static Task NotFoundAsync(HttpContext context) =>
+            WriteErrorAsync(
+                context,
+                StatusCodes.Status404NotFound,
+                404,
+                $"The requested resource '{context.Request.Method} {context.Request.Path}' was not found.");
+
+        private Task GetLicensesDeploymentAsync(HttpContext context)
+        {
+            Task rejected = RejectUnlessAppUserToken(context);
+            if (rejected != null)
+            {
+                return rejected;
+            }
+
+            return context.Response.WriteJsonAsync(StatusCodes.Status200OK, _state.DeploymentInsightsJson);
+        }
+
+        /// <summary>
+        /// Writes the 401/403 response if the request does not carry a valid delegated (App+User) Partner
+        /// Center token; returns null when the request may proceed.
+        /// </summary>
+        private Task RejectUnlessAppUserToken(HttpContext context)
+        {
+            if (!AuthenticationHeaderValue.TryParse(context.Request.Headers.Authorization, out AuthenticationHeaderValue header)
+                || !string.Equals(header.Scheme, "Bearer", StringComparison.OrdinalIgnoreCase)
+                || string.IsNullOrWhiteSpace(header.Parameter))
+            {
+                return UnauthorizedAsync(context, StatusCodes.Status401Unauthorized, "Unauthorized: Invalid Authorization header");
+            }
+
+            AccessTokenGrant grant = _state.FindAccessToken(header.Parameter);
+            if (grant == null)
+            {
+                return UnauthorizedAsync(context, InvalidTokenCode, "Invalid Token: the access token was not issued by the expected authority or is malformed.");
+            }
+
+            if (grant.ExpiresOn <= DateTimeOffset.UtcNow)
+            {
+                return UnauthorizedAsync(context, InvalidTokenCode, "Invalid Token: the access token has expired.");
+            }
+
+            if (!string.Equals(grant.Audience, EmulatorState.PartnerCenterResource, StringComparison.OrdinalIgnoreCase))
+            {
+                return UnauthorizedAsync(context, InvalidTokenCode, $"The audience '{grant.Audience}' in the token is invalid and is not supported in Partner Center API.");
+            }
+
+            if (grant.IsAppOnly)
+            {
+                return WriteErrorAsync(
+                    context,
+                    StatusCodes.Status403Forbidden,
+                    StatusCodes.Status403Forbidden,
+                    "This resource can't be accessed by application credentials. This operation requires App+User (delegated) credentials.");
+            }
+
+            return null;
+        }
+
+        private static Task UnauthorizedAsync(HttpContext context, int code, string description)
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            return WriteErrorAsync(context, StatusCodes.Status401Unauthorized, code, description);
+        }
+
+        /// <summary>Partner Center's REST error body: code, description, data and source.</summary>
+        private static Task WriteErrorAsync(HttpContext context, int statusCode, int code, string description)
+        {
+            var body = new JsonObject
+            {
+                ["code"] = code,
+                ["description"] = description,
+                ["data"] = new JsonArray(),
+                ["source"] = "PartnerFD",
+            };
+            return context.Response.WriteJsonAsync(statusCode, body.ToJsonString(JsonText.Options));
+        }
+    }
+}
