@@ -1,0 +1,89 @@
+using System;
+using System.Text.Json;
+
+namespace PartnerCenterLicenses.TestHost
+{
+    /// <summary>
+    /// The single request the test harness sends on standard input.
+    /// </summary>
+    public sealed class HostRequest
+    {
+        /// <summary>PowerShell text added to the pipeline with <c>AddScript</c>.</summary>
+        public string Script { get; private set; }
+
+        /// <summary>Optional path to a module manifest imported before the script runs.</summary>
+        public string ModulePath { get; private set; }
+
+        /// <summary>
+        /// When true the import is written into the script text instead of being run as a separate
+        /// pipeline, so a failed import surfaces exactly as it would inside a user's runbook.
+        /// </summary>
+        public bool ImportModuleInScript { get; private set; }
+
+        /// <summary>When set, <c>PowerShell.Stop()</c> is called this many milliseconds after the script starts.</summary>
+        public int? StopAfterMilliseconds { get; private set; }
+
+        /// <summary>Parses the request document; unknown members are ignored so the harness can grow first.</summary>
+        /// <exception cref="FormatException">The document is not a usable request.</exception>
+        public static HostRequest Parse(string json)
+        {
+            if (string.IsNullOrWhiteSpace(json))
+            {
+                throw new FormatException("The request on standard input was empty.");
+            }
+
+            using JsonDocument document = JsonDocument.Parse(json);
+            JsonElement root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new FormatException("The request must be a JSON object.");
+            }
+
+            var request = new HostRequest
+            {
+                Script = ReadString(root, "script"),
+                ModulePath = ReadString(root, "modulePath"),
+                ImportModuleInScript = root.TryGetProperty("importModuleInScript", out JsonElement inScript)
+                    && inScript.ValueKind == JsonValueKind.True,
+            };
+
+            if (root.TryGetProperty("stopAfterMilliseconds", out JsonElement stopAfter) && stopAfter.ValueKind == JsonValueKind.Number)
+            {
+                int milliseconds = stopAfter.GetInt32();
+                if (milliseconds < 0)
+                {
+                    throw new FormatException("stopAfterMilliseconds must not be negative.");
+                }
+
+                request.StopAfterMilliseconds = milliseconds;
+            }
+
+            if (request.Script == null)
+            {
+                throw new FormatException("The request has no \"script\".");
+            }
+
+            if (request.ImportModuleInScript && string.IsNullOrEmpty(request.ModulePath))
+            {
+                throw new FormatException("importModuleInScript needs a modulePath.");
+            }
+
+            return request;
+        }
+
+        private static string ReadString(JsonElement root, string name)
+        {
+            if (!root.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
+            {
+                return null;
+            }
+
+            if (value.ValueKind != JsonValueKind.String)
+            {
+                throw new FormatException($"\"{name}\" must be a string.");
+            }
+
+            return value.GetString();
+        }
+    }
+}
