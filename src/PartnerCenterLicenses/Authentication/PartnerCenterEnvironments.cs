@@ -17,8 +17,10 @@ namespace PartnerCenterLicenses.Authentication
         public const string AzureCloud = "AzureCloud";
 
         // Endpoints from Partner Center's documented base URLs per cloud; the authorities are the
-        // Entra ID hosts of each cloud. Partner Center for US Government shares the commercial API host.
-        private const string PartnerCenterAudience = "https://api.partnercenter.microsoft.com";
+        // Entra ID hosts of each cloud. Partner Center for US Government shares the commercial API
+        // host. Tokens are requested for the API's own URL as resource, as the archived PartnerCenter
+        // module did ("{endpoint}/user_impersonation").
+        private const string PartnerCenterResource = "https://api.partnercenter.microsoft.com";
 
         private static readonly ConcurrentDictionary<string, PartnerCenterEnvironment> Known =
             new ConcurrentDictionary<string, PartnerCenterEnvironment>(StringComparer.OrdinalIgnoreCase);
@@ -85,8 +87,10 @@ namespace PartnerCenterLicenses.Authentication
             RequireHttps(activeDirectoryAuthority, "ActiveDirectoryAuthority");
             RequireHttps(partnerCenterEndpoint, "PartnerCenterEndpoint");
 
+            // A private endpoint or proxy still fronts the Partner Center API, whose tokens name
+            // the commercial resource; a sovereign deployment passes its own audience.
             string audience = string.IsNullOrWhiteSpace(partnerCenterAudience)
-                ? partnerCenterEndpoint.GetLeftPart(UriPartial.Authority)
+                ? PartnerCenterResource
                 : partnerCenterAudience.TrimEnd('/');
 
             var environment = new PartnerCenterEnvironment(
@@ -97,7 +101,7 @@ namespace PartnerCenterLicenses.Authentication
 
         private static void AddBuiltIn(string name, string authority, string endpoint)
         {
-            Known[name] = new PartnerCenterEnvironment(name, new Uri(authority), new Uri(endpoint), PartnerCenterAudience, isBuiltIn: true);
+            Known[name] = new PartnerCenterEnvironment(name, new Uri(authority), new Uri(endpoint), endpoint, isBuiltIn: true);
         }
 
         private static void RequireHttps(Uri uri, string parameter)

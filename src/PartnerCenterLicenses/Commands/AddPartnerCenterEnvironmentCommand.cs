@@ -30,7 +30,7 @@ namespace PartnerCenterLicenses.Commands
         [ValidateNotNull]
         public Uri PartnerCenterEndpoint { get; set; }
 
-        /// <summary><para type="description">The resource to request tokens for; defaults to the endpoint's scheme, host and port.</para></summary>
+        /// <summary><para type="description">The resource to request tokens for; defaults to https://api.partnercenter.microsoft.com, the Partner Center API's resource.</para></summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string PartnerCenterAudience { get; set; }

@@ -58,7 +58,8 @@ namespace PartnerCenterLicenses.Commands
         /// </summary>
         internal T Await<T>(Task<T> task)
         {
-            while (!task.Wait(50))
+            // Waiting on the handle, not Task.Wait, so a fault surfaces below as the engine's own exception.
+            while (!((IAsyncResult)task).AsyncWaitHandle.WaitOne(50))
             {
                 FlushLog();
                 if (_stopping.IsCancellationRequested)

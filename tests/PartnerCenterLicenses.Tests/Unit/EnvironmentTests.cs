@@ -12,24 +12,24 @@ namespace PartnerCenterLicenses.Tests.Unit
         [InlineData("AzureCloud", "https://login.microsoftonline.com/", "https://api.partnercenter.microsoft.com/")]
         [InlineData("AzureChinaCloud", "https://login.chinacloudapi.cn/", "https://partner.partnercenterapi.microsoftonline.cn/")]
         [InlineData("AzureUSGovernment", "https://login.microsoftonline.us/", "https://api.partnercenter.microsoft.com/")]
-        public void Built_in_clouds_have_their_documented_endpoints(string name, string authority, string endpoint)
+        public void Built_in_clouds_have_their_documented_endpoints_and_ask_for_their_api_as_resource(string name, string authority, string endpoint)
         {
             var environment = PartnerCenterEnvironments.Get(name.ToLowerInvariant());
 
             Assert.Equal(name, environment.Name);
             Assert.Equal(new Uri(authority), environment.ActiveDirectoryAuthority);
             Assert.Equal(new Uri(endpoint), environment.PartnerCenterEndpoint);
-            Assert.Equal("https://api.partnercenter.microsoft.com/user_impersonation", environment.UserImpersonationScope);
+            Assert.Equal(endpoint + "user_impersonation", environment.UserImpersonationScope);
             Assert.True(environment.IsBuiltIn);
         }
 
         [Fact]
-        public void A_custom_environment_is_added_and_its_audience_defaults_to_the_endpoint_host()
+        public void A_custom_environment_is_added_and_asks_for_the_partner_center_resource_by_default()
         {
             var environment = PartnerCenterEnvironments.Add("UnitCustom", new Uri("https://127.0.0.1:8443/"), new Uri("https://127.0.0.1:8443/pc/"), null);
 
             Assert.False(environment.IsBuiltIn);
-            Assert.Equal("https://127.0.0.1:8443/user_impersonation", environment.UserImpersonationScope);
+            Assert.Equal("https://api.partnercenter.microsoft.com/user_impersonation", environment.UserImpersonationScope);
             Assert.Contains(PartnerCenterEnvironments.All, e => e.Name == "UnitCustom");
             Assert.Same(environment, PartnerCenterEnvironments.Get("unitcustom"));
         }

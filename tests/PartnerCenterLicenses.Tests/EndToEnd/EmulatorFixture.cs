@@ -1,0 +1,154 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading.Tasks;
+using PartnerCenter.Emulator;
+using PartnerCenterLicenses.Tests.Hosting;
+using Xunit;
+
+namespace PartnerCenterLicenses.Tests.EndToEnd
+{
+    /// <summary>
+    /// One emulator for the end-to-end tests, trusted by the hosted engines through SSL_CERT_FILE,
+    /// the way a user trusts a private CA. Tests in the collection run one at a time, so request
+    /// records and token counts belong to the test that reads them.
+    /// </summary>
+    public sealed class EmulatorFixture : IAsyncLifetime
+    {
+        public const string ClientId = "8f3c1b2a-6d4e-4a5b-9c7d-1e2f3a4b5c6d";
+        public const string PublicClientId = "2c9d7e1f-3a4b-4c5d-8e6f-7a8b9c0d1e2f";
+
+        private string _bundleFolder;
+
+        public EmulatorServer Server { get; private set; }
+
+        public EmulatorState State => Server.State;
+
+        /// <summary>The confidential client's secret, made new for every test run.</summary>
+        public string ClientSecret { get; } = "s3cr3t~" + Guid.NewGuid().ToString("N");
+
+        public string TrustBundle { get; private set; }
+
+        public Uri Url => Server.BaseUri;
+
+        public async Task InitializeAsync()
+        {
+            Server = await EmulatorServer.StartAsync();
+            State.RegisterConfidentialClient(ClientId, ClientSecret);
+            State.RegisterPublicClient(PublicClientId);
+            _bundleFolder = Path.Combine(Path.GetTempPath(), "pcl-tests-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(_bundleFolder);
+            TrustBundle = Server.WriteTrustBundle(Path.Combine(_bundleFolder, "ca-bundle.pem"));
+        }
+
+        public async Task DisposeAsync()
+        {
+            await Server.DisposeAsync();
+            try
+            {
+                Directory.Delete(_bundleFolder, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        /// <summary>
+        /// Resets the emulator's records and data to the documented defaults for the next test.
+        /// </summary>
+        public void Reset()
+        {
+            State.ClearRecords();
+            State.DeploymentInsightsJson = EmulatorState.DefaultDeploymentInsightsJson;
+            State.AccessTokenLifetime = TimeSpan.FromHours(1);
+        }
+
+        /// <summary>
+        /// Runs a script in a hosted engine that has the module imported and an environment named
+        /// Emulator pointing here. Secrets reach the script through environment variables, as a
+        /// runbook gets them from its automation account, so they never appear in script text.
+        /// </summary>
+        public Task<HostedRunResult> RunAsync(string script, IDictionary<string, string> environment = null, TimeSpan? timeout = null, TimeSpan? stopAfter = null)
+        {
+            var variables = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["SSL_CERT_FILE"] = TrustBundle,
+                ["PCL_EMULATOR_URL"] = Url.ToString().TrimEnd('/'),
+                ["PCL_CLIENT_ID"] = ClientId,
+                ["PCL_CLIENT_SECRET"] = ClientSecret,
+                ["PCL_TENANT"] = EmulatorState.DefaultTenantId,
+            };
+            foreach (var pair in environment ?? new Dictionary<string, string>())
+            {
+                variables[pair.Key] = pair.Value;
+            }
+
+            return HostedPowerShell.RunAsync(new HostedRunRequest
+            {
+                Script = Prelude + script,
+                ModulePath = RepositoryPaths.ModuleManifest,
+                Environment = variables,
+                Timeout = timeout ?? TimeSpan.FromSeconds(60),
+                StopAfter = stopAfter,
+            });
+        }
+
+        /// <summary>The connect line of the secure application model, reading its secrets from the environment.</summary>
+        public const string ConnectWithRefreshToken =
+            "Connect-PartnerCenter -Environment Emulator -ApplicationId $env:PCL_CLIENT_ID -Credential $credential "
+            + "-RefreshToken (ConvertTo-Secure $env:PCL_REFRESH_TOKEN) -Tenant $env:PCL_TENANT";
+
+        // The hosted engine has only the core cmdlets (no ConvertTo-SecureString), so the prelude
+        // builds SecureStrings the long way.
+        private const string Prelude = @"
+$ErrorActionPreference = 'Stop'
+function ConvertTo-Secure([string] $text) {
+    $secure = [System.Security.SecureString]::new()
+    foreach ($c in $text.ToCharArray()) { $secure.AppendChar($c) }
+    $secure.MakeReadOnly()
+    $secure
+}
+$credential = [pscredential]::new($env:PCL_CLIENT_ID, (ConvertTo-Secure $env:PCL_CLIENT_SECRET))
+$null = Add-PartnerCenterEnvironment -Name Emulator -ActiveDirectoryAuthority $env:PCL_EMULATOR_URL -PartnerCenterEndpoint $env:PCL_EMULATOR_URL
+";
+
+        /// <summary>Every text a run produced that a user, a log or a transcript could see.</summary>
+        public static IEnumerable<string> EverythingVisible(HostedRunResult result)
+        {
+            foreach (var item in result.Output)
+            {
+                yield return item.Text;
+                foreach (var property in item.Properties.Values)
+                {
+                    yield return property.Value;
+                }
+            }
+
+            foreach (var error in result.Errors.Concat(new[] { result.TerminatingError }).Where(e => e != null))
+            {
+                yield return error.ToString();
+                yield return error.Message;
+                yield return error.ExceptionText;
+                yield return error.ErrorDetailsMessage;
+                yield return error.RecommendedAction;
+                yield return error.TargetName;
+                yield return error.ScriptStackTrace;
+            }
+
+            foreach (var record in result.Streams)
+            {
+                yield return record.Text;
+            }
+
+            yield return result.ConsoleOutput;
+            yield return result.StandardError;
+        }
+    }
+
+    [CollectionDefinition(Name)]
+    public sealed class EmulatorCollection : ICollectionFixture<EmulatorFixture>
+    {
+        public const string Name = "Emulator";
+    }
+}
