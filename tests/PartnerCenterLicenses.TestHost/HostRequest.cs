@@ -23,6 +23,13 @@ namespace PartnerCenterLicenses.TestHost
         /// <summary>When set, <c>PowerShell.Stop()</c> is called this many milliseconds after the script starts.</summary>
         public int? StopAfterMilliseconds { get; private set; }
 
+        /// <summary>
+        /// Assembly paths loaded into the default load context before the engine starts, the way
+        /// another module (Az.Accounts, Microsoft.Graph) or the host application would already have
+        /// loaded its own versions of shared dependencies.
+        /// </summary>
+        public System.Collections.Generic.IReadOnlyList<string> PreloadAssemblies { get; private set; } = Array.Empty<string>();
+
         /// <summary>Parses the request document; unknown members are ignored so the harness can grow first.</summary>
         /// <exception cref="FormatException">The document is not a usable request.</exception>
         public static HostRequest Parse(string json)
@@ -56,6 +63,17 @@ namespace PartnerCenterLicenses.TestHost
                 }
 
                 request.StopAfterMilliseconds = milliseconds;
+            }
+
+            if (root.TryGetProperty("preloadAssemblies", out JsonElement preload) && preload.ValueKind == JsonValueKind.Array)
+            {
+                var paths = new System.Collections.Generic.List<string>();
+                foreach (JsonElement path in preload.EnumerateArray())
+                {
+                    paths.Add(path.GetString());
+                }
+
+                request.PreloadAssemblies = paths;
             }
 
             if (request.Script == null)

@@ -100,8 +100,15 @@ namespace PartnerCenterLicenses.TestHost
             {
                 ["fullName"] = assembly.FullName,
                 ["location"] = location,
-                ["loadContext"] = AssemblyLoadContext.GetLoadContext(assembly)?.Name,
+                ["loadContext"] = DescribeLoadContext(AssemblyLoadContext.GetLoadContext(assembly)),
             };
+        }
+
+        // A context made with the parameterless constructor (as netstandard2.0 code must) has no
+        // name; its ToString is the only label it can give itself.
+        private static string DescribeLoadContext(AssemblyLoadContext context)
+        {
+            return context == null ? null : context.Name ?? context.ToString();
         }
 
         /// <summary>

@@ -57,6 +57,11 @@ namespace PartnerCenterLicenses.TestHost
             {
                 try
                 {
+                    foreach (string path in request.PreloadAssemblies)
+                    {
+                        System.Runtime.Loader.AssemblyLoadContext.Default.LoadFromAssemblyPath(path);
+                    }
+
                     ScriptRunner.Run(request, record);
                 }
                 catch (Exception ex)

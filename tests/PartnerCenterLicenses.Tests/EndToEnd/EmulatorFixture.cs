@@ -71,6 +71,19 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         /// </summary>
         public Task<HostedRunResult> RunAsync(string script, IDictionary<string, string> environment = null, TimeSpan? timeout = null, TimeSpan? stopAfter = null)
         {
+            return HostedPowerShell.RunAsync(new HostedRunRequest
+            {
+                Script = Prelude + script,
+                ModulePath = RepositoryPaths.ModuleManifest,
+                Environment = EnvironmentFor(environment),
+                Timeout = timeout ?? TimeSpan.FromSeconds(60),
+                StopAfter = stopAfter,
+            });
+        }
+
+        /// <summary>The child's environment: trust of the emulator's certificate, its URL, the client and the given extras.</summary>
+        public Dictionary<string, string> EnvironmentFor(IDictionary<string, string> environment = null)
+        {
             var variables = new Dictionary<string, string>(StringComparer.Ordinal)
             {
                 ["SSL_CERT_FILE"] = TrustBundle,
@@ -84,14 +97,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
                 variables[pair.Key] = pair.Value;
             }
 
-            return HostedPowerShell.RunAsync(new HostedRunRequest
-            {
-                Script = Prelude + script,
-                ModulePath = RepositoryPaths.ModuleManifest,
-                Environment = variables,
-                Timeout = timeout ?? TimeSpan.FromSeconds(60),
-                StopAfter = stopAfter,
-            });
+            return variables;
         }
 
         /// <summary>The connect line of the secure application model, reading its secrets from the environment.</summary>
@@ -101,7 +107,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
 
         // The hosted engine has only the core cmdlets (no ConvertTo-SecureString), so the prelude
         // builds SecureStrings the long way.
-        private const string Prelude = @"
+        public const string Prelude = @"
 $ErrorActionPreference = 'Stop'
 function ConvertTo-Secure([string] $text) {
     $secure = [System.Security.SecureString]::new()

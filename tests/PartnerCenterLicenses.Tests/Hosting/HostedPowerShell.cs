@@ -223,6 +223,17 @@ namespace PartnerCenterLicenses.Tests.Hosting
                 ["modulePath"] = request.ModulePath,
                 ["importModuleInScript"] = request.ImportModuleInScript,
             };
+            if (request.PreloadAssemblies.Count > 0)
+            {
+                var preload = new JsonArray();
+                foreach (string path in request.PreloadAssemblies)
+                {
+                    preload.Add(path);
+                }
+
+                document["preloadAssemblies"] = preload;
+            }
+
             if (request.StopAfter is TimeSpan stopAfter)
             {
                 document["stopAfterMilliseconds"] = (int)Math.Max(0, Math.Round(stopAfter.TotalMilliseconds));

@@ -54,5 +54,11 @@ namespace PartnerCenterLicenses.Tests.Hosting
         /// what Ctrl+C does in a console and what stopping a runbook job does.
         /// </summary>
         public TimeSpan? StopAfter { get; init; }
+
+        /// <summary>
+        /// Assemblies the child loads into its default load context before the engine starts, as
+        /// another module or the host application would have.
+        /// </summary>
+        public IReadOnlyList<string> PreloadAssemblies { get; init; } = Array.Empty<string>();
     }
 }

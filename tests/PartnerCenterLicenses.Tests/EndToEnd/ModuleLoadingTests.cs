@@ -1,0 +1,181 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Threading.Tasks;
+using PartnerCenterLicenses.Tests.Hosting;
+using Xunit;
+
+namespace PartnerCenterLicenses.Tests.EndToEnd
+{
+    /// <summary>
+    /// The module as PowerShell loads it: its manifest, what importing it costs, and how its
+    /// dependencies coexist with other versions of them in the same process.
+    /// </summary>
+    [Collection(EmulatorCollection.Name)]
+    public sealed class ModuleLoadingTests
+    {
+        private static readonly string[] ExpectedCmdlets =
+        {
+            "Add-PartnerCenterEnvironment", "Connect-PartnerCenter", "Disconnect-PartnerCenter",
+            "Get-PartnerCenterContext", "Get-PartnerCenterEnvironment", "Get-PartnerLicenseDeployment",
+        };
+
+        private readonly EmulatorFixture _emulator;
+
+        public ModuleLoadingTests(EmulatorFixture emulator)
+        {
+            _emulator = emulator;
+            _emulator.Reset();
+        }
+
+        private static string DependencyFolder => Path.Combine(RepositoryPaths.ModuleFolder, "Dependencies");
+
+        private static string Package(string id, string version, string framework, string file)
+        {
+            string root = typeof(ModuleLoadingTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+                .Single(a => a.Key == "NuGetPackageRoot").Value;
+            string path = Path.Combine(root, id.ToLowerInvariant(), version, "lib", framework, file);
+            Assert.True(File.Exists(path), "Missing " + path + "; the tests project downloads it at restore.");
+            return path;
+        }
+
+        /// <summary>MSAL 4.61.3 (with the abstractions it was built against), as an older Az.Accounts or Graph module loads it.</summary>
+        private static readonly Lazy<string[]> OlderMsal = new Lazy<string[]>(() => new[]
+        {
+            Package("Microsoft.IdentityModel.Abstractions", "6.35.0", "net6.0", "Microsoft.IdentityModel.Abstractions.dll"),
+            Package("Microsoft.Identity.Client", "4.61.3", "net6.0", "Microsoft.Identity.Client.dll"),
+        });
+
+        private static string OlderNewtonsoft => Package("Newtonsoft.Json", "12.0.3", "netstandard2.0", "Newtonsoft.Json.dll");
+
+        [Fact]
+        public async Task The_built_manifest_is_valid_and_exports_exactly_the_modules_cmdlets()
+        {
+            var result = await HostedPowerShell.RunAsync(new HostedRunRequest
+            {
+                // No Sort-Object among the hosted engine's core cmdlets: sort with .NET.
+                Script = "function Join-Sorted([string[]] $names) { [Array]::Sort($names); $names -join ',' }\n"
+                    + "$m = Test-ModuleManifest -Path '" + RepositoryPaths.ModuleManifest + "'\n"
+                    + "$m.Version.ToString(); $m.Guid.ToString(); ($m.CompatiblePSEditions -join ','); $m.PowerShellVersion.ToString()\n"
+                    + "Join-Sorted $m.ExportedCmdlets.Keys\n"
+                    + "Import-Module '" + RepositoryPaths.ModuleManifest + "'\n"
+                    + "$loaded = Get-Module PartnerCenterLicenses\n"
+                    + "Join-Sorted (Get-Command -Module PartnerCenterLicenses | ForEach-Object Name)\n"
+                    + "$loaded.ExportedFunctions.Count; $loaded.ExportedAliases.Count; $loaded.ExportedVariables.Count\n"
+                    + "$loaded.PrivateData.PSData.Tags -contains 'PartnerCenter'",
+            });
+
+            Assert.True(result.TerminatingError == null && result.Errors.Count == 0, result.Describe());
+            Assert.Equal(
+                new[] { "0.1.0", "5b8f6c2e-3f4a-4d0b-9e27-8a1c6d4e2b71", "Desktop,Core", "5.1", string.Join(",", ExpectedCmdlets),
+                        string.Join(",", ExpectedCmdlets), "0", "0", "0", "true" },
+                result.Output.Select(o => o.Text));
+        }
+
+        [Fact]
+        public async Task Every_cmdlet_declares_its_output_type_and_has_help_text()
+        {
+            var result = await HostedPowerShell.RunAsync(new HostedRunRequest
+            {
+                ModulePath = RepositoryPaths.ModuleManifest,
+                Script = "Get-Command -Module PartnerCenterLicenses | ForEach-Object { $_.Name + '=' + (($_.OutputType | ForEach-Object Name) -join ';') }",
+            });
+
+            Assert.True(result.TerminatingError == null, result.Describe());
+            var outputTypes = result.Output.Select(o => o.Text.Split('=')).ToDictionary(p => p[0], p => p[1]);
+            Assert.Equal("PartnerCenterLicenses.Models.PartnerLicensesDeploymentInsights", outputTypes["Get-PartnerLicenseDeployment"]);
+            Assert.Equal("PartnerCenterLicenses.Models.PartnerCenterContext", outputTypes["Connect-PartnerCenter"]);
+            Assert.Equal("PartnerCenterLicenses.Models.PartnerCenterEnvironment", outputTypes["Get-PartnerCenterEnvironment"]);
+        }
+
+        [Fact]
+        public async Task Importing_the_module_loads_neither_msal_nor_newtonsoft_from_it()
+        {
+            var result = await HostedPowerShell.RunAsync(new HostedRunRequest
+            {
+                ModulePath = RepositoryPaths.ModuleManifest,
+                Script = "@(Get-Command -Module PartnerCenterLicenses).Count\nGet-PartnerCenterEnvironment AzureCloud | ForEach-Object Name\n@(Get-PartnerCenterContext).Count\nDisconnect-PartnerCenter",
+            });
+
+            Assert.True(result.TerminatingError == null && result.Errors.Count == 0, result.Describe());
+            Assert.Equal(new[] { "6", "AzureCloud", "0" }, result.Output.Select(o => o.Text));
+            Assert.NotNull(result.FindLoadedAssembly("PartnerCenterLicenses"));
+            Assert.Null(result.FindLoadedAssembly("Microsoft.Identity.Client"));
+            Assert.Null(result.FindLoadedAssembly("PartnerCenterLicenses.Engine"));
+            Assert.DoesNotContain(result.LoadedAssemblies, a => a.Location.StartsWith(DependencyFolder, StringComparison.Ordinal));
+        }
+
+        [Fact]
+        public async Task On_first_use_the_dependencies_load_into_the_modules_own_context()
+        {
+            string refreshToken = _emulator.State.IssueRefreshToken(EmulatorFixture.ClientId);
+            var result = await _emulator.RunAsync(
+                "$null = " + EmulatorFixture.ConnectWithRefreshToken + "\n(Get-PartnerLicenseDeployment).Count",
+                new Dictionary<string, string> { ["PCL_REFRESH_TOKEN"] = refreshToken });
+
+            Assert.True(result.TerminatingError == null, result.Describe());
+            Assert.Equal("2", Assert.Single(result.Output).Text);
+            foreach (string name in new[] { "PartnerCenterLicenses.Engine", "Microsoft.Identity.Client", "Microsoft.IdentityModel.Abstractions" })
+            {
+                var assembly = result.LoadedAssemblies.Single(a => a.Name == name);
+                Assert.Equal("PartnerCenterLicenses", assembly.LoadContext);
+                Assert.StartsWith(DependencyFolder, assembly.Location);
+            }
+
+            // The engine holds its own Newtonsoft.Json beside the one PowerShell itself loaded.
+            var newtonsofts = result.LoadedAssemblies.Where(a => a.Name == "Newtonsoft.Json").ToList();
+            Assert.Contains(newtonsofts, a => a.LoadContext == "PartnerCenterLicenses" && a.Location.StartsWith(DependencyFolder, StringComparison.Ordinal));
+            Assert.Contains(newtonsofts, a => a.LoadContext == "Default");
+
+            // The cmdlet assembly, the boundary both sides share, exists once, in the default context.
+            var boundary = Assert.Single(result.LoadedAssemblies, a => a.Name == "PartnerCenterLicenses");
+            Assert.Equal("Default", boundary.LoadContext);
+        }
+
+        [Fact]
+        public async Task The_module_works_when_an_older_msal_and_newtonsoft_were_loaded_first()
+        {
+            string refreshToken = _emulator.State.IssueRefreshToken(EmulatorFixture.ClientId);
+            var preload = OlderMsal.Value.Concat(new[] { OlderNewtonsoft }).ToArray();
+
+            var result = await HostedPowerShell.RunAsync(new HostedRunRequest
+            {
+                PreloadAssemblies = preload,
+                ModulePath = RepositoryPaths.ModuleManifest,
+                Environment = _emulator.EnvironmentFor(new Dictionary<string, string> { ["PCL_REFRESH_TOKEN"] = refreshToken }),
+                Script = EmulatorFixture.Prelude
+                    + "$null = " + EmulatorFixture.ConnectWithRefreshToken + "\n(Get-PartnerLicenseDeployment).Count\n"
+                    + "[Microsoft.Identity.Client.PublicClientApplicationBuilder].Assembly.GetName().Version.ToString()",
+            });
+
+            Assert.True(result.TerminatingError == null && result.Errors.Count == 0, result.Describe());
+            Assert.Equal(new[] { "2", "4.61.3.0" }, result.Output.Select(o => o.Text));
+            var msals = result.LoadedAssemblies.Where(a => a.Name == "Microsoft.Identity.Client").ToList();
+            Assert.Equal(2, msals.Count);
+            Assert.Contains(msals, a => a.LoadContext == "Default" && a.FullName.Contains("4.61.3"));
+            Assert.Contains(msals, a => a.LoadContext == "PartnerCenterLicenses" && a.FullName.Contains("4.92"));
+        }
+
+        [Fact]
+        public async Task An_older_msal_loaded_after_the_module_still_works_for_the_script_that_loads_it()
+        {
+            string refreshToken = _emulator.State.IssueRefreshToken(EmulatorFixture.ClientId);
+            string[] older = OlderMsal.Value;
+
+            var result = await _emulator.RunAsync(
+                "$null = " + EmulatorFixture.ConnectWithRefreshToken + "\n(Get-PartnerLicenseDeployment).Count\n"
+                + "$null = [Reflection.Assembly]::LoadFrom('" + older[0] + "')\n"
+                + "$msal = [Reflection.Assembly]::LoadFrom('" + older[1] + "')\n"
+                + "$msal.GetName().Version.ToString()\n"
+                + "$builder = $msal.GetType('Microsoft.Identity.Client.PublicClientApplicationBuilder', $true)\n"
+                + "$builder::Create('11111111-2222-3333-4444-555555555555').WithAuthority('https://login.microsoftonline.com/organizations').Build().AppConfig.ClientId\n"
+                + "(Get-PartnerLicenseDeployment).Count",
+                new Dictionary<string, string> { ["PCL_REFRESH_TOKEN"] = refreshToken });
+
+            Assert.True(result.TerminatingError == null && result.Errors.Count == 0, result.Describe());
+            Assert.Equal(new[] { "2", "4.61.3.0", "11111111-2222-3333-4444-555555555555", "2" }, result.Output.Select(o => o.Text));
+        }
+    }
+}
