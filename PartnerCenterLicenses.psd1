@@ -16,7 +16,9 @@
         'Get-PartnerCenterContext',
         'Get-PartnerLicenseDeployment',
         'Add-PartnerCenterEnvironment',
-        'Get-PartnerCenterEnvironment'
+        'Get-PartnerCenterEnvironment',
+        'Get-PartnerCenterRequestOption',
+        'Set-PartnerCenterRequestOption'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

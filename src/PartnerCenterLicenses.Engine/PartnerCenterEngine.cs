@@ -39,7 +39,7 @@ namespace PartnerCenterLicenses.Engine
                 switch (request.Flow)
                 {
                     case PartnerCenterAuthenticationType.RefreshToken:
-                        entraHttp = NewHttpClient(request.RequestTimeout);
+                        entraHttp = NewHttpClient(request.RequestTimeout, followRedirects: true);
                         tokens = await RefreshTokenFlow.ConnectAsync(request, entraHttp, log, cancellationToken).ConfigureAwait(false);
                         break;
                     case PartnerCenterAuthenticationType.AccessToken:
@@ -50,7 +50,7 @@ namespace PartnerCenterLicenses.Engine
                             PartnerCenterErrorIds.InvalidArgument, PartnerCenterErrorKind.InvalidArgument, "Unsupported sign-in flow " + request.Flow + ".");
                 }
 
-                var client = new PartnerCenterClient(NewHttpClient(Timeout.InfiniteTimeSpan), request.Environment.PartnerCenterEndpoint, tokens, request.RequestTimeout);
+                var client = new PartnerCenterClient(NewHttpClient(Timeout.InfiniteTimeSpan, followRedirects: false), request.Environment.PartnerCenterEndpoint, tokens);
                 var session = new PartnerCenterSession(request.Environment, tokens, client, entraHttp);
                 Replace(session);
                 PartnerCenterContext context = session.Describe();
@@ -118,10 +118,12 @@ namespace PartnerCenterLicenses.Engine
 
         // Timeouts are applied per request with cancellation, so the HttpClient's own timeout would
         // only get in the way of a long, healthy body; the Entra client keeps one because MSAL
-        // sends its requests without ours.
-        private static HttpClient NewHttpClient(TimeSpan timeout)
+        // sends its requests without ours. The Partner Center client follows redirects itself, so
+        // that it decides where the access token goes.
+        private static HttpClient NewHttpClient(TimeSpan timeout, bool followRedirects)
         {
-            var client = new HttpClient(new HttpClientHandler(), disposeHandler: true) { Timeout = timeout };
+            var handler = new HttpClientHandler { AllowAutoRedirect = followRedirects };
+            var client = new HttpClient(handler, disposeHandler: true) { Timeout = timeout };
             client.DefaultRequestHeaders.UserAgent.ParseAdd("PartnerCenterLicenses/" + typeof(PartnerCenterEngine).Assembly.GetName().Version.ToString(3));
             return client;
         }

@@ -161,7 +161,7 @@ namespace PartnerCenterLicenses.Engine.Client
                         }
 
                         JObject item = JObject.Load(_json);
-                        yield return ToInsight(item, index);
+                        yield return ToInsight(item, index, _ids);
                         index++;
                     }
 

@@ -53,11 +53,15 @@ namespace PartnerCenterLicenses.Boundary
     public sealed class RequestContext
     {
         /// <summary>Creates the context of one cmdlet invocation.</summary>
-        public RequestContext(Guid correlationId, string locale)
+        public RequestContext(Guid correlationId, string locale, PartnerCenterRequestOptions options = null)
         {
             CorrelationId = correlationId;
             Locale = locale;
+            Options = options ?? PartnerCenterRequestOptions.Current;
         }
+
+        /// <summary>Timeout and retry settings for this call's requests.</summary>
+        public PartnerCenterRequestOptions Options { get; }
 
         /// <summary>One id for every request a cmdlet invocation sends (MS-CorrelationId).</summary>
         public Guid CorrelationId { get; }
@@ -90,7 +94,7 @@ namespace PartnerCenterLicenses.Boundary
         /// <summary>An access token the caller already has.</summary>
         public SecureString AccessToken { get; set; }
 
-        /// <summary>The timeout of each HTTP request the session sends.</summary>
-        public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
+        /// <summary>The timeout of each sign-in request.</summary>
+        public TimeSpan RequestTimeout { get; set; } = PartnerCenterRequestOptions.Current.Timeout;
     }
 }

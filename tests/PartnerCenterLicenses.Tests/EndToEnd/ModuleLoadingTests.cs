@@ -19,7 +19,8 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         private static readonly string[] ExpectedCmdlets =
         {
             "Add-PartnerCenterEnvironment", "Connect-PartnerCenter", "Disconnect-PartnerCenter",
-            "Get-PartnerCenterContext", "Get-PartnerCenterEnvironment", "Get-PartnerLicenseDeployment",
+            "Get-PartnerCenterContext", "Get-PartnerCenterEnvironment", "Get-PartnerCenterRequestOption", "Get-PartnerLicenseDeployment",
+            "Set-PartnerCenterRequestOption",
         };
 
         private readonly EmulatorFixture _emulator;
@@ -100,7 +101,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             });
 
             Assert.True(result.TerminatingError == null && result.Errors.Count == 0, result.Describe());
-            Assert.Equal(new[] { "6", "AzureCloud", "0" }, result.Output.Select(o => o.Text));
+            Assert.Equal(new[] { ExpectedCmdlets.Length.ToString(), "AzureCloud", "0" }, result.Output.Select(o => o.Text));
             Assert.NotNull(result.FindLoadedAssembly("PartnerCenterLicenses"));
             Assert.Null(result.FindLoadedAssembly("Microsoft.Identity.Client"));
             Assert.Null(result.FindLoadedAssembly("PartnerCenterLicenses.Engine"));

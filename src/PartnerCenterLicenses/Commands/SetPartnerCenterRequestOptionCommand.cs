@@ -1,0 +1,73 @@
+using System;
+using System.Management.Automation;
+using PartnerCenterLicenses.Models;
+
+namespace PartnerCenterLicenses.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Sets the timeout and retry behaviour of Partner Center requests for this PowerShell process.</para>
+    /// <para type="description">Transient failures (HTTP 408, 429, 500, 502, 503, 504, broken connections and timeouts) are
+    /// retried with exponential back-off and jitter, honouring Retry-After. Parameters left out keep their current value;
+    /// -Default restores the defaults (100 s timeout, 4 retries, 120 s of waiting in all, 1 s first delay).</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Set, "PartnerCenterRequestOption", DefaultParameterSetName = ValuesSet)]
+    [OutputType(typeof(PartnerCenterRequestOptions))]
+    public sealed class SetPartnerCenterRequestOptionCommand : PartnerCenterCmdlet
+    {
+        private const string ValuesSet = "Values";
+        private const string DefaultSet = "Default";
+
+        /// <summary><para type="description">Seconds one request may take, response body included.</para></summary>
+        [Parameter(ParameterSetName = ValuesSet)]
+        [ValidateRange(1, 3600)]
+        public double TimeoutSec { get; set; }
+
+        /// <summary><para type="description">How many times a transient failure is retried (0 turns retries off).</para></summary>
+        [Parameter(ParameterSetName = ValuesSet)]
+        [ValidateRange(0, 20)]
+        public int MaximumRetryCount { get; set; }
+
+        /// <summary><para type="description">The most seconds spent waiting between attempts, added up.</para></summary>
+        [Parameter(ParameterSetName = ValuesSet)]
+        [ValidateRange(0, 3600)]
+        public double MaximumRetryWaitSec { get; set; }
+
+        /// <summary><para type="description">The first back-off delay in seconds; it doubles with each retry.</para></summary>
+        [Parameter(ParameterSetName = ValuesSet)]
+        [ValidateRange(0, 60)]
+        public double RetryIntervalSec { get; set; }
+
+        /// <summary><para type="description">Restores the default options.</para></summary>
+        [Parameter(Mandatory = true, ParameterSetName = DefaultSet)]
+        public SwitchParameter Default { get; set; }
+
+        /// <summary><para type="description">Writes the options now in force.</para></summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        /// <summary>Replaces the options in force.</summary>
+        protected override void ProcessRecord()
+        {
+            PartnerCenterRequestOptions current = PartnerCenterRequestOptions.Current;
+            PartnerCenterRequestOptions next = Default.IsPresent
+                ? PartnerCenterRequestOptions.Default
+                : new PartnerCenterRequestOptions(
+                    Bound(nameof(TimeoutSec)) ? TimeSpan.FromSeconds(TimeoutSec) : current.Timeout,
+                    Bound(nameof(MaximumRetryCount)) ? MaximumRetryCount : current.MaxRetryCount,
+                    Bound(nameof(MaximumRetryWaitSec)) ? TimeSpan.FromSeconds(MaximumRetryWaitSec) : current.MaxRetryWait,
+                    Bound(nameof(RetryIntervalSec)) ? TimeSpan.FromSeconds(RetryIntervalSec) : current.RetryBaseDelay);
+
+            PartnerCenterRequestOptions.Current = next;
+            WriteVerbose("Partner Center request options: " + next + ".");
+            if (PassThru.IsPresent)
+            {
+                WriteObject(next);
+            }
+        }
+
+        private bool Bound(string name)
+        {
+            return MyInvocation.BoundParameters.ContainsKey(name);
+        }
+    }
+}

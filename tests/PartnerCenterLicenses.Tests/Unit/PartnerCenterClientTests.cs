@@ -1,0 +1,278 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using PartnerCenterLicenses.Boundary;
+using PartnerCenterLicenses.Engine.Authentication;
+using PartnerCenterLicenses.Engine.Client;
+using PartnerCenterLicenses.Models;
+using Xunit;
+
+namespace PartnerCenterLicenses.Tests.Unit
+{
+    /// <summary>The HTTP pipeline: retries, back-off, Retry-After, redirects and cancellation, against a scripted handler.</summary>
+    public class PartnerCenterClientTests
+    {
+        private const string Token = "test-access-token";
+        private static readonly Uri Endpoint = new Uri("https://pc.example.test");
+
+        private static readonly PartnerCenterRequestOptions Fast =
+            new PartnerCenterRequestOptions(TimeSpan.FromSeconds(10), maxRetryCount: 3, maxRetryWait: TimeSpan.FromSeconds(10), retryBaseDelay: TimeSpan.FromMilliseconds(10));
+
+        private static HttpResponseMessage Json(HttpStatusCode status, string body = null)
+        {
+            return new HttpResponseMessage(status) { Content = new StringContent(body ?? SeedDocument.ResponseBody, Encoding.UTF8, "application/json") };
+        }
+
+        private static async Task<(List<PartnerLicensesDeploymentInsights> Items, PartnerCenterException Error, TestLog Log)> GetAsync(
+            ScriptedHandler handler, PartnerCenterRequestOptions options = null, CancellationToken cancellationToken = default)
+        {
+            var log = new TestLog();
+            var client = new PartnerCenterClient(new HttpClient(handler), Endpoint, new FixedToken());
+            var items = new List<PartnerLicensesDeploymentInsights>();
+            try
+            {
+                using (var reader = await client.OpenLicenseDeploymentAsync(new RequestContext(Guid.NewGuid(), "en-US", options ?? Fast), log, cancellationToken))
+                {
+                    while (reader.TryReadNext(out var item))
+                    {
+                        items.Add(item);
+                    }
+                }
+
+                return (items, null, log);
+            }
+            catch (PartnerCenterException e)
+            {
+                return (items, e, log);
+            }
+        }
+
+        [Fact]
+        public async Task Transient_statuses_are_retried_until_success_and_each_retry_is_reported_with_its_request_id()
+        {
+            var handler = new ScriptedHandler(
+                _ => Json(HttpStatusCode.ServiceUnavailable, "{}"),
+                _ => Json(HttpStatusCode.BadGateway, "{}"),
+                _ => Json(HttpStatusCode.OK));
+
+            var (items, error, log) = await GetAsync(handler);
+
+            Assert.Null(error);
+            Assert.Equal(2, items.Count);
+            Assert.Equal(3, handler.Requests.Count);
+            var retries = log.Lines.Where(l => l.Contains("Retrying in")).ToList();
+            Assert.Equal(2, retries.Count);
+            Assert.Contains("503", retries[0]);
+            Assert.Contains(handler.Requests[0].Headers.GetValues("MS-RequestId").Single(), retries[0]);
+            Assert.Contains("retry 1 of 3", retries[0]);
+            Assert.Single(handler.Requests.Select(r => r.Headers.GetValues("MS-CorrelationId").Single()).Distinct());
+            Assert.Equal(3, handler.Requests.Select(r => r.Headers.GetValues("MS-RequestId").Single()).Distinct().Count());
+        }
+
+        [Theory]
+        [InlineData(HttpStatusCode.BadRequest)]
+        [InlineData(HttpStatusCode.Forbidden)]
+        [InlineData(HttpStatusCode.NotFound)]
+        public async Task Non_transient_failures_are_not_retried(HttpStatusCode status)
+        {
+            var handler = new ScriptedHandler(_ => Json(status, "{\"code\":1,\"description\":\"no\"}"));
+
+            var (_, error, _) = await GetAsync(handler);
+
+            Assert.NotNull(error);
+            Assert.Single(handler.Requests);
+        }
+
+        [Fact]
+        public async Task When_retries_run_out_the_last_failure_is_reported_saying_how_often_it_was_tried()
+        {
+            var handler = new ScriptedHandler(_ => Json(HttpStatusCode.InternalServerError, "{\"code\":\"500\",\"description\":\"down\"}"));
+
+            var (_, error, _) = await GetAsync(handler);
+
+            Assert.Equal(PartnerCenterErrorIds.ServiceError, error.ErrorId);
+            Assert.Contains("Gave up after 3 retries", error.Message);
+            Assert.Equal(4, handler.Requests.Count);
+        }
+
+        [Fact]
+        public async Task Retry_after_in_seconds_is_honoured()
+        {
+            var handler = new ScriptedHandler(
+                _ => { var r = Json((HttpStatusCode)429, "{}"); r.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(1)); return r; },
+                _ => Json(HttpStatusCode.OK));
+
+            var (items, error, log) = await GetAsync(handler);
+
+            Assert.Null(error);
+            Assert.Equal(2, items.Count);
+            Assert.True(handler.Requests.Count == 2);
+            Assert.True(handler.Times[1] - handler.Times[0] >= TimeSpan.FromMilliseconds(950), (handler.Times[1] - handler.Times[0]).ToString());
+            Assert.Contains(log.Lines, l => l.Contains("Retrying in 1.0 s") && l.Contains("Retry-After"));
+        }
+
+        [Fact]
+        public async Task Retry_after_as_an_http_date_is_honoured()
+        {
+            var handler = new ScriptedHandler(
+                _ => { var r = Json(HttpStatusCode.ServiceUnavailable, "{}"); r.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(DateTimeOffset.UtcNow.AddSeconds(2)); return r; },
+                _ => Json(HttpStatusCode.OK));
+
+            var (items, error, _) = await GetAsync(handler);
+
+            Assert.Null(error);
+            Assert.True(handler.Times[1] - handler.Times[0] >= TimeSpan.FromMilliseconds(900), (handler.Times[1] - handler.Times[0]).ToString());
+        }
+
+        [Fact]
+        public async Task A_retry_after_longer_than_the_wait_budget_is_reported_at_once_as_throttling()
+        {
+            var options = new PartnerCenterRequestOptions(TimeSpan.FromSeconds(10), 3, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(10));
+            var handler = new ScriptedHandler(_ => { var r = Json((HttpStatusCode)429, "{}"); r.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(60)); return r; });
+            var watch = Stopwatch.StartNew();
+
+            var (_, error, _) = await GetAsync(handler, options);
+
+            Assert.Equal(PartnerCenterErrorIds.Throttled, error.ErrorId);
+            Assert.Contains("retry after 60 s", error.Message);
+            Assert.Single(handler.Requests);
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5));
+        }
+
+        [Fact]
+        public async Task Transport_faults_are_retried()
+        {
+            var handler = new ScriptedHandler(
+                _ => throw new HttpRequestException("Connection refused"),
+                _ => Json(HttpStatusCode.OK));
+
+            var (items, error, _) = await GetAsync(handler);
+
+            Assert.Null(error);
+            Assert.Equal(2, items.Count);
+        }
+
+        [Fact]
+        public async Task A_request_that_exceeds_its_timeout_is_retried_then_reported_as_a_timeout()
+        {
+            var options = new PartnerCenterRequestOptions(TimeSpan.FromMilliseconds(200), 1, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(10));
+            var handler = new ScriptedHandler(_ => null) { Delay = TimeSpan.FromSeconds(30) };
+
+            var (_, error, _) = await GetAsync(handler, options);
+
+            Assert.Equal(PartnerCenterErrorIds.Timeout, error.ErrorId);
+            Assert.Equal(PartnerCenterErrorKind.Timeout, error.Kind);
+            Assert.Equal(2, handler.Requests.Count);
+        }
+
+        [Fact]
+        public async Task Cancelling_during_a_back_off_ends_the_wait_within_a_second()
+        {
+            var handler = new ScriptedHandler(_ => { var r = Json(HttpStatusCode.ServiceUnavailable, "{}"); r.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(8)); return r; });
+            var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+            var watch = Stopwatch.StartNew();
+
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => GetAsync(handler, cancellationToken: cancel.Token));
+
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1.3), watch.Elapsed.ToString());
+        }
+
+        [Fact]
+        public async Task A_redirect_to_another_host_does_not_carry_the_access_token()
+        {
+            var handler = new ScriptedHandler(
+                _ => { var r = new HttpResponseMessage(HttpStatusCode.Redirect); r.Headers.Location = new Uri("https://pc.example.test/v1/moved"); return r; },
+                _ => { var r = new HttpResponseMessage(HttpStatusCode.TemporaryRedirect); r.Headers.Location = new Uri("https://elsewhere.example.test/v1/analytics"); return r; },
+                _ => Json(HttpStatusCode.OK));
+
+            var (items, error, _) = await GetAsync(handler);
+
+            Assert.Null(error);
+            Assert.Equal(2, items.Count);
+            Assert.Equal("Bearer " + Token, handler.Requests[0].Headers.Authorization.ToString());
+            Assert.Equal("Bearer " + Token, handler.Requests[1].Headers.Authorization.ToString());
+            Assert.Equal("elsewhere.example.test", handler.Requests[2].RequestUri.Host);
+            Assert.Null(handler.Requests[2].Headers.Authorization);
+        }
+
+        [Fact]
+        public async Task Debug_logging_never_shows_the_access_token()
+        {
+            var handler = new ScriptedHandler(_ => Json(HttpStatusCode.ServiceUnavailable, "{}"), _ => Json(HttpStatusCode.OK));
+
+            var (_, _, log) = await GetAsync(handler);
+
+            Assert.Contains(log.Lines, l => l.Contains("Bearer <redacted>"));
+            Assert.DoesNotContain(log.Lines, l => l.Contains(Token));
+        }
+
+        [Fact]
+        public void Back_off_grows_exponentially_with_jitter_and_stops_at_the_retry_count()
+        {
+            var options = new PartnerCenterRequestOptions(TimeSpan.FromSeconds(10), 4, TimeSpan.FromSeconds(100), TimeSpan.FromSeconds(1));
+            var policy = new RetryPolicy(options, new Random(7));
+
+            for (int retry = 0; retry < 4; retry++)
+            {
+                double step = Math.Pow(2, retry);
+                TimeSpan delay = policy.NextDelay(retry, TimeSpan.Zero, null).Value;
+                Assert.InRange(delay.TotalSeconds, step / 2, step);
+            }
+
+            Assert.Null(policy.NextDelay(4, TimeSpan.Zero, null));
+            Assert.Null(policy.NextDelay(0, TimeSpan.FromSeconds(99.9), TimeSpan.FromSeconds(1)));
+            Assert.Equal(TimeSpan.FromSeconds(3), policy.NextDelay(0, TimeSpan.Zero, TimeSpan.FromSeconds(3)));
+        }
+
+        private sealed class FixedToken : ITokenSource
+        {
+            public bool CanRenew => false;
+            public bool LastTokenIsAppOnly => false;
+            public PartnerCenterContext Describe(string environmentName) => null;
+            public Task<string> GetAccessTokenAsync(bool forceRefresh, IEngineLog log, CancellationToken cancellationToken) => Task.FromResult(Token);
+            public void Dispose() { }
+        }
+
+        /// <summary>Answers each request with the next scripted response (the last one repeats) and records what it got.</summary>
+        internal sealed class ScriptedHandler : HttpMessageHandler
+        {
+            private readonly Func<HttpRequestMessage, HttpResponseMessage>[] _script;
+            private int _next;
+
+            public ScriptedHandler(params Func<HttpRequestMessage, HttpResponseMessage>[] script)
+            {
+                _script = script;
+            }
+
+            public TimeSpan Delay { get; set; }
+
+            public List<HttpRequestMessage> Requests { get; } = new List<HttpRequestMessage>();
+
+            public List<DateTimeOffset> Times { get; } = new List<DateTimeOffset>();
+
+            protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+            {
+                lock (Requests)
+                {
+                    Requests.Add(request);
+                    Times.Add(DateTimeOffset.UtcNow);
+                }
+
+                if (Delay > TimeSpan.Zero)
+                {
+                    await Task.Delay(Delay, cancellationToken);
+                }
+
+                var step = _script[Math.Min(_next++, _script.Length - 1)];
+                return step(request);
+            }
+        }
+    }
+}
