@@ -191,7 +191,11 @@ namespace PartnerCenter.Emulator
 
             app.UseRouting();
             new DiscoveryEndpoints(state).Map(app);
-            new TokenEndpoint(state).Map(app);
+            var deviceCodes = new DeviceCodeEndpoint(state, logger);
+            deviceCodes.Map(app);
+            var authorize = new AuthorizeEndpoint(state);
+            authorize.Map(app);
+            new TokenEndpoint(state, deviceCodes, authorize).Map(app);
             new PartnerCenterApi(state).Map(app);
             app.MapFallback(PartnerCenterApi.NotFoundAsync);
         }

@@ -15,7 +15,7 @@ namespace PartnerCenter.Emulator
     /// Everything the emulator knows: app registrations, tenants and users, issued tokens, the Partner Center
     /// data it serves, scripted responses and the record of received requests. All members are thread-safe.
     /// </summary>
-    public sealed class EmulatorState
+    public sealed partial class EmulatorState
     {
         /// <summary>Tenant id of the default partner tenant (contoso.onmicrosoft.com).</summary>
         public const string DefaultTenantId = "6b1f3c2e-8d4a-4f7b-9c5e-2a1d0e3f4b58";
@@ -75,8 +75,8 @@ namespace PartnerCenter.Emulator
         private readonly Dictionary<string, AccessTokenGrant> _accessTokens = new Dictionary<string, AccessTokenGrant>(StringComparer.Ordinal);
         private readonly List<string> _issuedAccessTokens = new List<string>();
         private readonly List<string> _issuedRefreshTokens = new List<string>();
-        private readonly Dictionary<string, Queue<ScriptedResponse>> _scripted =
-            new Dictionary<string, Queue<ScriptedResponse>>(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, Queue<EmulatorFault>> _scripted =
+            new Dictionary<string, Queue<EmulatorFault>>(StringComparer.OrdinalIgnoreCase);
         private readonly List<RecordedRequest> _requests = new List<RecordedRequest>();
         private readonly TokenSigner _signer;
         private int _tokenRequestCount;
@@ -150,13 +150,19 @@ namespace PartnerCenter.Emulator
 
         /// <summary>
         /// Registers (or re-registers with a new secret) a confidential client, which must authenticate
-        /// with <c>client_secret</c> on every token request.
+        /// with <c>client_secret</c> (or, once it has one, a certificate) on every token request. Certificates
+        /// added with <see cref="RegisterConfidentialClientCertificate"/> are kept.
         /// </summary>
         public void RegisterConfidentialClient(string clientId, string clientSecret)
         {
             ArgumentException.ThrowIfNullOrWhiteSpace(clientId);
             ArgumentException.ThrowIfNullOrEmpty(clientSecret);
-            lock (_gate) { _clients[clientId] = new ClientRegistration(clientId, clientSecret); }
+            lock (_gate)
+            {
+                _clients[clientId] = _clients.TryGetValue(clientId, out ClientRegistration existing) && existing.IsConfidential
+                    ? existing.WithSecret(clientSecret)
+                    : new ClientRegistration(clientId, clientSecret);
+            }
         }
 
         /// <summary>Registers a public client, which has no secret and must not send one.</summary>
@@ -266,6 +272,7 @@ namespace PartnerCenter.Emulator
         /// Makes the next request to <paramref name="path"/> (exact path, no query, case-insensitive) get this
         /// response instead of normal handling. Several calls for one path are served first in, first out.
         /// The request is still recorded. A JSON content type is assumed unless <paramref name="headers"/> sets one.
+        /// Shorthand for <see cref="EnqueueFault"/> with <see cref="EmulatorFault.Status"/>.
         /// </summary>
         /// <param name="path">Request path starting with '/', e.g. <c>/v1/analytics/licenses/deployment</c>.</param>
         /// <param name="statusCode">HTTP status code to return.</param>
@@ -279,12 +286,6 @@ namespace PartnerCenter.Emulator
             IDictionary<string, string> headers = null,
             TimeSpan delay = default)
         {
-            ArgumentException.ThrowIfNullOrEmpty(path);
-            if (path[0] != '/')
-            {
-                throw new ArgumentException("The path must start with '/' (no scheme, host or query).", nameof(path));
-            }
-
             if (statusCode < 100 || statusCode > 599)
             {
                 throw new ArgumentOutOfRangeException(nameof(statusCode), statusCode, "Not an HTTP status code.");
@@ -295,20 +296,42 @@ namespace PartnerCenter.Emulator
                 throw new ArgumentOutOfRangeException(nameof(delay), delay, "The delay cannot be negative.");
             }
 
-            IReadOnlyDictionary<string, string> headerCopy = new ReadOnlyDictionary<string, string>(
-                headers == null
-                    ? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
-                    : new Dictionary<string, string>(headers, StringComparer.OrdinalIgnoreCase));
-            var response = new ScriptedResponse(statusCode, body, headerCopy, delay);
+            EnqueueFault(path, new EmulatorFault
+            {
+                StatusCode = statusCode,
+                Body = body,
+                Headers = headers == null ? null : new Dictionary<string, string>(headers, StringComparer.OrdinalIgnoreCase),
+                DelayBeforeHeaders = delay,
+            });
+        }
+
+        /// <summary>
+        /// Makes the next request to <paramref name="path"/> (exact path, no query, case-insensitive; Partner
+        /// Center and Entra paths alike, e.g. <c>/organizations/oauth2/v2.0/token</c>) get <paramref name="fault"/>
+        /// instead of normal handling. Shares one first-in, first-out queue per path with <see cref="EnqueueResponse"/>.
+        /// The request is still recorded: <see cref="RecordedRequest.StatusCode"/> is 0 when no status line was
+        /// sent, and <see cref="RecordedRequest.Aborted"/> tells whether the connection was cut.
+        /// </summary>
+        /// <exception cref="ArgumentException">The path does not start with '/' or the fault's settings contradict each other.</exception>
+        public void EnqueueFault(string path, EmulatorFault fault)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(path);
+            ArgumentNullException.ThrowIfNull(fault);
+            if (path[0] != '/')
+            {
+                throw new ArgumentException("The path must start with '/' (no scheme, host or query).", nameof(path));
+            }
+
+            fault.Validate();
             lock (_gate)
             {
-                if (!_scripted.TryGetValue(path, out Queue<ScriptedResponse> queue))
+                if (!_scripted.TryGetValue(path, out Queue<EmulatorFault> queue))
                 {
-                    queue = new Queue<ScriptedResponse>();
+                    queue = new Queue<EmulatorFault>();
                     _scripted.Add(path, queue);
                 }
 
-                queue.Enqueue(response);
+                queue.Enqueue(fault);
             }
         }
 
@@ -339,11 +362,11 @@ namespace PartnerCenter.Emulator
             }
         }
 
-        internal ScriptedResponse TryDequeueScriptedResponse(string path)
+        internal EmulatorFault TryDequeueFault(string path)
         {
             lock (_gate)
             {
-                if (_scripted.TryGetValue(path, out Queue<ScriptedResponse> queue) && queue.Count > 0)
+                if (_scripted.TryGetValue(path, out Queue<EmulatorFault> queue) && queue.Count > 0)
                 {
                     return queue.Dequeue();
                 }

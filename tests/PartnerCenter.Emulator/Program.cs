@@ -18,12 +18,23 @@ namespace PartnerCenter.Emulator
         /// <summary>Fixed so that instructions copied from one run keep their shape; the secret is new each run.</summary>
         private const string DemoClientId = "9a3c5e71-2b4d-4f68-8e1a-7c0b3d5f2a94";
 
+        /// <summary>
+        /// A public client for the user sign-in flows (device code, interactive): those apps have no secret,
+        /// so the confidential demo app cannot stand in for them.
+        /// </summary>
+        private const string DemoPublicClientId = "c4e81f27-6d3a-4b95-a0c2-5e7f9b1d3a68";
+
         public static async Task<int> Main(string[] args)
         {
             if (!TryParseArguments(args, out int port, out bool showHelp) || showHelp)
             {
                 Console.Error.WriteLine("Usage: dotnet run --project tests/PartnerCenter.Emulator [-- --port N]");
                 Console.Error.WriteLine("Serves Entra ID and the Partner Center API on https://127.0.0.1 (a free port unless --port is given) until Ctrl+C.");
+                Console.Error.WriteLine("Sign-ins: refresh token and client credentials (secret or certificate) for the demo app; device code and");
+                Console.Error.WriteLine("interactive (authorization code + PKCE, loopback redirect) for the demo public client. A device code is");
+                Console.Error.WriteLine("logged when issued; approve it by opening https://127.0.0.1:PORT/devicelogin?user_code=CODE (add");
+                Console.Error.WriteLine("&action=deny to decline, &login_hint=UPN to sign in as another user). Interactive sign-in needs no page:");
+                Console.Error.WriteLine("the authorize endpoint signs in the default user and redirects straight back to the app.");
                 return showHelp ? 0 : 2;
             }
 
@@ -31,6 +42,7 @@ namespace PartnerCenter.Emulator
 
             string clientSecret = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(24));
             server.State.RegisterConfidentialClient(DemoClientId, clientSecret);
+            server.State.RegisterPublicClient(DemoPublicClientId);
             string refreshToken = server.State.IssueRefreshToken(DemoClientId);
 
             string directory = Path.Combine(Path.GetTempPath(), "PartnerCenter.Emulator", server.BaseUri.Port.ToString(CultureInfo.InvariantCulture));
@@ -65,6 +77,13 @@ namespace PartnerCenter.Emulator
                     Import-Certificate -FilePath '{cerPath}' -CertStoreLocation Cert:\CurrentUser\Root
                   and remove it again when done:
                     Remove-Item Cert:\CurrentUser\Root\{server.Certificate.Thumbprint}
+
+                User sign-in (public client {DemoPublicClientId}):
+                  Device code  - the code is also logged below when issued; approve it at
+                                 {url}/devicelogin?user_code=CODE  (&action=deny to decline,
+                                 &login_hint=UPN for another user in {EmulatorState.DefaultTenantDomain})
+                  Interactive  - redirect URI http://localhost (any port and path); the authorize endpoint signs in
+                                 {EmulatorState.DefaultUserPrincipalName} at once and redirects back with the code
 
                 Try the module:
                   Add-PartnerCenterEnvironment -Name Emulator -ActiveDirectoryAuthority {url} -PartnerCenterEndpoint {url}

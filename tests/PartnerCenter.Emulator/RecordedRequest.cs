@@ -9,7 +9,11 @@ namespace PartnerCenter.Emulator
     /// </summary>
     public sealed class RecordedRequest
     {
+        /// <summary>Key of the request's own record in <c>HttpContext.Items</c>, for code that must mark it.</summary>
+        internal const string ContextItem = "PartnerCenter.Emulator.RecordedRequest";
+
         private int _statusCode;
+        private int _aborted;
 
         internal RecordedRequest(
             string method,
@@ -48,8 +52,9 @@ namespace PartnerCenter.Emulator
         public DateTimeOffset ReceivedAt { get; }
 
         /// <summary>
-        /// The status code returned. It is set just before the response headers are sent, so it is 0 only
-        /// while a request is still in flight (or if the client went away first).
+        /// The status code returned. It is set just before the response headers are sent, so it is 0 while a
+        /// request is still in flight, and stays 0 when no status line was ever sent (the client went away
+        /// first, or a fault reset the connection or outlived the client).
         /// </summary>
         public int StatusCode
         {
@@ -57,7 +62,17 @@ namespace PartnerCenter.Emulator
             internal set => Volatile.Write(ref _statusCode, value);
         }
 
+        /// <summary>
+        /// True when the connection ended before the response was complete: a fault reset it or cut the body
+        /// off (then <see cref="StatusCode"/> is the status that was sent, or 0), or the client disconnected.
+        /// </summary>
+        public bool Aborted
+        {
+            get => Volatile.Read(ref _aborted) != 0;
+            internal set => Volatile.Write(ref _aborted, value ? 1 : 0);
+        }
+
         /// <inheritdoc />
-        public override string ToString() => $"{Method} {Path}{QueryString} -> {StatusCode}";
+        public override string ToString() => $"{Method} {Path}{QueryString} -> {StatusCode}{(Aborted ? " (aborted)" : string.Empty)}";
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
@@ -33,29 +34,73 @@ namespace PartnerCenter.Emulator.Entra
             }
         }
 
-        public static Task WriteErrorAsync(HttpContext context, int statusCode, string error, int aadstsCode, string message)
+        public static Task WriteErrorAsync(HttpContext context, int statusCode, string error, int aadstsCode, string message) =>
+            WriteErrorAsync(context, statusCode, error, (int?)aadstsCode, message);
+
+        /// <summary>
+        /// Writes Entra's error body. <paramref name="aadstsCode"/> is null only for conditions Entra has no
+        /// documented AADSTS code for (the emulator then sends no <c>error_codes</c> rather than invent one).
+        /// </summary>
+        public static Task WriteErrorAsync(HttpContext context, int statusCode, string error, int? aadstsCode, string message)
+        {
+            ErrorDetails details = Describe(context, aadstsCode, message);
+            var body = new JsonObject
+            {
+                ["error"] = error,
+                ["error_description"] = details.Description,
+            };
+            if (aadstsCode is int code)
+            {
+                body["error_codes"] = new JsonArray(code);
+            }
+
+            body["timestamp"] = details.Timestamp;
+            body["trace_id"] = details.TraceId;
+            body["correlation_id"] = details.CorrelationId;
+            if (aadstsCode is int linked)
+            {
+                body["error_uri"] = $"{context.Request.PublicOrigin()}/error?code={linked}";
+            }
+
+            AddStandardHeaders(context);
+            return context.Response.WriteJsonAsync(statusCode, body.ToJsonString(JsonText.Options));
+        }
+
+        /// <summary>
+        /// The text Entra puts in <c>error_description</c>: "AADSTSnnn: message" followed by the trace id,
+        /// correlation id and timestamp on their own lines. Also used for errors sent back in a redirect.
+        /// </summary>
+        public static ErrorDetails Describe(HttpContext context, int? aadstsCode, string message)
         {
             DateTimeOffset now = DateTimeOffset.UtcNow;
             string timestamp = now.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
             string traceId = TraceId(context);
-            string correlationId = Guid.TryParse(context.Request.Headers["client-request-id"], out Guid sent)
-                ? sent.ToString()
-                : Guid.NewGuid().ToString();
+            string correlationId = CorrelationId(context);
+            string prefix = aadstsCode is int code ? $"AADSTS{code}: " : string.Empty;
+            return new ErrorDetails(
+                $"{prefix}{message}\r\nTrace ID: {traceId}\r\nCorrelation ID: {correlationId}\r\nTimestamp: {timestamp}",
+                timestamp,
+                traceId,
+                correlationId);
+        }
 
-            var body = new JsonObject
-            {
-                ["error"] = error,
-                ["error_description"] =
-                    $"AADSTS{aadstsCode}: {message}\r\nTrace ID: {traceId}\r\nCorrelation ID: {correlationId}\r\nTimestamp: {timestamp}",
-                ["error_codes"] = new JsonArray(aadstsCode),
-                ["timestamp"] = timestamp,
-                ["trace_id"] = traceId,
-                ["correlation_id"] = correlationId,
-                ["error_uri"] = $"{context.Request.PublicOrigin()}/error?code={aadstsCode}",
-            };
-
+        /// <summary>
+        /// The sign-in page's error screen, for authorize requests that cannot be answered with a redirect
+        /// (unknown app, redirect URI not allowed): Entra shows the AADSTS message to the person instead.
+        /// </summary>
+        public static Task WriteErrorPageAsync(HttpContext context, int aadstsCode, string message)
+        {
+            ErrorDetails details = Describe(context, aadstsCode, message);
+            string html = $"""
+                <!DOCTYPE html>
+                <html><head><meta charset="utf-8"><title>Sign in to your account</title></head>
+                <body><h1>Sorry, but we're having trouble signing you in.</h1>
+                <p>AADSTS{aadstsCode}: {HtmlEncoder.Default.Encode(message)}</p>
+                <p>Request Id: {details.TraceId}<br>Correlation Id: {details.CorrelationId}<br>Timestamp: {details.Timestamp}</p>
+                </body></html>
+                """;
             AddStandardHeaders(context);
-            return context.Response.WriteJsonAsync(statusCode, body.ToJsonString(JsonText.Options));
+            return context.Response.WriteTextAsync(StatusCodes.Status400BadRequest, HttpExtensions.HtmlContentType, html);
         }
 
         public static Task WriteJsonAsync(HttpContext context, JsonObject body)
@@ -63,6 +108,10 @@ namespace PartnerCenter.Emulator.Entra
             AddStandardHeaders(context);
             return context.Response.WriteJsonAsync(StatusCodes.Status200OK, body.ToJsonString(JsonText.Options));
         }
+
+        /// <summary>The client's <c>client-request-id</c> when it sent a GUID, else a new one (as Entra does).</summary>
+        private static string CorrelationId(HttpContext context) =>
+            Guid.TryParse(context.Request.Headers["client-request-id"], out Guid sent) ? sent.ToString() : Guid.NewGuid().ToString();
 
         /// <summary>One trace id per request, so the header and the error body agree.</summary>
         private static string TraceId(HttpContext context)
@@ -76,4 +125,7 @@ namespace PartnerCenter.Emulator.Entra
             return traceId;
         }
     }
+
+    /// <summary>The parts of one Entra error: the full description and the ids it quotes.</summary>
+    internal sealed record ErrorDetails(string Description, string Timestamp, string TraceId, string CorrelationId);
 }

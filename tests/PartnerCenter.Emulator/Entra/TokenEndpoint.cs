@@ -9,13 +9,15 @@ using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using PartnerCenter.Emulator.Hosting;
 using PartnerCenter.Emulator.State;
 
 namespace PartnerCenter.Emulator.Entra
 {
     /// <summary>
-    /// <c>POST /{tenant}/oauth2/v2.0/token</c> for the refresh_token and client_credentials grants,
-    /// with Entra's error codes for the failures a client can meet in practice.
+    /// <c>POST /{tenant}/oauth2/v2.0/token</c> for the refresh_token, client_credentials, authorization_code
+    /// and device_code grants, with client authentication by secret or certificate assertion, and Entra's
+    /// error codes for the failures a client can meet in practice.
     /// </summary>
     internal sealed class TokenEndpoint
     {
@@ -30,11 +32,23 @@ namespace PartnerCenter.Emulator.Entra
         private static readonly HashSet<string> OpenIdScopes =
             new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "openid", "profile", "offline_access", "email" };
 
-        private readonly EmulatorState _state;
+        /// <summary>RFC 8628's grant type; Entra also accepts the bare <c>device_code</c>, which is what MSAL.NET sends.</summary>
+        private const string DeviceCodeGrantType = "urn:ietf:params:oauth:grant-type:device_code";
 
-        public TokenEndpoint(EmulatorState state)
+        private static readonly HashSet<string> SupportedGrantTypes = new HashSet<string>(StringComparer.Ordinal)
+        {
+            "refresh_token", "client_credentials", "authorization_code", "device_code", DeviceCodeGrantType,
+        };
+
+        private readonly EmulatorState _state;
+        private readonly DeviceCodeEndpoint _deviceCodes;
+        private readonly AuthorizeEndpoint _authorize;
+
+        public TokenEndpoint(EmulatorState state, DeviceCodeEndpoint deviceCodes, AuthorizeEndpoint authorize)
         {
             _state = state;
+            _deviceCodes = deviceCodes;
+            _authorize = authorize;
         }
 
         public void Map(IEndpointRouteBuilder routes)
@@ -62,7 +76,7 @@ namespace PartnerCenter.Emulator.Entra
                 return;
             }
 
-            if (grantType != "refresh_token" && grantType != "client_credentials")
+            if (!SupportedGrantTypes.Contains(grantType))
             {
                 await EntraResponses.WriteErrorAsync(
                     context,
@@ -73,42 +87,54 @@ namespace PartnerCenter.Emulator.Entra
                 return;
             }
 
-            (string clientId, string clientSecret) = ReadClientCredentials(context.Request, form);
-            if (string.IsNullOrEmpty(clientId))
+            ClientCredentials credentials = ReadClientCredentials(context.Request, form);
+            if (string.IsNullOrEmpty(credentials.ClientId))
             {
                 await MissingParameterAsync(context, "client_id");
                 return;
             }
 
-            ClientRegistration client = _state.FindClient(clientId);
+            ClientRegistration client = _state.FindClient(credentials.ClientId);
             if (client == null)
             {
-                // Entra reports an unknown application as unauthorized_client, not invalid_client.
-                string directory = tenant.Tenant?.DisplayName ?? tenant.Raw;
-                await EntraResponses.WriteErrorAsync(
-                    context,
-                    StatusCodes.Status400BadRequest,
-                    "unauthorized_client",
-                    700016,
-                    $"Application with identifier '{clientId}' was not found in the directory '{directory}'. " +
-                    "This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. " +
-                    "You may have sent your authentication request to the wrong tenant.");
+                await UnknownClientAsync(context, tenant, credentials.ClientId);
                 return;
             }
 
-            if (!await AuthenticateClientAsync(context, client, clientSecret, grantType))
+            if (!await AuthenticateClientAsync(context, tenant, client, credentials, grantType))
             {
                 return;
             }
 
-            if (grantType == "refresh_token")
+            switch (grantType)
             {
-                await RefreshTokenGrantAsync(context, form, tenant, client);
+                case "refresh_token":
+                    await RefreshTokenGrantAsync(context, form, tenant, client);
+                    break;
+                case "client_credentials":
+                    await ClientCredentialsGrantAsync(context, form, tenant, client);
+                    break;
+                case "authorization_code":
+                    await _authorize.RedeemAsync(context, form, tenant, client, this);
+                    break;
+                default:
+                    await _deviceCodes.RedeemAsync(context, form, tenant, client, this);
+                    break;
             }
-            else
-            {
-                await ClientCredentialsGrantAsync(context, form, tenant, client);
-            }
+        }
+
+        /// <summary>Entra reports an unknown application as unauthorized_client, not invalid_client.</summary>
+        internal static Task UnknownClientAsync(HttpContext context, TenantSegment tenant, string clientId)
+        {
+            string directory = tenant.Tenant?.DisplayName ?? tenant.Raw;
+            return EntraResponses.WriteErrorAsync(
+                context,
+                StatusCodes.Status400BadRequest,
+                "unauthorized_client",
+                700016,
+                $"Application with identifier '{clientId}' was not found in the directory '{directory}'. " +
+                "This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. " +
+                "You may have sent your authentication request to the wrong tenant.");
         }
 
         private async Task RefreshTokenGrantAsync(HttpContext context, IFormCollection form, TenantSegment tenant, ClientRegistration client)
@@ -152,7 +178,23 @@ namespace PartnerCenter.Emulator.Entra
                 return;
             }
 
-            string scopeParameter = form["scope"];
+            await IssueUserTokensAsync(context, form, tenant, client, grant.TenantId, grant.UserObjectId, form["scope"]);
+        }
+
+        /// <summary>
+        /// The success (or failure) of every grant that ends with a user's tokens: checks the scopes, moves the
+        /// user into the tenant of the URL when that is another tenant (only if the user exists there, as a
+        /// guest would), and writes access, refresh and (when asked for) id token and client_info.
+        /// </summary>
+        internal async Task IssueUserTokensAsync(
+            HttpContext context,
+            IFormCollection form,
+            TenantSegment tenant,
+            ClientRegistration client,
+            string homeTenantId,
+            string userObjectId,
+            string scopeParameter)
+        {
             if (string.IsNullOrWhiteSpace(scopeParameter))
             {
                 await MissingParameterAsync(context, "scope");
@@ -166,18 +208,18 @@ namespace PartnerCenter.Emulator.Entra
                 return;
             }
 
-            DirectoryUser user = _state.FindUser(grant.TenantId, grant.UserObjectId);
-            string targetTenantId = tenant.IsTenantIndependent ? grant.TenantId : tenant.Tenant.Id;
-            if (!string.Equals(targetTenantId, grant.TenantId, StringComparison.OrdinalIgnoreCase))
+            DirectoryUser user = _state.FindUser(homeTenantId, userObjectId);
+            string targetTenantId = tenant.IsTenantIndependent ? homeTenantId : tenant.Tenant.Id;
+            if (!string.Equals(targetTenantId, homeTenantId, StringComparison.OrdinalIgnoreCase))
             {
-                // A refresh token can be redeemed in another tenant only where the user also exists (e.g. as a guest).
+                // A user's grant can be used in another tenant only where the user also exists (e.g. as a guest).
                 DirectoryUser inTarget = _state.FindUserByUpn(targetTenantId, user.UserPrincipalName);
                 if (inTarget == null)
                 {
                     await InvalidGrantAsync(
                         context,
                         50020,
-                        $"User account '{user.UserPrincipalName}' from identity provider 'https://sts.windows.net/{grant.TenantId}/' does not exist in tenant '{tenant.Tenant.DisplayName}' " +
+                        $"User account '{user.UserPrincipalName}' from identity provider 'https://sts.windows.net/{homeTenantId}/' does not exist in tenant '{tenant.Tenant.DisplayName}' " +
                         $"and cannot access the application '{client.ClientId}' in that tenant. The account needs to be added as an external user in the tenant first.");
                     return;
                 }
@@ -267,7 +309,7 @@ namespace PartnerCenter.Emulator.Entra
         /// the OpenID Connect scopes MSAL always adds. On failure, <paramref name="error"/> is Entra's
         /// invalid_scope code and text.
         /// </summary>
-        private static bool TryParseResourceScopes(
+        internal static bool TryParseResourceScopes(
             string[] scopes,
             out string resource,
             out List<string> permissions,
@@ -351,15 +393,22 @@ namespace PartnerCenter.Emulator.Entra
         }
 
         /// <summary>
-        /// Client authentication: a confidential client must prove its secret; a public client must not
-        /// send one, and cannot use the client credentials grant at all.
+        /// Client authentication: a confidential client must prove a secret or present an assertion signed by
+        /// one of its certificates; a public client must send neither, and cannot use client credentials at all.
         /// </summary>
-        private static async Task<bool> AuthenticateClientAsync(HttpContext context, ClientRegistration client, string clientSecret, string grantType)
+        private static async Task<bool> AuthenticateClientAsync(
+            HttpContext context,
+            TenantSegment tenant,
+            ClientRegistration client,
+            ClientCredentials credentials,
+            string grantType)
         {
             const string missingSecret = "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.";
+            bool hasSecret = !string.IsNullOrEmpty(credentials.Secret);
+            bool hasAssertion = !string.IsNullOrEmpty(credentials.Assertion) || !string.IsNullOrEmpty(credentials.AssertionType);
             if (!client.IsConfidential)
             {
-                if (!string.IsNullOrEmpty(clientSecret))
+                if (hasSecret || hasAssertion)
                 {
                     await EntraResponses.WriteErrorAsync(
                         context,
@@ -379,13 +428,31 @@ namespace PartnerCenter.Emulator.Entra
                 return true;
             }
 
-            if (string.IsNullOrEmpty(clientSecret))
+            if (hasSecret && hasAssertion)
+            {
+                // RFC 6749 section 2.3: one authentication method per request. Entra's code for this case is
+                // not documented, so none is invented.
+                await EntraResponses.WriteErrorAsync(
+                    context,
+                    StatusCodes.Status400BadRequest,
+                    "invalid_request",
+                    aadstsCode: null,
+                    "The request presents both 'client_secret' and 'client_assertion'; a client must use only one authentication method per request.");
+                return false;
+            }
+
+            if (hasAssertion)
+            {
+                return await AuthenticateWithAssertionAsync(context, tenant, client, credentials);
+            }
+
+            if (!hasSecret)
             {
                 await EntraResponses.WriteErrorAsync(context, StatusCodes.Status401Unauthorized, "invalid_client", 7000218, missingSecret);
                 return false;
             }
 
-            if (!string.Equals(clientSecret, client.ClientSecret, StringComparison.Ordinal))
+            if (client.ClientSecret == null || !string.Equals(credentials.Secret, client.ClientSecret, StringComparison.Ordinal))
             {
                 await EntraResponses.WriteErrorAsync(
                     context,
@@ -399,12 +466,76 @@ namespace PartnerCenter.Emulator.Entra
             return true;
         }
 
-        /// <summary>Form fields (client_secret_post) or, failing that, HTTP Basic (client_secret_basic).</summary>
-        private static (string ClientId, string ClientSecret) ReadClientCredentials(HttpRequest request, IFormCollection form)
+        private static async Task<bool> AuthenticateWithAssertionAsync(HttpContext context, TenantSegment tenant, ClientRegistration client, ClientCredentials credentials)
         {
-            string clientId = form["client_id"];
-            string clientSecret = form["client_secret"];
-            if (string.IsNullOrEmpty(clientSecret)
+            if (string.IsNullOrEmpty(credentials.AssertionType))
+            {
+                await MissingParameterAsync(context, "client_assertion_type");
+                return false;
+            }
+
+            if (!string.Equals(credentials.AssertionType, ClientAssertion.JwtBearerType, StringComparison.Ordinal))
+            {
+                await EntraResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "invalid_request", 90011, "Unexpected client assertion type.");
+                return false;
+            }
+
+            if (string.IsNullOrEmpty(credentials.Assertion))
+            {
+                await MissingParameterAsync(context, "client_assertion");
+                return false;
+            }
+
+            ClientAssertion.Failure failure = ClientAssertion.Validate(credentials.Assertion, client, AcceptedAudiences(context.Request, tenant), DateTimeOffset.UtcNow);
+            if (failure != null)
+            {
+                await EntraResponses.WriteErrorAsync(context, failure.StatusCode, failure.Error, failure.Code, failure.Message);
+                return false;
+            }
+
+            return true;
+        }
+
+        /// <summary>
+        /// The <c>aud</c> values a client assertion may carry for this request: this instance's token endpoint
+        /// (v2 or v1) for the tenant in the URL, spelled as in the URL, as the tenant id or as any of its
+        /// domains. For common/organizations, the other alias is accepted too.
+        /// </summary>
+        private static IReadOnlyCollection<string> AcceptedAudiences(HttpRequest request, TenantSegment tenant)
+        {
+            var tenantNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { tenant.Raw };
+            if (tenant.Tenant != null)
+            {
+                tenantNames.Add(tenant.Tenant.Id);
+                tenantNames.UnionWith(tenant.Tenant.Domains);
+            }
+            else
+            {
+                tenantNames.Add("common");
+                tenantNames.Add("organizations");
+            }
+
+            string origin = request.PublicOrigin();
+            return tenantNames
+                .SelectMany(name => new[] { $"{origin}/{name}/oauth2/v2.0/token", $"{origin}/{name}/oauth2/token" })
+                .ToArray();
+        }
+
+        /// <summary>
+        /// Form fields (client_secret_post, private_key_jwt) or, failing a secret there, HTTP Basic
+        /// (client_secret_basic).
+        /// </summary>
+        private static ClientCredentials ReadClientCredentials(HttpRequest request, IFormCollection form)
+        {
+            var credentials = new ClientCredentials
+            {
+                ClientId = form["client_id"],
+                Secret = form["client_secret"],
+                AssertionType = form["client_assertion_type"],
+                Assertion = form["client_assertion"],
+            };
+
+            if (string.IsNullOrEmpty(credentials.Secret)
                 && AuthenticationHeaderValue.TryParse(request.Headers.Authorization, out AuthenticationHeaderValue header)
                 && string.Equals(header.Scheme, "Basic", StringComparison.OrdinalIgnoreCase)
                 && header.Parameter != null)
@@ -416,22 +547,22 @@ namespace PartnerCenter.Emulator.Entra
                 }
                 catch (FormatException)
                 {
-                    return (clientId, clientSecret);
+                    return credentials;
                 }
 
                 int colon = decoded.IndexOf(':');
                 if (colon > 0)
                 {
                     // RFC 6749 section 2.3.1: both parts are form-urlencoded before being joined.
-                    clientId ??= Uri.UnescapeDataString(decoded.Substring(0, colon).Replace('+', ' '));
-                    clientSecret = Uri.UnescapeDataString(decoded.Substring(colon + 1).Replace('+', ' '));
+                    credentials.ClientId ??= Uri.UnescapeDataString(decoded.Substring(0, colon).Replace('+', ' '));
+                    credentials.Secret = Uri.UnescapeDataString(decoded.Substring(colon + 1).Replace('+', ' '));
                 }
             }
 
-            return (clientId, clientSecret);
+            return credentials;
         }
 
-        private static Task MissingParameterAsync(HttpContext context, string name) =>
+        internal static Task MissingParameterAsync(HttpContext context, string name) =>
             EntraResponses.WriteErrorAsync(
                 context,
                 StatusCodes.Status400BadRequest,
@@ -439,10 +570,21 @@ namespace PartnerCenter.Emulator.Entra
                 900144,
                 $"The request body must contain the following parameter: '{name}'.");
 
-        private static Task InvalidGrantAsync(HttpContext context, int code, string message) =>
+        internal static Task InvalidGrantAsync(HttpContext context, int code, string message) =>
             EntraResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "invalid_grant", code, message);
 
         private static string FormatInstant(DateTimeOffset instant) =>
             instant.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture);
+
+        private sealed class ClientCredentials
+        {
+            public string ClientId { get; set; }
+
+            public string Secret { get; set; }
+
+            public string AssertionType { get; set; }
+
+            public string Assertion { get; set; }
+        }
     }
 }

@@ -8,11 +8,16 @@ namespace PartnerCenter.Emulator.Hosting
     {
         public const string JsonContentType = "application/json; charset=utf-8";
 
-        public static Task WriteJsonAsync(this HttpResponse response, int statusCode, string json)
+        public const string HtmlContentType = "text/html; charset=utf-8";
+
+        public static Task WriteJsonAsync(this HttpResponse response, int statusCode, string json) =>
+            response.WriteTextAsync(statusCode, JsonContentType, json);
+
+        public static Task WriteTextAsync(this HttpResponse response, int statusCode, string contentType, string text)
         {
             response.StatusCode = statusCode;
-            response.ContentType = JsonContentType;
-            byte[] bytes = Encoding.UTF8.GetBytes(json);
+            response.ContentType = contentType;
+            byte[] bytes = Encoding.UTF8.GetBytes(text);
             response.ContentLength = bytes.Length;
             return response.Body.WriteAsync(bytes, 0, bytes.Length, response.HttpContext.RequestAborted);
         }

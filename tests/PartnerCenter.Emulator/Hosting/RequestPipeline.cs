@@ -12,14 +12,14 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
-using PartnerCenter.Emulator.State;
+using PartnerCenter.Emulator.Entra;
 
 namespace PartnerCenter.Emulator.Hosting
 {
     /// <summary>
     /// The middleware that runs before any endpoint: recording, Partner Center's correlation headers and
-    /// scripted responses. Order matters: a scripted response is still recorded and, on a Partner Center
-    /// path, still carries the correlation headers unless the script sets them itself.
+    /// scripted responses (faults). Order matters: a scripted response is still recorded and, on a Partner
+    /// Center path, still carries the correlation headers unless the script sets them itself.
     /// </summary>
     internal sealed class RequestPipeline
     {
@@ -45,9 +45,17 @@ namespace PartnerCenter.Emulator.Hosting
             app.Use(ServeScriptedResponseAsync);
         }
 
-        /// <summary>Entra URLs are <c>/{tenant}/oauth2/...</c>, <c>/{tenant}/v2.0/...</c> or <c>/{tenant}/discovery/...</c>; everything else is Partner Center's.</summary>
+        /// <summary>
+        /// Entra URLs are <c>/{tenant}/oauth2/...</c>, <c>/{tenant}/v2.0/...</c>, <c>/{tenant}/discovery/...</c>
+        /// and the device login page; everything else is Partner Center's.
+        /// </summary>
         private static bool IsEntraPath(PathString path)
         {
+            if (path.StartsWithSegments(DeviceCodeEndpoint.VerificationPath, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+
             string[] segments = (path.Value ?? string.Empty).Split('/', StringSplitOptions.RemoveEmptyEntries);
             return segments.Length >= 3 && EntraAreas.Contains(segments[1]);
         }
@@ -72,23 +80,32 @@ namespace PartnerCenter.Emulator.Hosting
             bool isTokenRequest = HttpMethods.IsPost(request.Method)
                 && request.Path.Value.EndsWith("/oauth2/v2.0/token", StringComparison.OrdinalIgnoreCase);
             _state.Record(record, isTokenRequest);
+            context.Items[RecordedRequest.ContextItem] = record;
 
             // Set before the headers go out: a client can have the whole response (and a test can look at
             // the record) before the rest of this pipeline has unwound. Kestrel still "starts" the response
-            // of an aborted request, with the default 200; nothing was returned then, so record 0.
+            // of an aborted request, with the default 200; nothing was returned then, so record 0. The
+            // record's own flag covers aborts by a fault, which Kestrel reflects in RequestAborted only later.
             context.Response.OnStarting(() =>
             {
-                record.StatusCode = context.RequestAborted.IsCancellationRequested ? 0 : context.Response.StatusCode;
+                bool aborted = record.Aborted || context.RequestAborted.IsCancellationRequested;
+                record.StatusCode = aborted ? 0 : context.Response.StatusCode;
                 return Task.CompletedTask;
             });
 
             long started = Stopwatch.GetTimestamp();
             await next(context);
+            if (context.RequestAborted.IsCancellationRequested)
+            {
+                // The client left (or a fault cut the connection) before the response was complete.
+                record.Aborted = true;
+            }
+
             _logger.LogInformation(
                 "{Method} {Path} -> {Outcome} ({Elapsed:0} ms)",
                 request.Method,
                 request.Path.Value,
-                context.RequestAborted.IsCancellationRequested ? "aborted" : context.Response.StatusCode.ToString(CultureInfo.InvariantCulture),
+                record.Aborted ? $"{record.StatusCode.ToString(CultureInfo.InvariantCulture)}, aborted" : context.Response.StatusCode.ToString(CultureInfo.InvariantCulture),
                 Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
 
@@ -114,46 +131,10 @@ namespace PartnerCenter.Emulator.Hosting
             return next(context);
         }
 
-        private async Task ServeScriptedResponseAsync(HttpContext context, RequestDelegate next)
+        private Task ServeScriptedResponseAsync(HttpContext context, RequestDelegate next)
         {
-            ScriptedResponse scripted = _state.TryDequeueScriptedResponse(context.Request.Path.Value);
-            if (scripted == null)
-            {
-                await next(context);
-                return;
-            }
-
-            if (scripted.Delay > TimeSpan.Zero)
-            {
-                using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping);
-                try
-                {
-                    await Task.Delay(scripted.Delay, cancellation.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    // The client gave up (a timeout test) or the server is stopping: there is nobody to answer.
-                    context.Abort();
-                    return;
-                }
-            }
-
-            HttpResponse response = context.Response;
-            response.StatusCode = scripted.StatusCode;
-            foreach (KeyValuePair<string, string> header in scripted.Headers)
-            {
-                response.Headers[header.Key] = header.Value;
-            }
-
-            if (!string.IsNullOrEmpty(scripted.Body))
-            {
-                if (string.IsNullOrEmpty(response.ContentType))
-                {
-                    response.ContentType = HttpExtensions.JsonContentType;
-                }
-
-                await response.WriteAsync(scripted.Body, Encoding.UTF8, context.RequestAborted);
-            }
+            EmulatorFault fault = _state.TryDequeueFault(context.Request.Path.Value);
+            return fault == null ? next(context) : Faults.PlayAsync(context, fault, _stopping);
         }
 
         private static async Task<string> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)

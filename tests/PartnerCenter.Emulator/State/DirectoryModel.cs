@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Security.Cryptography.X509Certificates;
 
 namespace PartnerCenter.Emulator.State
 {
@@ -41,25 +42,58 @@ namespace PartnerCenter.Emulator.State
         public string DisplayName { get; }
     }
 
-    /// <summary>An application registration; Entra app registrations are not tied to one tenant here (multi-tenant apps).</summary>
+    /// <summary>
+    /// An application registration; Entra app registrations are not tied to one tenant here (multi-tenant apps).
+    /// Immutable: adding a credential replaces the registration with a copy, so a request that already
+    /// looked the client up keeps a consistent view without holding the state lock.
+    /// </summary>
     internal sealed class ClientRegistration
     {
         public ClientRegistration(string clientId, string clientSecret)
+            : this(clientId, clientSecret, Array.Empty<X509Certificate2>(), Guid.NewGuid().ToString())
+        {
+        }
+
+        private ClientRegistration(string clientId, string clientSecret, IReadOnlyList<X509Certificate2> certificates, string servicePrincipalObjectId)
         {
             ClientId = clientId;
             ClientSecret = clientSecret;
-            ServicePrincipalObjectId = Guid.NewGuid().ToString();
+            Certificates = certificates;
+            ServicePrincipalObjectId = servicePrincipalObjectId;
         }
 
         public string ClientId { get; }
 
-        /// <summary>Null for a public client.</summary>
+        /// <summary>Null for a public client, and for a confidential client that only has certificates.</summary>
         public string ClientSecret { get; }
 
-        public bool IsConfidential => ClientSecret != null;
+        /// <summary>Public certificates whose keys may sign client assertions; owned by the registration.</summary>
+        public IReadOnlyList<X509Certificate2> Certificates { get; }
+
+        public bool IsConfidential => ClientSecret != null || Certificates.Count > 0;
 
         /// <summary>The <c>oid</c> of app-only tokens, standing in for the service principal's object id.</summary>
         public string ServicePrincipalObjectId { get; }
+
+        /// <summary>The same app (same service principal) with a new secret and the certificates it had.</summary>
+        public ClientRegistration WithSecret(string clientSecret) =>
+            new ClientRegistration(ClientId, clientSecret, Certificates, ServicePrincipalObjectId);
+
+        /// <summary>The same app with one more certificate; a certificate with the same thumbprint is replaced.</summary>
+        public ClientRegistration WithCertificate(X509Certificate2 certificate)
+        {
+            var certificates = new List<X509Certificate2>(Certificates.Count + 1);
+            foreach (X509Certificate2 existing in Certificates)
+            {
+                if (!existing.RawDataMemory.Span.SequenceEqual(certificate.RawDataMemory.Span))
+                {
+                    certificates.Add(existing);
+                }
+            }
+
+            certificates.Add(certificate);
+            return new ClientRegistration(ClientId, ClientSecret, certificates.AsReadOnly(), ServicePrincipalObjectId);
+        }
     }
 
     internal sealed class RefreshTokenGrant
@@ -120,25 +154,6 @@ namespace PartnerCenter.Emulator.State
         public bool IsAppOnly => UserObjectId == null;
 
         public DateTimeOffset ExpiresOn { get; set; }
-    }
-
-    internal sealed class ScriptedResponse
-    {
-        public ScriptedResponse(int statusCode, string body, IReadOnlyDictionary<string, string> headers, TimeSpan delay)
-        {
-            StatusCode = statusCode;
-            Body = body;
-            Headers = headers;
-            Delay = delay;
-        }
-
-        public int StatusCode { get; }
-
-        public string Body { get; }
-
-        public IReadOnlyDictionary<string, string> Headers { get; }
-
-        public TimeSpan Delay { get; }
     }
 
     /// <summary>What a successful delegated (App+User) token request produces.</summary>
