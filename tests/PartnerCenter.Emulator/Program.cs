@@ -26,9 +26,11 @@ namespace PartnerCenter.Emulator
 
         public static async Task<int> Main(string[] args)
         {
-            if (!TryParseArguments(args, out int port, out bool showHelp) || showHelp)
+            if (!TryParseArguments(args, out int port, out string infoFile, out bool showHelp) || showHelp)
             {
-                Console.Error.WriteLine("Usage: dotnet run --project tests/PartnerCenter.Emulator [-- --port N]");
+                Console.Error.WriteLine("Usage: dotnet run --project tests/PartnerCenter.Emulator [-- --port N] [--info-file PATH]");
+                Console.Error.WriteLine("--info-file writes the URL, trust bundle, demo client and refresh token as JSON (owner-only) once serving,");
+                Console.Error.WriteLine("for scripts such as the Pester tests.");
                 Console.Error.WriteLine("Serves Entra ID and the Partner Center API on https://127.0.0.1 (a free port unless --port is given) until Ctrl+C.");
                 Console.Error.WriteLine("Sign-ins: refresh token and client credentials (secret or certificate) for the demo app; device code and");
                 Console.Error.WriteLine("interactive (authorization code + PKCE, loopback redirect) for the demo public client. A device code is");
@@ -51,6 +53,11 @@ namespace PartnerCenter.Emulator
             File.WriteAllBytes(cerPath, server.Certificate.Export(X509ContentType.Cert));
 
             PrintInstructions(server, clientSecret, refreshToken, bundlePath, cerPath);
+            if (infoFile != null)
+            {
+                WriteInfoFile(infoFile, server, clientSecret, refreshToken, bundlePath);
+            }
+
             await WaitForShutdownSignalAsync();
             Console.WriteLine("Stopping.");
             return 0;
@@ -95,9 +102,34 @@ namespace PartnerCenter.Emulator
                 """);
         }
 
-        private static bool TryParseArguments(string[] args, out int port, out bool showHelp)
+        // Written to a temporary name and moved into place, so a script polling for the file never
+        // reads half of it; demo secrets only, still kept from other local users.
+        private static void WriteInfoFile(string path, EmulatorServer server, string clientSecret, string refreshToken, string bundlePath)
+        {
+            var info = new System.Text.Json.Nodes.JsonObject
+            {
+                ["url"] = server.BaseUri.ToString().TrimEnd('/'),
+                ["trustBundle"] = bundlePath,
+                ["clientId"] = DemoClientId,
+                ["clientSecret"] = clientSecret,
+                ["publicClientId"] = DemoPublicClientId,
+                ["refreshToken"] = refreshToken,
+                ["tenantId"] = EmulatorState.DefaultTenantId,
+            };
+            string temporary = path + ".tmp";
+            File.WriteAllText(temporary, info.ToJsonString());
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+        }
+
+        private static bool TryParseArguments(string[] args, out int port, out string infoFile, out bool showHelp)
         {
             port = 0;
+            infoFile = null;
             showHelp = false;
             for (int i = 0; i < args.Length; i++)
             {
@@ -106,6 +138,18 @@ namespace PartnerCenter.Emulator
                 if (arg == "-h" || arg == "--help" || arg == "-?")
                 {
                     showHelp = true;
+                    continue;
+                }
+
+                if (arg == "--info-file")
+                {
+                    if (i + 1 == args.Length)
+                    {
+                        Console.Error.WriteLine("--info-file needs a path.");
+                        return false;
+                    }
+
+                    infoFile = Path.GetFullPath(args[++i]);
                     continue;
                 }
 
