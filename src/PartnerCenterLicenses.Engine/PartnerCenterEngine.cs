@@ -42,6 +42,12 @@ namespace PartnerCenterLicenses.Engine
                         entraHttp = NewHttpClient(request.RequestTimeout, followRedirects: true);
                         tokens = await RefreshTokenFlow.ConnectAsync(request, entraHttp, log, cancellationToken).ConfigureAwait(false);
                         break;
+                    case PartnerCenterAuthenticationType.DeviceCode:
+                    case PartnerCenterAuthenticationType.Interactive:
+                        entraHttp = NewHttpClient(request.RequestTimeout, followRedirects: true);
+                        tokens = await PublicClientFlow.ConnectAsync(
+                            request, request.Flow == PartnerCenterAuthenticationType.DeviceCode, entraHttp, log, cancellationToken).ConfigureAwait(false);
+                        break;
                     case PartnerCenterAuthenticationType.AccessToken:
                         tokens = new SuppliedAccessTokenSource(request.AccessToken, request.Tenant);
                         break;

@@ -24,9 +24,14 @@ namespace PartnerCenterLicenses.TestHost
         /// <summary>Exit code for a result that could not be written.</summary>
         public const int WriteFailedExitCode = 3;
 
-        /// <summary>Entry point.</summary>
-        public static int Main()
+        /// <summary>Entry point. <c>--browse URL</c> plays a browser instead (see <see cref="FakeBrowser"/>).</summary>
+        public static int Main(string[] args)
         {
+            if (args.Length == 2 && args[0] == "--browse")
+            {
+                return FakeBrowser.Browse(new Uri(args[1]));
+            }
+
             // Claim the real standard output before anything can write to Console.Out; a module or
             // script writing there directly must not corrupt the result document.
             using Stream resultStream = Console.OpenStandardOutput();

@@ -17,6 +17,30 @@ namespace PartnerCenterLicenses.Engine.Authentication
             var service = exception as MsalServiceException;
             string code = exception.ErrorCode ?? string.Empty;
 
+            if (code == "code_expired" || code == "expired_token")
+            {
+                return new PartnerCenterException(
+                    PartnerCenterErrorIds.DeviceCodeExpired,
+                    PartnerCenterErrorKind.Authentication,
+                    "The device code expired before anyone signed in with it.",
+                    exception)
+                {
+                    RecommendedAction = "Run Connect-PartnerCenter -UseDeviceAuthentication again and enter the new code promptly.",
+                };
+            }
+
+            if (code == "authorization_declined" || code == "access_denied" || code == MsalError.AuthenticationCanceledError)
+            {
+                return new PartnerCenterException(
+                    PartnerCenterErrorIds.SignInDeclined,
+                    PartnerCenterErrorKind.Authentication,
+                    "The sign-in was declined or cancelled: " + OneLine(exception.Message),
+                    exception)
+                {
+                    RecommendedAction = "Run Connect-PartnerCenter again and accept the sign-in as a partner user.",
+                };
+            }
+
             if (exception is MsalUiRequiredException || code == "invalid_grant")
             {
                 return new PartnerCenterException(

@@ -1,4 +1,5 @@
 using System.Net.Http;
+using System.Security.Cryptography.X509Certificates;
 using System.Reflection;
 using System.Threading;
 using System.Threading.Tasks;
@@ -26,8 +27,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
             IClientApplicationBase application = CreateApplication(request, environment, authority, entraHttp);
 
             log.Verbose("Redeeming the refresh token at " + authority + " for application " + request.ApplicationId
-                + (SecureStrings.IsNullOrEmpty(request.ClientSecret) ? " (public client)" : " (confidential client)")
-                + ", scope " + scopes[0] + ".");
+                + " (" + DescribeCredential(request) + "), scope " + scopes[0] + ".");
 
             AuthenticationResult result;
             try
@@ -49,6 +49,16 @@ namespace PartnerCenterLicenses.Engine.Authentication
             return source;
         }
 
+        private static string DescribeCredential(ConnectRequest request)
+        {
+            if (request.Certificate != null || !string.IsNullOrEmpty(request.CertificateThumbprint))
+            {
+                return "confidential client with a certificate";
+            }
+
+            return SecureStrings.IsNullOrEmpty(request.ClientSecret) ? "public client" : "confidential client with a secret";
+        }
+
         internal static string Authority(PartnerCenterEnvironment environment, string tenant)
         {
             return environment.ActiveDirectoryAuthority.ToString().TrimEnd('/') + "/" + (string.IsNullOrEmpty(tenant) ? DefaultTenant : tenant);
@@ -62,6 +72,21 @@ namespace PartnerCenterLicenses.Engine.Authentication
             bool discover = environment.IsBuiltIn;
             var httpFactory = new MsalHttpClientFactory(entraHttp);
             string version = typeof(RefreshTokenFlow).Assembly.GetName().Version.ToString(3);
+
+            X509Certificate2 certificate = request.Certificate != null
+                ? CertificateLocator.Validate(request.Certificate)
+                : !string.IsNullOrEmpty(request.CertificateThumbprint) ? CertificateLocator.FindByThumbprint(request.CertificateThumbprint) : null;
+            if (certificate != null)
+            {
+                return ConfidentialClientApplicationBuilder.Create(request.ApplicationId)
+                    .WithCertificate(certificate)
+                    .WithAuthority(authority, validateAuthority: discover)
+                    .WithInstanceDiscovery(discover)
+                    .WithHttpClientFactory(httpFactory)
+                    .WithClientName("PartnerCenterLicenses")
+                    .WithClientVersion(version)
+                    .Build();
+            }
 
             if (!SecureStrings.IsNullOrEmpty(request.ClientSecret))
             {

@@ -94,6 +94,27 @@ namespace PartnerCenterLicenses.Boundary
         /// <summary>An access token the caller already has.</summary>
         public SecureString AccessToken { get; set; }
 
+        /// <summary>A certificate for the confidential client, instead of a secret.</summary>
+        public System.Security.Cryptography.X509Certificates.X509Certificate2 Certificate { get; set; }
+
+        /// <summary>The thumbprint of a certificate in CurrentUser\My or LocalMachine\My, instead of a secret.</summary>
+        public string CertificateThumbprint { get; set; }
+
+        /// <summary>Where the session keeps its tokens.</summary>
+        public PartnerCenterContextScope ContextScope { get; set; }
+
+        /// <summary>Allows a plain, owner-only file for the CurrentUser cache where no secure store exists.</summary>
+        public bool AllowUnencryptedTokenCache { get; set; }
+
+        /// <summary>
+        /// Whether the PowerShell host can interact with a person. Interactive sign-in refuses to
+        /// start in a host that cannot (runbooks, services), instead of waiting for nobody.
+        /// </summary>
+        public bool HostIsInteractive { get; set; }
+
+        /// <summary>How long an interactive or device code sign-in may take before it is abandoned.</summary>
+        public TimeSpan SignInTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
         /// <summary>The timeout of each sign-in request.</summary>
         public TimeSpan RequestTimeout { get; set; } = PartnerCenterRequestOptions.Current.Timeout;
     }

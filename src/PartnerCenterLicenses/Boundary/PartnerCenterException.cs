@@ -54,6 +54,16 @@ namespace PartnerCenterLicenses.Boundary
         public const string Timeout = "PartnerCenter.Timeout";
         public const string InvalidResponse = "PartnerCenter.InvalidResponse";
         public const string EngineLoadFailed = "PartnerCenter.EngineLoadFailed";
+        public const string InteractiveNotAvailable = "PartnerCenter.InteractiveNotAvailable";
+        public const string DeviceCodeExpired = "PartnerCenter.DeviceCodeExpired";
+        public const string SignInDeclined = "PartnerCenter.SignInDeclined";
+        public const string SignInTimedOut = "PartnerCenter.SignInTimedOut";
+        public const string CertificateNotFound = "PartnerCenter.CertificateNotFound";
+        public const string CertificateExpired = "PartnerCenter.CertificateExpired";
+        public const string CertificateWithoutPrivateKey = "PartnerCenter.CertificateWithoutPrivateKey";
+        public const string AppOnlyNotSupported = "PartnerCenter.AppOnlyNotSupported";
+        public const string SecureTokenCacheUnavailable = "PartnerCenter.SecureTokenCacheUnavailable";
+        public const string NoCachedAccount = "PartnerCenter.NoCachedAccount";
 #pragma warning restore CS1591
     }
 

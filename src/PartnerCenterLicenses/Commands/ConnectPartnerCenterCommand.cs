@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using System.Security;
+using System.Security.Cryptography.X509Certificates;
 using PartnerCenterLicenses.Authentication;
 using PartnerCenterLicenses.Boundary;
 using PartnerCenterLicenses.Models;
@@ -9,32 +10,58 @@ namespace PartnerCenterLicenses.Commands
 {
     /// <summary>
     /// <para type="synopsis">Connects to Partner Center with App+User credentials.</para>
-    /// <para type="description">Opens the session that the other cmdlets use. With -RefreshToken it follows the secure
-    /// application model: the application (its id, and its secret in -Credential) redeems a refresh token obtained once with
-    /// consent, without prompting, which suits runbooks. With -AccessToken it uses a token you already have, until it expires.
-    /// Tokens are kept in memory and renewed silently until Disconnect-PartnerCenter or the end of the process.</para>
+    /// <para type="description">Opens the session that the other cmdlets use. Without credentials a person signs in: in the
+    /// system browser, or with -UseDeviceAuthentication on another device with a code. With -RefreshToken it follows the
+    /// secure application model: the application (its id, and a secret in -Credential or a certificate) redeems a refresh
+    /// token obtained once with consent, without prompting, which suits runbooks. With -AccessToken it uses a token you
+    /// already have, until it expires. Tokens are kept in memory and renewed silently until Disconnect-PartnerCenter or the
+    /// end of the process; with -ContextScope CurrentUser they are kept in the user's encrypted token cache, and a later
+    /// process reconnects silently.</para>
     /// </summary>
-    [Cmdlet(VerbsCommunications.Connect, "PartnerCenter", DefaultParameterSetName = RefreshTokenSet)]
+    [Cmdlet(VerbsCommunications.Connect, "PartnerCenter", DefaultParameterSetName = UserSet)]
     [OutputType(typeof(PartnerCenterContext))]
     public sealed class ConnectPartnerCenterCommand : PartnerCenterCmdlet
     {
+        private const string UserSet = "User";
         private const string RefreshTokenSet = "RefreshToken";
         private const string AccessTokenSet = "AccessToken";
+        private const string ServicePrincipalSet = "ServicePrincipal";
+        private const string ServicePrincipalCertificateSet = "ServicePrincipalCertificate";
 
         /// <summary>
-        /// <para type="description">The application (client) id registered in Microsoft Entra ID.</para>
+        /// <para type="description">The application (client) id registered in Microsoft Entra ID. For a person's sign-in it
+        /// may be left out, and the public client the archived PartnerCenter module used is taken.</para>
         /// </summary>
+        [Parameter(ParameterSetName = UserSet)]
         [Parameter(Mandatory = true, ParameterSetName = RefreshTokenSet, HelpMessage = "Application (client) id of the app registration.")]
+        [Parameter(Mandatory = true, ParameterSetName = ServicePrincipalCertificateSet)]
         [ValidateNotNullOrEmpty]
         public string ApplicationId { get; set; }
 
         /// <summary>
         /// <para type="description">The application's credential: user name = application id, password = client secret.
-        /// Omit it for a public client application.</para>
+        /// Omit it (and the certificate parameters) for a public client application.</para>
         /// </summary>
         [Parameter(ParameterSetName = RefreshTokenSet, HelpMessage = "User name: application id; password: client secret.")]
+        [Parameter(Mandatory = true, ParameterSetName = ServicePrincipalSet)]
         [ValidateNotNull]
         public PSCredential Credential { get; set; }
+
+        /// <summary>
+        /// <para type="description">The thumbprint of the application's certificate, looked up in Cert:\CurrentUser\My and
+        /// then Cert:\LocalMachine\My; used instead of a client secret.</para>
+        /// </summary>
+        [Parameter(ParameterSetName = RefreshTokenSet)]
+        [Parameter(Mandatory = true, ParameterSetName = ServicePrincipalCertificateSet)]
+        [ValidateNotNullOrEmpty]
+        public string CertificateThumbprint { get; set; }
+
+        /// <summary>
+        /// <para type="description">The application's certificate, with its private key; used instead of a client secret.</para>
+        /// </summary>
+        [Parameter(ParameterSetName = RefreshTokenSet)]
+        [ValidateNotNull]
+        public X509Certificate2 Certificate { get; set; }
 
         /// <summary>
         /// <para type="description">The refresh token obtained with the secure application model. A plain string is accepted.</para>
@@ -54,13 +81,47 @@ namespace PartnerCenterLicenses.Commands
         public SecureString AccessToken { get; set; }
 
         /// <summary>
+        /// <para type="description">Accepted for scripts written for the archived PartnerCenter module. An application
+        /// signing in alone gets app-only tokens, which license analytics refuse, so it ends with an error explaining
+        /// how to connect instead.</para>
+        /// </summary>
+        [Parameter(Mandatory = true, ParameterSetName = ServicePrincipalSet)]
+        [Parameter(ParameterSetName = ServicePrincipalCertificateSet)]
+        public SwitchParameter ServicePrincipal { get; set; }
+
+        /// <summary>
         /// <para type="description">The tenant id or domain of the partner. Defaults to 'organizations' (the user's home tenant).</para>
         /// </summary>
+        [Parameter(ParameterSetName = UserSet)]
         [Parameter(ParameterSetName = RefreshTokenSet)]
         [Parameter(ParameterSetName = AccessTokenSet)]
+        [Parameter(Mandatory = true, ParameterSetName = ServicePrincipalSet)]
+        [Parameter(Mandatory = true, ParameterSetName = ServicePrincipalCertificateSet)]
         [Alias("Domain", "TenantId")]
         [ValidateNotNullOrEmpty]
         public string Tenant { get; set; }
+
+        /// <summary>
+        /// <para type="description">Sign in on another device with a code, instead of a browser here. The code and the URL
+        /// are written to the warning stream, so they show in runbook output and transcripts.</para>
+        /// </summary>
+        [Parameter(ParameterSetName = UserSet)]
+        [Alias("Device", "DeviceAuth", "DeviceCode")]
+        public SwitchParameter UseDeviceAuthentication { get; set; }
+
+        /// <summary>
+        /// <para type="description">Process (default) keeps tokens in memory only. CurrentUser keeps them in the user's
+        /// encrypted token cache (DPAPI, Keychain, libsecret), so a later process reconnects silently.</para>
+        /// </summary>
+        [Parameter(ParameterSetName = UserSet)]
+        public PartnerCenterContextScope ContextScope { get; set; } = PartnerCenterContextScope.Process;
+
+        /// <summary>
+        /// <para type="description">With -ContextScope CurrentUser, allows a plain token cache file readable only by you
+        /// where no secure store exists (Linux without a Secret Service). Off by default.</para>
+        /// </summary>
+        [Parameter(ParameterSetName = UserSet)]
+        public SwitchParameter AllowUnencryptedTokenCache { get; set; }
 
         /// <summary>
         /// <para type="description">The cloud to connect to: AzureCloud (default), AzureChinaCloud, AzureUSGovernment,
@@ -74,6 +135,19 @@ namespace PartnerCenterLicenses.Commands
         /// <summary>Connects and writes the new context.</summary>
         protected override void ProcessRecord()
         {
+            if (ParameterSetName == ServicePrincipalSet || ParameterSetName == ServicePrincipalCertificateSet)
+            {
+                ThrowTerminating(new PartnerCenterException(
+                    PartnerCenterErrorIds.AppOnlyNotSupported,
+                    PartnerCenterErrorKind.InvalidArgument,
+                    "-ServicePrincipal signs in as the application alone, and Partner Center's license analytics accept only App+User "
+                    + "tokens (an application acting for a signed-in partner user).")
+                {
+                    RecommendedAction = "Use the secure application model: Connect-PartnerCenter -ApplicationId <app id> -Credential <app id + secret> "
+                        + "(or -CertificateThumbprint) -RefreshToken <refresh token of a partner user> -Tenant <tenant>.",
+                });
+            }
+
             PartnerCenterEnvironment environment;
             try
             {
@@ -85,37 +159,87 @@ namespace PartnerCenterLicenses.Commands
                 return;
             }
 
-            var request = new ConnectRequest { Environment = environment, Tenant = Tenant };
-            if (ParameterSetName == AccessTokenSet)
+            var request = new ConnectRequest
             {
-                request.Flow = PartnerCenterAuthenticationType.AccessToken;
-                request.AccessToken = AccessToken;
-            }
-            else
-            {
-                request.Flow = PartnerCenterAuthenticationType.RefreshToken;
-                request.ApplicationId = ApplicationId;
-                request.RefreshToken = RefreshToken;
-                if (Credential != null)
-                {
-                    if (!string.IsNullOrEmpty(Credential.UserName)
-                        && !string.Equals(Credential.UserName, ApplicationId, StringComparison.OrdinalIgnoreCase))
-                    {
-                        ThrowTerminating(new PartnerCenterException(
-                            PartnerCenterErrorIds.InvalidArgument,
-                            PartnerCenterErrorKind.InvalidArgument,
-                            "-Credential names application '" + Credential.UserName + "' but -ApplicationId is '" + ApplicationId
-                            + "'. The credential's user name must be the application id and its password the client secret."),
-                            Credential.UserName);
-                    }
+                Environment = environment,
+                Tenant = Tenant,
+                ApplicationId = ApplicationId,
+                HostIsInteractive = HostIsInteractive(),
+            };
 
-                    request.ClientSecret = Credential.Password;
-                }
+            switch (ParameterSetName)
+            {
+                case AccessTokenSet:
+                    request.Flow = PartnerCenterAuthenticationType.AccessToken;
+                    request.AccessToken = AccessToken;
+                    break;
+                case RefreshTokenSet:
+                    request.Flow = PartnerCenterAuthenticationType.RefreshToken;
+                    request.RefreshToken = RefreshToken;
+                    SetApplicationCredential(request);
+                    break;
+                default:
+                    request.Flow = UseDeviceAuthentication.IsPresent ? PartnerCenterAuthenticationType.DeviceCode : PartnerCenterAuthenticationType.Interactive;
+                    request.ContextScope = ContextScope;
+                    request.AllowUnencryptedTokenCache = AllowUnencryptedTokenCache.IsPresent;
+                    break;
             }
 
             WriteVerbose("Connecting to Partner Center in " + environment.Name + " (" + environment.PartnerCenterEndpoint + ").");
             PartnerCenterContext context = Await(Engine.ConnectAsync(request, Log, StopToken));
             WriteObject(context);
+        }
+
+        private void SetApplicationCredential(ConnectRequest request)
+        {
+            int credentials = (Credential != null ? 1 : 0) + (CertificateThumbprint != null ? 1 : 0) + (Certificate != null ? 1 : 0);
+            if (credentials > 1)
+            {
+                ThrowTerminating(new PartnerCenterException(
+                    PartnerCenterErrorIds.InvalidArgument,
+                    PartnerCenterErrorKind.InvalidArgument,
+                    "Give the application one credential: -Credential (client secret), -CertificateThumbprint or -Certificate, not several."));
+            }
+
+            if (Credential != null)
+            {
+                if (!string.IsNullOrEmpty(Credential.UserName)
+                    && !string.Equals(Credential.UserName, ApplicationId, StringComparison.OrdinalIgnoreCase))
+                {
+                    ThrowTerminating(new PartnerCenterException(
+                        PartnerCenterErrorIds.InvalidArgument,
+                        PartnerCenterErrorKind.InvalidArgument,
+                        "-Credential names application '" + Credential.UserName + "' but -ApplicationId is '" + ApplicationId
+                        + "'. The credential's user name must be the application id and its password the client secret."),
+                        Credential.UserName);
+                }
+
+                request.ClientSecret = Credential.Password;
+            }
+
+            request.CertificateThumbprint = CertificateThumbprint;
+            request.Certificate = Certificate;
+        }
+
+        // Hosts without a person behind them: the runbook and service hosts, remoting, and pwsh
+        // started with -NonInteractive. An interactive sign-in there would wait for nobody.
+        private bool HostIsInteractive()
+        {
+            string name = Host?.Name ?? string.Empty;
+            if (name == "Default Host" || name == "ServerRemoteHost" || Host?.UI?.RawUI == null)
+            {
+                return false;
+            }
+
+            foreach (string argument in System.Environment.GetCommandLineArgs())
+            {
+                if (argument.Equals("-NonInteractive", StringComparison.OrdinalIgnoreCase) || argument.Equals("-noni", StringComparison.OrdinalIgnoreCase))
+                {
+                    return false;
+                }
+            }
+
+            return System.Environment.UserInteractive;
         }
     }
 }

@@ -10,6 +10,25 @@ namespace PartnerCenterLicenses.Models
 
         /// <summary>An access token the caller already had; it is not renewed.</summary>
         AccessToken,
+
+        /// <summary>A user signed in on another device with a code (device code flow).</summary>
+        DeviceCode,
+
+        /// <summary>A user signed in through the system browser.</summary>
+        Interactive,
+
+        /// <summary>A user's tokens found in the persisted token cache of an earlier session.</summary>
+        TokenCache,
+    }
+
+    /// <summary>Where a session's tokens are kept.</summary>
+    public enum PartnerCenterContextScope
+    {
+        /// <summary>In memory, for this process only (the default): nothing is written to disk.</summary>
+        Process,
+
+        /// <summary>In the current user's encrypted token cache, so a later process can reconnect silently.</summary>
+        CurrentUser,
     }
 
     /// <summary>

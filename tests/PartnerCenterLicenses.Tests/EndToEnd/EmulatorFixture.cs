@@ -62,6 +62,10 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             State.ClearRecords();
             State.DeploymentInsightsJson = EmulatorState.DefaultDeploymentInsightsJson;
             State.AccessTokenLifetime = TimeSpan.FromHours(1);
+            State.DeviceCodeLifetime = TimeSpan.FromMinutes(15);
+            State.DeviceCodePollInterval = TimeSpan.FromSeconds(5);
+            State.AutoApproveDeviceCodesAfter = null;
+            State.InteractiveSignInDenied = false;
         }
 
         /// <summary>
