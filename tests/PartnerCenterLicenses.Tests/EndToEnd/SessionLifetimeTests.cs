@@ -1,0 +1,223 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading.Tasks;
+using PartnerCenter.Emulator;
+using PartnerCenterLicenses.Tests.Hosting;
+using Xunit;
+
+namespace PartnerCenterLicenses.Tests.EndToEnd
+{
+    /// <summary>
+    /// How a session lives: silent renewal, revoked refresh tokens, many runspaces at once, and the
+    /// opt-in token cache that outlives the process.
+    /// </summary>
+    [Collection(EmulatorCollection.Name)]
+    public sealed class SessionLifetimeTests : IDisposable
+    {
+        private const string DeploymentPath = "/v1/analytics/licenses/deployment";
+        private readonly EmulatorFixture _emulator;
+        private readonly string _scratch = Path.Combine(Path.GetTempPath(), "pcl-session-" + Guid.NewGuid().ToString("N"));
+
+        public SessionLifetimeTests(EmulatorFixture emulator)
+        {
+            _emulator = emulator;
+            _emulator.Reset();
+            Directory.CreateDirectory(_scratch);
+        }
+
+        public void Dispose()
+        {
+            try
+            {
+                Directory.Delete(_scratch, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        private Dictionary<string, string> WithRefreshToken(Dictionary<string, string> extra = null)
+        {
+            var variables = new Dictionary<string, string> { ["PCL_REFRESH_TOKEN"] = _emulator.State.IssueRefreshToken(EmulatorFixture.ClientId) };
+            foreach (var pair in extra ?? new Dictionary<string, string>())
+            {
+                variables[pair.Key] = pair.Value;
+            }
+
+            return variables;
+        }
+
+        private int TokenRequests => _emulator.State.Requests.Count(r => r.Path.EndsWith("/oauth2/v2.0/token", StringComparison.Ordinal));
+
+        [Fact]
+        public async Task Tokens_are_reused_until_shortly_before_expiry_and_renewed_silently()
+        {
+            // MSAL treats a token's last five minutes as expired, so 302 s tokens serve for about
+            // 2 s: calls spread over about 5 s span three tokens.
+            _emulator.State.AccessTokenLifetime = TimeSpan.FromSeconds(302);
+
+            var result = await _emulator.RunAsync(
+                "$null = " + EmulatorFixture.ConnectWithRefreshToken + "\n"
+                + "$watch = [Diagnostics.Stopwatch]::StartNew(); $calls = 0\n"
+                + "while ($watch.Elapsed.TotalSeconds -lt 5) { $null = Get-PartnerLicenseDeployment; $calls++; [Threading.Thread]::Sleep(50) }\n"
+                + "$calls",
+                WithRefreshToken());
+
+            Assert.True(result.TerminatingError == null && result.Errors.Count == 0, result.Describe());
+            int calls = int.Parse(Assert.Single(result.Output).Text);
+            Assert.True(calls >= 20, calls + " calls");
+            Assert.Equal(calls, _emulator.State.Requests.Count(r => r.Path == DeploymentPath));
+            Assert.Equal(3, _emulator.State.TokenRequestCount);
+            var tokens = _emulator.State.Requests.Where(r => r.Path == DeploymentPath).Select(r => r.Headers["Authorization"]).Distinct().Count();
+            Assert.Equal(3, tokens);
+        }
+
+        [Fact]
+        public async Task A_refresh_token_revoked_during_the_session_gives_refresh_token_expired_on_the_next_renewal()
+        {
+            _emulator.State.AccessTokenLifetime = TimeSpan.FromSeconds(301);
+            string signal = Path.Combine(_scratch, "signal");
+            var environment = WithRefreshToken(new Dictionary<string, string> { ["PCL_SIGNAL"] = signal });
+
+            // The script connects, reads once, then waits while the test revokes every refresh token
+            // the user has (MSAL holds the rotated one), and reads again after the token expired.
+            Task<HostedRunResult> run = _emulator.RunAsync(
+                "$null = " + EmulatorFixture.ConnectWithRefreshToken + "\n(Get-PartnerLicenseDeployment).Count\n"
+                + "[IO.File]::WriteAllText($env:PCL_SIGNAL, 'revoke'); while ([IO.File]::Exists($env:PCL_SIGNAL)) { [Threading.Thread]::Sleep(50) }\n"
+                + "[Threading.Thread]::Sleep(1500)\nGet-PartnerLicenseDeployment",
+                environment);
+            var deadline = DateTime.UtcNow.AddSeconds(50);
+            while (!File.Exists(signal) && !run.IsCompleted && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+
+            foreach (string refreshToken in _emulator.State.IssuedRefreshTokens)
+            {
+                _emulator.State.RevokeRefreshToken(refreshToken);
+            }
+
+            File.Delete(signal);
+            HostedRunResult result = await run;
+
+            Assert.Equal("PartnerCenter.RefreshTokenExpired,PartnerCenterLicenses.Commands.GetPartnerLicenseDeploymentCommand", result.TerminatingError?.FullyQualifiedErrorId);
+            Assert.Equal("AuthenticationError", result.TerminatingError.Category);
+            Assert.Contains("Connect-PartnerCenter", result.TerminatingError.RecommendedAction);
+            Assert.Equal("2", Assert.Single(result.Output).Text);
+        }
+
+        [Fact]
+        public async Task One_session_serves_eight_runspaces_at_once_with_one_token_request()
+        {
+            var result = await _emulator.RunAsync(
+                "$null = " + EmulatorFixture.ConnectWithRefreshToken + "\n"
+                + "$state = [initialsessionstate]::CreateDefault2(); $state.ImportPSModule('" + RepositoryPaths.ModuleManifest + "')\n"
+                + "$pool = [runspacefactory]::CreateRunspacePool(8, 8, $state, $Host); $pool.Open()\n"
+                + "$jobs = foreach ($n in 1..8) {\n"
+                + "  $ps = [powershell]::Create(); $ps.RunspacePool = $pool\n"
+                + "  $null = $ps.AddScript({ $ErrorActionPreference = 'Stop'; $items = 0; foreach ($i in 1..25) { $items += @(Get-PartnerLicenseDeployment).Count }; $items })\n"
+                + "  [pscustomobject]@{ PowerShell = $ps; Handle = $ps.BeginInvoke() }\n"
+                + "}\n"
+                + "foreach ($job in $jobs) { $job.PowerShell.EndInvoke($job.Handle); $job.PowerShell.Streams.Error.Count; $job.PowerShell.Dispose() }\n"
+                + "$pool.Close()",
+                WithRefreshToken(),
+                timeout: TimeSpan.FromSeconds(120));
+
+            Assert.True(result.TerminatingError == null && result.Errors.Count == 0, result.Describe());
+            var texts = result.Output.Select(o => o.Text).ToList();
+            Assert.Equal(16, texts.Count);
+            for (int job = 0; job < 8; job++)
+            {
+                Assert.Equal("50", texts[2 * job]);
+                Assert.Equal("0", texts[2 * job + 1]);
+            }
+
+            Assert.Equal(200, _emulator.State.Requests.Count(r => r.Path == DeploymentPath && r.StatusCode == 200));
+            Assert.Equal(1, _emulator.State.TokenRequestCount);
+        }
+
+        [Fact]
+        public async Task The_current_user_scope_refuses_to_write_tokens_in_clear_without_a_secure_store()
+        {
+            _emulator.State.DeviceCodePollInterval = TimeSpan.FromSeconds(1);
+            _emulator.State.AutoApproveDeviceCodesAfter = TimeSpan.FromSeconds(1);
+            string cache = Path.Combine(_scratch, "cache");
+
+            var result = await _emulator.RunAsync(
+                "Connect-PartnerCenter -Environment Emulator -UseDeviceAuthentication -ApplicationId $env:PCL_PUBLIC_CLIENT_ID -Tenant $env:PCL_TENANT -ContextScope CurrentUser",
+                CacheEnvironment(cache));
+
+            if (result.TerminatingError == null)
+            {
+                // A machine with a working Secret Service: the cache is encrypted, which is the point.
+                Assert.Equal("DeviceCode", result.Output[0].Property("AuthenticationType").Value);
+                return;
+            }
+
+            Assert.Equal("PartnerCenter.SecureTokenCacheUnavailable,PartnerCenterLicenses.Commands.ConnectPartnerCenterCommand", result.TerminatingError.FullyQualifiedErrorId);
+            Assert.Contains("-AllowUnencryptedTokenCache", result.TerminatingError.RecommendedAction);
+            Assert.False(File.Exists(Path.Combine(cache, "PartnerCenterLicenses.msalcache")) && new FileInfo(Path.Combine(cache, "PartnerCenterLicenses.msalcache")).Length > 0);
+            Assert.Empty(_emulator.State.PendingDeviceCodes);
+        }
+
+        private Dictionary<string, string> CacheEnvironment(string cache)
+        {
+            return new Dictionary<string, string>
+            {
+                ["PCL_PUBLIC_CLIENT_ID"] = EmulatorFixture.PublicClientId,
+                ["PARTNERCENTERLICENSES_TOKEN_CACHE_DIRECTORY"] = cache,
+                ["HOME"] = _scratch,
+                ["BROWSER"] = null,
+                ["DISPLAY"] = null,
+            };
+        }
+
+        [Fact]
+        public async Task With_the_current_user_scope_a_new_process_reconnects_silently_until_disconnect()
+        {
+            _emulator.State.DeviceCodePollInterval = TimeSpan.FromSeconds(1);
+            _emulator.State.AutoApproveDeviceCodesAfter = TimeSpan.FromSeconds(1);
+            string cache = Path.Combine(_scratch, "cache");
+            const string connect =
+                "Connect-PartnerCenter -Environment Emulator -ApplicationId $env:PCL_PUBLIC_CLIENT_ID -Tenant $env:PCL_TENANT -ContextScope CurrentUser -AllowUnencryptedTokenCache";
+
+            var first = await _emulator.RunAsync(connect + " -UseDeviceAuthentication", CacheEnvironment(cache));
+            Assert.True(first.TerminatingError == null, first.Describe());
+            Assert.Equal("DeviceCode", first.Output[0].Property("AuthenticationType").Value);
+            string file = Path.Combine(cache, "PartnerCenterLicenses.msalcache");
+            Assert.True(new FileInfo(file).Length > 0);
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+            }
+
+            _emulator.State.ClearRecords();
+            var second = await _emulator.RunAsync(connect + "\n(Get-PartnerLicenseDeployment).Count\nDisconnect-PartnerCenter", CacheEnvironment(cache));
+            Assert.True(second.TerminatingError == null && second.Errors.Count == 0, second.Describe());
+            Assert.Equal("TokenCache", second.Output[0].Property("AuthenticationType").Value);
+            Assert.Equal("2", second.Output[1].Text);
+            Assert.Empty(_emulator.State.Requests.Where(r => r.Path.EndsWith("/devicecode", StringComparison.Ordinal)));
+
+            var third = await _emulator.RunAsync(connect, CacheEnvironment(cache));
+            Assert.Equal("PartnerCenter.InteractiveNotAvailable,PartnerCenterLicenses.Commands.ConnectPartnerCenterCommand", third.TerminatingError?.FullyQualifiedErrorId);
+        }
+
+        [Fact]
+        public async Task The_process_scope_writes_nothing_to_disk()
+        {
+            _emulator.State.DeviceCodePollInterval = TimeSpan.FromSeconds(1);
+            _emulator.State.AutoApproveDeviceCodesAfter = TimeSpan.FromSeconds(1);
+            string cache = Path.Combine(_scratch, "cache");
+
+            var result = await _emulator.RunAsync(
+                "Connect-PartnerCenter -Environment Emulator -UseDeviceAuthentication -ApplicationId $env:PCL_PUBLIC_CLIENT_ID -Tenant $env:PCL_TENANT\n(Get-PartnerLicenseDeployment).Count",
+                CacheEnvironment(cache));
+
+            Assert.True(result.TerminatingError == null, result.Describe());
+            Assert.False(Directory.Exists(cache));
+            Assert.Empty(Directory.EnumerateFiles(_scratch, "*", SearchOption.AllDirectories));
+        }
+    }
+}
