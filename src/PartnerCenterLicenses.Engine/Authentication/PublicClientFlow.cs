@@ -29,15 +29,10 @@ namespace PartnerCenterLicenses.Engine.Authentication
             string applicationId = string.IsNullOrEmpty(request.ApplicationId) ? DefaultApplicationId : request.ApplicationId;
             string authority = RefreshTokenFlow.Authority(environment, request.Tenant);
             string[] scopes = { environment.UserImpersonationScope };
-            bool discover = environment.IsBuiltIn;
 
-            IPublicClientApplication application = PublicClientApplicationBuilder.Create(applicationId)
-                .WithAuthority(authority, validateAuthority: discover)
-                .WithInstanceDiscovery(discover)
-                .WithRedirectUri("http://localhost")
-                .WithHttpClientFactory(new MsalHttpClientFactory(entraHttp))
-                .WithClientName("PartnerCenterLicenses")
-                .WithClientVersion(typeof(PublicClientFlow).Assembly.GetName().Version.ToString(3))
+            // The loopback redirect: MSAL listens on a free port of localhost for the browser's answer.
+            IPublicClientApplication application = RefreshTokenFlow.ConfigureMsal(
+                    PublicClientApplicationBuilder.Create(applicationId).WithRedirectUri("http://localhost"), environment, authority, entraHttp)
                 .Build();
 
             if (request.ContextScope == PartnerCenterContextScope.CurrentUser)

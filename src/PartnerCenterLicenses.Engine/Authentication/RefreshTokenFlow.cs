@@ -66,47 +66,38 @@ namespace PartnerCenterLicenses.Engine.Authentication
 
         private static IClientApplicationBase CreateApplication(ConnectRequest request, PartnerCenterEnvironment environment, string authority, HttpClient entraHttp)
         {
-            // Custom environments (private endpoints, the emulator) are not in Microsoft's list of
-            // authorities: validating them would ask login.microsoftonline.com about a host it does
-            // not know, so instance discovery is switched off for them and kept for built-in clouds.
-            bool discover = environment.IsBuiltIn;
-            var httpFactory = new MsalHttpClientFactory(entraHttp);
-            string version = typeof(RefreshTokenFlow).Assembly.GetName().Version.ToString(3);
-
             X509Certificate2 certificate = request.Certificate != null
                 ? CertificateLocator.Validate(request.Certificate)
                 : !string.IsNullOrEmpty(request.CertificateThumbprint) ? CertificateLocator.FindByThumbprint(request.CertificateThumbprint) : null;
             if (certificate != null)
             {
-                return ConfidentialClientApplicationBuilder.Create(request.ApplicationId)
-                    .WithCertificate(certificate)
-                    .WithAuthority(authority, validateAuthority: discover)
-                    .WithInstanceDiscovery(discover)
-                    .WithHttpClientFactory(httpFactory)
-                    .WithClientName("PartnerCenterLicenses")
-                    .WithClientVersion(version)
+                return ConfigureMsal(ConfidentialClientApplicationBuilder.Create(request.ApplicationId).WithCertificate(certificate), environment, authority, entraHttp)
                     .Build();
             }
 
             if (!SecureStrings.IsNullOrEmpty(request.ClientSecret))
             {
-                return ConfidentialClientApplicationBuilder.Create(request.ApplicationId)
-                    .WithClientSecret(SecureStrings.Reveal(request.ClientSecret))
-                    .WithAuthority(authority, validateAuthority: discover)
-                    .WithInstanceDiscovery(discover)
-                    .WithHttpClientFactory(httpFactory)
-                    .WithClientName("PartnerCenterLicenses")
-                    .WithClientVersion(version)
+                return ConfigureMsal(ConfidentialClientApplicationBuilder.Create(request.ApplicationId).WithClientSecret(SecureStrings.Reveal(request.ClientSecret)), environment, authority, entraHttp)
                     .Build();
             }
 
-            return PublicClientApplicationBuilder.Create(request.ApplicationId)
+            return ConfigureMsal(PublicClientApplicationBuilder.Create(request.ApplicationId), environment, authority, entraHttp).Build();
+        }
+
+        /// <summary>What every MSAL application of the module shares, whichever flow builds it.</summary>
+        internal static T ConfigureMsal<T>(T builder, PartnerCenterEnvironment environment, string authority, HttpClient entraHttp)
+            where T : AbstractApplicationBuilder<T>
+        {
+            // Custom environments (private endpoints, the emulator) are not in Microsoft's list of
+            // authorities: validating them would ask login.microsoftonline.com about a host it does
+            // not know, so instance discovery is switched off for them and kept for built-in clouds.
+            bool discover = environment.IsBuiltIn;
+            return builder
                 .WithAuthority(authority, validateAuthority: discover)
                 .WithInstanceDiscovery(discover)
-                .WithHttpClientFactory(httpFactory)
+                .WithHttpClientFactory(new MsalHttpClientFactory(entraHttp))
                 .WithClientName("PartnerCenterLicenses")
-                .WithClientVersion(version)
-                .Build();
+                .WithClientVersion(typeof(RefreshTokenFlow).Assembly.GetName().Version.ToString(3));
         }
     }
 }

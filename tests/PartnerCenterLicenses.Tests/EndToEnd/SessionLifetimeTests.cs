@@ -18,25 +18,17 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
     {
         private const string DeploymentPath = "/v1/analytics/licenses/deployment";
         private readonly EmulatorFixture _emulator;
-        private readonly string _scratch = Path.Combine(Path.GetTempPath(), "pcl-session-" + Guid.NewGuid().ToString("N"));
+        private readonly ScratchFolder _folder = new ScratchFolder("pcl-session");
 
         public SessionLifetimeTests(EmulatorFixture emulator)
         {
             _emulator = emulator;
             _emulator.Reset();
-            Directory.CreateDirectory(_scratch);
         }
 
-        public void Dispose()
-        {
-            try
-            {
-                Directory.Delete(_scratch, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-        }
+        public void Dispose() => _folder.Dispose();
+
+        private string Scratch => _folder.Path;
 
         private Dictionary<string, string> WithRefreshToken(Dictionary<string, string> extra = null)
         {
@@ -78,7 +70,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         public async Task A_refresh_token_revoked_during_the_session_gives_refresh_token_expired_on_the_next_renewal()
         {
             _emulator.State.AccessTokenLifetime = TimeSpan.FromSeconds(301);
-            string signal = Path.Combine(_scratch, "signal");
+            string signal = Path.Combine(Scratch, "signal");
             var environment = WithRefreshToken(new Dictionary<string, string> { ["PCL_SIGNAL"] = signal });
 
             // The script connects, reads once, then waits while the test revokes every refresh token
@@ -143,7 +135,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         {
             _emulator.State.DeviceCodePollInterval = TimeSpan.FromSeconds(1);
             _emulator.State.AutoApproveDeviceCodesAfter = TimeSpan.FromSeconds(1);
-            string cache = Path.Combine(_scratch, "cache");
+            string cache = Path.Combine(Scratch, "cache");
 
             var result = await _emulator.RunAsync(
                 "Connect-PartnerCenter -Environment Emulator -UseDeviceAuthentication -ApplicationId $env:PCL_PUBLIC_CLIENT_ID -Tenant $env:PCL_TENANT -ContextScope CurrentUser",
@@ -168,7 +160,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             {
                 ["PCL_PUBLIC_CLIENT_ID"] = EmulatorFixture.PublicClientId,
                 ["PARTNERCENTERLICENSES_TOKEN_CACHE_DIRECTORY"] = cache,
-                ["HOME"] = _scratch,
+                ["HOME"] = Scratch,
                 ["BROWSER"] = null,
                 ["DISPLAY"] = null,
             };
@@ -179,7 +171,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         {
             _emulator.State.DeviceCodePollInterval = TimeSpan.FromSeconds(1);
             _emulator.State.AutoApproveDeviceCodesAfter = TimeSpan.FromSeconds(1);
-            string cache = Path.Combine(_scratch, "cache");
+            string cache = Path.Combine(Scratch, "cache");
             const string connect =
                 "Connect-PartnerCenter -Environment Emulator -ApplicationId $env:PCL_PUBLIC_CLIENT_ID -Tenant $env:PCL_TENANT -ContextScope CurrentUser -AllowUnencryptedTokenCache";
 
@@ -209,7 +201,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         {
             _emulator.State.DeviceCodePollInterval = TimeSpan.FromSeconds(1);
             _emulator.State.AutoApproveDeviceCodesAfter = TimeSpan.FromSeconds(1);
-            string cache = Path.Combine(_scratch, "cache");
+            string cache = Path.Combine(Scratch, "cache");
 
             var result = await _emulator.RunAsync(
                 "Connect-PartnerCenter -Environment Emulator -UseDeviceAuthentication -ApplicationId $env:PCL_PUBLIC_CLIENT_ID -Tenant $env:PCL_TENANT\n(Get-PartnerLicenseDeployment).Count",
@@ -217,7 +209,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
 
             Assert.True(result.TerminatingError == null, result.Describe());
             Assert.False(Directory.Exists(cache));
-            Assert.Empty(Directory.EnumerateFiles(_scratch, "*", SearchOption.AllDirectories));
+            Assert.Empty(Directory.EnumerateFiles(Scratch, "*", SearchOption.AllDirectories));
         }
     }
 }

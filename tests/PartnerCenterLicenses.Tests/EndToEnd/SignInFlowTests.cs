@@ -22,25 +22,17 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
     {
         private const string ConnectCommand = "Connect-PartnerCenterLicenses.Commands.ConnectPartnerCenterCommand";
         private readonly EmulatorFixture _emulator;
-        private readonly string _scratch = Path.Combine(Path.GetTempPath(), "pcl-signin-" + Guid.NewGuid().ToString("N"));
+        private readonly ScratchFolder _folder = new ScratchFolder("pcl-signin");
 
         public SignInFlowTests(EmulatorFixture emulator)
         {
             _emulator = emulator;
             _emulator.Reset();
-            Directory.CreateDirectory(_scratch);
         }
 
-        public void Dispose()
-        {
-            try
-            {
-                Directory.Delete(_scratch, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-        }
+        public void Dispose() => _folder.Dispose();
+
+        private string Scratch => _folder.Path;
 
         private static string Id(string errorId) => errorId + ",PartnerCenterLicenses.Commands.ConnectPartnerCenterCommand";
 
@@ -148,7 +140,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
 
         private Dictionary<string, string> WithBrowser(out string browserLog)
         {
-            browserLog = Path.Combine(_scratch, "browser.log");
+            browserLog = Path.Combine(Scratch, "browser.log");
             return PublicClient(new Dictionary<string, string>
             {
                 ["BROWSER"] = "\"" + (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") + "\" \"" + HostedPowerShell.HostAssemblyPath + "\" --browse",
@@ -201,7 +193,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             var request = new CertificateRequest("CN=PartnerCenterLicenses test app", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
             DateTimeOffset end = notAfter ?? DateTimeOffset.UtcNow.AddDays(2);
             X509Certificate2 certificate = request.CreateSelfSigned(end.AddDays(-10), end);
-            string pfx = Path.Combine(_scratch, certificate.Thumbprint + ".pfx");
+            string pfx = Path.Combine(Scratch, certificate.Thumbprint + ".pfx");
             File.WriteAllBytes(pfx, certificate.Export(X509ContentType.Pfx));
             _emulator.State.RegisterConfidentialClient(clientId, "unused-" + Guid.NewGuid().ToString("N"));
             _emulator.State.RegisterConfidentialClientCertificate(clientId, X509CertificateLoader.LoadCertificate(certificate.Export(X509ContentType.Cert)));
@@ -211,7 +203,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         // The child gets its own HOME, so its CurrentUser\My store is a fresh folder of this test.
         private Dictionary<string, string> CertificateEnvironment(string clientId, string pfx)
         {
-            string home = Path.Combine(_scratch, "home");
+            string home = Path.Combine(Scratch, "home");
             Directory.CreateDirectory(home);
             return new Dictionary<string, string>
             {
@@ -283,7 +275,7 @@ $store.Open('ReadWrite'); $store.Add($pfx); $store.Close()
         {
             string clientId = Guid.NewGuid().ToString();
             var (certificate, pfx) = NewCertificate(clientId);
-            string cer = Path.Combine(_scratch, "public.cer");
+            string cer = Path.Combine(Scratch, "public.cer");
             File.WriteAllBytes(cer, certificate.Export(X509ContentType.Cert));
 
             var result = await _emulator.RunAsync(
