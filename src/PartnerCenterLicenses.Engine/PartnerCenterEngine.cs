@@ -58,7 +58,8 @@ namespace PartnerCenterLicenses.Engine
 
                 var client = new PartnerCenterClient(NewHttpClient(Timeout.InfiniteTimeSpan, followRedirects: false), request.Environment.PartnerCenterEndpoint, tokens);
                 var session = new PartnerCenterSession(request.Environment, tokens, client, entraHttp);
-                Replace(session);
+                // The replaced session is released, not signed out: its cached account may be this one.
+                Swap(session)?.Dispose();
                 PartnerCenterContext context = session.Describe();
                 if (tokens.LastTokenIsAppOnly)
                 {
@@ -84,7 +85,9 @@ namespace PartnerCenterLicenses.Engine
         /// <inheritdoc />
         public bool Disconnect()
         {
-            return Replace(null);
+            PartnerCenterSession previous = Swap(null);
+            previous?.SignOut();
+            return previous != null;
         }
 
         /// <inheritdoc />
@@ -109,17 +112,14 @@ namespace PartnerCenterLicenses.Engine
             }
         }
 
-        private bool Replace(PartnerCenterSession next)
+        private PartnerCenterSession Swap(PartnerCenterSession next)
         {
-            PartnerCenterSession previous;
             lock (_sessionLock)
             {
-                previous = _session;
+                PartnerCenterSession previous = _session;
                 Volatile.Write(ref _session, next);
+                return previous;
             }
-
-            previous?.Dispose();
-            return previous != null;
         }
 
         // Timeouts are applied per request with cancellation, so the HttpClient's own timeout would

@@ -30,6 +30,13 @@ namespace PartnerCenterLicenses.Engine
             return Tokens.Describe(Environment.Name);
         }
 
+        /// <summary>Forgets the session's tokens, then releases it (Disconnect-PartnerCenter).</summary>
+        public void SignOut()
+        {
+            Tokens.SignOut();
+            Dispose();
+        }
+
         public void Dispose()
         {
             Tokens.Dispose();

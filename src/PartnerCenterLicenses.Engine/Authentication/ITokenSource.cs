@@ -18,6 +18,13 @@ namespace PartnerCenterLicenses.Engine.Authentication
         /// <summary>Describes the session for Get-PartnerCenterContext; never includes a token.</summary>
         PartnerCenterContext Describe(string environmentName);
 
+        /// <summary>
+        /// Forgets the session's tokens wherever they are cached (Disconnect-PartnerCenter). Not done
+        /// when a new Connect merely replaces the session: with a persisted cache the new session may
+        /// be using the very same cached account.
+        /// </summary>
+        void SignOut();
+
         /// <summary>Returns a valid access token, renewing it when it is about to expire or when forced.</summary>
         Task<string> GetAccessTokenAsync(bool forceRefresh, IEngineLog log, CancellationToken cancellationToken);
     }

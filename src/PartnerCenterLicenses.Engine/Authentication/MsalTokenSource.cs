@@ -98,10 +98,10 @@ namespace PartnerCenterLicenses.Engine.Authentication
             }
         }
 
-        public void Dispose()
+        public void SignOut()
         {
-            // The cache lives in memory with the application object; dropping the accounts makes sure
-            // nothing of it can be used again even if a reference to the application survives.
+            // Removing the accounts clears them from the in-memory cache and, when the cache is
+            // persisted for the user, from the file or store behind it.
             try
             {
                 foreach (IAccount account in _application.GetAccountsAsync().GetAwaiter().GetResult())
@@ -113,7 +113,10 @@ namespace PartnerCenterLicenses.Engine.Authentication
             {
                 // Forgetting tokens cannot fail in a way the user could act on.
             }
+        }
 
+        public void Dispose()
+        {
             _gate.Dispose();
         }
 

@@ -57,6 +57,11 @@ namespace PartnerCenterLicenses.Engine.Authentication
             return Task.FromResult(SecureStrings.Reveal(_token));
         }
 
+        public void SignOut()
+        {
+            // Nothing is cached beyond this object; Dispose clears the token itself.
+        }
+
         public void Dispose()
         {
             _token.Dispose();

@@ -197,6 +197,25 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         }
 
         [Fact]
+        public async Task Connecting_again_in_the_same_process_keeps_the_cached_account_usable()
+        {
+            // The replaced session must not sign out the account the new one took from the cache.
+            _emulator.State.DeviceCodePollInterval = TimeSpan.FromSeconds(1);
+            _emulator.State.AutoApproveDeviceCodesAfter = TimeSpan.FromSeconds(1);
+            _emulator.State.AccessTokenLifetime = TimeSpan.FromSeconds(301);
+            const string connect =
+                "Connect-PartnerCenter -Environment Emulator -ApplicationId $env:PCL_PUBLIC_CLIENT_ID -Tenant $env:PCL_TENANT -ContextScope CurrentUser -AllowUnencryptedTokenCache";
+
+            var result = await _emulator.RunAsync(
+                "$null = " + connect + " -UseDeviceAuthentication\n(" + connect + ").AuthenticationType.ToString()\n"
+                + "[Threading.Thread]::Sleep(1500)\n(Get-PartnerLicenseDeployment).Count",
+                CacheEnvironment(Path.Combine(Scratch, "cache")));
+
+            Assert.True(result.TerminatingError == null && result.Errors.Count == 0, result.Describe());
+            Assert.Equal(new[] { "TokenCache", "2" }, result.Output.Select(o => o.Text));
+        }
+
+        [Fact]
         public async Task The_process_scope_writes_nothing_to_disk()
         {
             _emulator.State.DeviceCodePollInterval = TimeSpan.FromSeconds(1);

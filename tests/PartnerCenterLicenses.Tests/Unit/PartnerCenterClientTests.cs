@@ -237,6 +237,7 @@ namespace PartnerCenterLicenses.Tests.Unit
             public bool LastTokenIsAppOnly => false;
             public PartnerCenterContext Describe(string environmentName) => null;
             public Task<string> GetAccessTokenAsync(bool forceRefresh, IEngineLog log, CancellationToken cancellationToken) => Task.FromResult(Token);
+            public void SignOut() { }
             public void Dispose() { }
         }
 
