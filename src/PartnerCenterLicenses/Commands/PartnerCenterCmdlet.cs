@@ -59,7 +59,7 @@ namespace PartnerCenterLicenses.Commands
         internal T Await<T>(Task<T> task)
         {
             // Waiting on the handle, not Task.Wait, so a fault surfaces below as the engine's own exception.
-            while (!((IAsyncResult)task).AsyncWaitHandle.WaitOne(50))
+            while (!task.IsCompleted && !((IAsyncResult)task).AsyncWaitHandle.WaitOne(50))
             {
                 FlushLog();
                 if (_stopping.IsCancellationRequested)
