@@ -10,7 +10,20 @@ namespace PartnerCenterLicenses.Commands
     /// <para type="synopsis">Adds a custom Partner Center environment for this PowerShell process.</para>
     /// <para type="description">Use it for private endpoints, or to point the module at the project's emulator.
     /// Both URLs must be HTTPS. Custom environments are not validated against Microsoft's list of authorities.</para>
+    /// <para type="description">Tokens for a custom environment are requested for https://api.partnercenter.microsoft.com
+    /// unless -PartnerCenterAudience says otherwise, and its authority is used as given (no instance discovery against
+    /// Microsoft's hosts). The environment lasts as long as the process. Adding one with the name of a custom
+    /// environment replaces it; the built-in names cannot be redefined.</para>
+    /// <para type="link">Get-PartnerCenterEnvironment</para>
+    /// <para type="link">Connect-PartnerCenter</para>
     /// </summary>
+    /// <example title="Connect through a private endpoint">
+    /// <code><![CDATA[
+    /// Add-PartnerCenterEnvironment -Name Private -ActiveDirectoryAuthority https://login.example.net -PartnerCenterEndpoint https://pc-proxy.example.net
+    /// Connect-PartnerCenter -Environment Private -ApplicationId '<app id>' -Credential $credential -RefreshToken $refreshToken -Tenant '<tenant>'
+    /// ]]></code>
+    /// <para>Adds the environment Private for this process, and connects to it.</para>
+    /// </example>
     [Cmdlet(VerbsCommon.Add, "PartnerCenterEnvironment")]
     [OutputType(typeof(PartnerCenterEnvironment))]
     public sealed class AddPartnerCenterEnvironmentCommand : PartnerCenterCmdlet

@@ -17,7 +17,78 @@ namespace PartnerCenterLicenses.Commands
     /// already have, until it expires. Tokens are kept in memory and renewed silently until Disconnect-PartnerCenter or the
     /// end of the process; with -ContextScope CurrentUser they are kept in the user's encrypted token cache, and a later
     /// process reconnects silently.</para>
+    /// <para type="description">Every way gives an App+User session (an application acting for a signed-in partner
+    /// user), which is what license analytics require. -Environment picks the cloud on every one of them. A second
+    /// call replaces the session.</para>
+    /// <para type="link">Disconnect-PartnerCenter</para>
+    /// <para type="link">Get-PartnerCenterContext</para>
+    /// <para type="link">Get-PartnerLicenseDeployment</para>
     /// </summary>
+    /// <example title="Secure application model with a client secret (runbooks)">
+    /// <code><![CDATA[
+    /// $credential = Get-Credential -UserName '<app id>' -Message 'Client secret'
+    /// Connect-PartnerCenter -ApplicationId '<app id>' -Credential $credential -RefreshToken $refreshToken -Tenant '<tenant>'
+    /// ]]></code>
+    /// <para>The application (user name: its id, password: its client secret) redeems a refresh token that an admin
+    /// agent granted it once, without prompting. -RefreshToken takes a SecureString; a plain string is accepted too,
+    /// as runbooks written for the archived PartnerCenter module pass one.</para>
+    /// </example>
+    /// <example title="Secure application model with a certificate">
+    /// <code><![CDATA[
+    /// Connect-PartnerCenter -ApplicationId '<app id>' -CertificateThumbprint '<thumbprint>' -RefreshToken $refreshToken -Tenant '<tenant>'
+    /// Connect-PartnerCenter -ApplicationId '<app id>' -Certificate (Get-PfxCertificate ./app.pfx) -RefreshToken $refreshToken -Tenant '<tenant>'
+    /// ]]></code>
+    /// <para>The application proves itself with a certificate instead of a secret: by thumbprint (looked up in
+    /// Cert:\CurrentUser\My, then Cert:\LocalMachine\My), or as an object. A missing, expired or key-less certificate is
+    /// an error naming it.</para>
+    /// </example>
+    /// <example title="Secure application model with a public client">
+    /// <code><![CDATA[
+    /// Connect-PartnerCenter -ApplicationId '<public client app id>' -RefreshToken $refreshToken -Tenant '<tenant>'
+    /// ]]></code>
+    /// <para>No secret, as some older runbooks did it.</para>
+    /// </example>
+    /// <example title="Sign in in the browser (the default)">
+    /// <code><![CDATA[
+    /// Connect-PartnerCenter -ApplicationId '<public client app id>' -Tenant '<tenant>'
+    /// ]]></code>
+    /// <para>Opens the system browser with a loopback redirect (http://localhost; register it as a redirect URI of a
+    /// public client). The BROWSER environment variable, if set, names the browser command. In a host that cannot show
+    /// a browser (a runbook, a service, pwsh -NonInteractive, Linux without a desktop) it fails at once with
+    /// PartnerCenter.InteractiveNotAvailable instead of waiting. Without -ApplicationId, the public client id the
+    /// archived PartnerCenter module used is taken; register your own for production.</para>
+    /// </example>
+    /// <example title="Sign in on another device with a code">
+    /// <code><![CDATA[
+    /// Connect-PartnerCenter -UseDeviceAuthentication -ApplicationId '<public client app id>' -Tenant '<tenant>'
+    /// ]]></code>
+    /// <para>For a server without a browser: the code and the URL are written to the warning stream. The wait ends
+    /// when you sign in, when the code expires (PartnerCenter.DeviceCodeExpired), after 5 minutes, or at Ctrl+C.</para>
+    /// </example>
+    /// <example title="Use an access token you already have">
+    /// <code><![CDATA[
+    /// Connect-PartnerCenter -AccessToken $token
+    /// ]]></code>
+    /// <para>The token is used until it expires and is not renewed (PartnerCenter.AccessTokenExpired after).</para>
+    /// </example>
+    /// <example title="Stay signed in across processes">
+    /// <code><![CDATA[
+    /// Connect-PartnerCenter -ApplicationId '<public client app id>' -Tenant '<tenant>' -ContextScope CurrentUser
+    /// # later, in a new process: no prompt while the cached sign-in is valid
+    /// Connect-PartnerCenter -ApplicationId '<public client app id>' -Tenant '<tenant>' -ContextScope CurrentUser
+    /// ]]></code>
+    /// <para>The token cache is kept for the current user, encrypted with DPAPI on Windows, in the Keychain on macOS and
+    /// in the Secret Service (libsecret) on Linux. Where no secure store exists the module refuses
+    /// (PartnerCenter.SecureTokenCacheUnavailable) unless you add -AllowUnencryptedTokenCache, which writes a file only you
+    /// can read. Disconnect-PartnerCenter removes the tokens from the cache.</para>
+    /// </example>
+    /// <example title="Connect to a sovereign cloud">
+    /// <code><![CDATA[
+    /// Connect-PartnerCenter -Environment AzureUSGovernment -ApplicationId '<app id>' -Credential $credential -RefreshToken $refreshToken -Tenant '<tenant>'
+    /// ]]></code>
+    /// <para>-Environment works with every way of connecting: AzureCloud (the default), AzureChinaCloud,
+    /// AzureUSGovernment, or a name added with Add-PartnerCenterEnvironment.</para>
+    /// </example>
     [Cmdlet(VerbsCommunications.Connect, "PartnerCenter", DefaultParameterSetName = UserSet)]
     [OutputType(typeof(PartnerCenterContext))]
     public sealed class ConnectPartnerCenterCommand : PartnerCenterCmdlet
@@ -64,7 +135,8 @@ namespace PartnerCenterLicenses.Commands
         public X509Certificate2 Certificate { get; set; }
 
         /// <summary>
-        /// <para type="description">The refresh token obtained with the secure application model. A plain string is accepted.</para>
+        /// <para type="description">The refresh token obtained with the secure application model, as a SecureString. A plain
+        /// string is accepted too, and becomes a SecureString as the parameter is bound.</para>
         /// </summary>
         [Parameter(Mandatory = true, ParameterSetName = RefreshTokenSet, HelpMessage = "Refresh token for the application and a partner user.")]
         [SecureStringTransformation]
@@ -72,8 +144,9 @@ namespace PartnerCenterLicenses.Commands
         public SecureString RefreshToken { get; set; }
 
         /// <summary>
-        /// <para type="description">An App+User access token for Partner Center that you already have. A plain string is accepted.
-        /// It is used until it expires and is not renewed.</para>
+        /// <para type="description">An App+User access token for Partner Center that you already have, as a SecureString. A
+        /// plain string is accepted too, and becomes a SecureString as the parameter is bound. It is used until it expires
+        /// and is not renewed.</para>
         /// </summary>
         [Parameter(Mandatory = true, ParameterSetName = AccessTokenSet, HelpMessage = "Access token for the Partner Center API.")]
         [SecureStringTransformation]
@@ -92,6 +165,7 @@ namespace PartnerCenterLicenses.Commands
         /// <summary>
         /// <para type="description">The tenant id or domain of the partner. Defaults to 'organizations' (the user's home tenant).</para>
         /// </summary>
+        /// <value>organizations</value>
         [Parameter(ParameterSetName = UserSet)]
         [Parameter(ParameterSetName = RefreshTokenSet)]
         [Parameter(ParameterSetName = AccessTokenSet)]
@@ -113,6 +187,7 @@ namespace PartnerCenterLicenses.Commands
         /// <para type="description">Process (default) keeps tokens in memory only. CurrentUser keeps them in the user's
         /// encrypted token cache (DPAPI, Keychain, libsecret), so a later process reconnects silently.</para>
         /// </summary>
+        /// <value>Process</value>
         [Parameter(ParameterSetName = UserSet)]
         public PartnerCenterContextScope ContextScope { get; set; } = PartnerCenterContextScope.Process;
 
@@ -127,6 +202,7 @@ namespace PartnerCenterLicenses.Commands
         /// <para type="description">The cloud to connect to: AzureCloud (default), AzureChinaCloud, AzureUSGovernment,
         /// or a name added with Add-PartnerCenterEnvironment.</para>
         /// </summary>
+        /// <value>AzureCloud</value>
         [Parameter]
         [ArgumentCompleter(typeof(EnvironmentNameCompleter))]
         [ValidateNotNullOrEmpty]

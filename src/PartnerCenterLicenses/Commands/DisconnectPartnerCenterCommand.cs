@@ -7,7 +7,26 @@ namespace PartnerCenterLicenses.Commands
     /// <para type="synopsis">Ends the Partner Center session and forgets its tokens.</para>
     /// <para type="description">After it, cmdlets that call Partner Center fail with PartnerCenter.NotConnected until
     /// Connect-PartnerCenter runs again. Running it without a session does nothing.</para>
+    /// <para type="description">A session connected with -ContextScope CurrentUser also has its tokens removed from the
+    /// user's token cache, so a later process does not reconnect silently.</para>
+    /// <para type="link">Connect-PartnerCenter</para>
+    /// <para type="link">Get-PartnerCenterContext</para>
     /// </summary>
+    /// <example title="End the session">
+    /// <code>Disconnect-PartnerCenter</code>
+    /// </example>
+    /// <example title="Sign out at the end of a runbook, whatever happens">
+    /// <code><![CDATA[
+    /// Connect-PartnerCenter -ApplicationId '<app id>' -Credential $credential -RefreshToken $refreshToken -Tenant '<tenant>'
+    /// try {
+    ///     Get-PartnerLicenseDeployment | Export-Csv -Path ./deployment.csv -NoTypeInformation
+    /// }
+    /// finally {
+    ///     Disconnect-PartnerCenter
+    /// }
+    /// ]]></code>
+    /// <para>The tokens are forgotten even when the report fails.</para>
+    /// </example>
     [Cmdlet(VerbsCommunications.Disconnect, "PartnerCenter")]
     [OutputType(typeof(void))]
     public sealed class DisconnectPartnerCenterCommand : PartnerCenterCmdlet

@@ -7,7 +7,19 @@ namespace PartnerCenterLicenses.Commands
 {
     /// <summary>
     /// <para type="synopsis">Gets the Partner Center environments this process knows, or one by name.</para>
+    /// <para type="description">Lists the built-in clouds (AzureCloud, AzureChinaCloud, AzureUSGovernment) and those added
+    /// with Add-PartnerCenterEnvironment in this process, each with its Entra ID authority and Partner Center API
+    /// endpoint. With -Name it writes that one, or an error (PartnerCenter.UnknownEnvironment) naming the known
+    /// ones.</para>
+    /// <para type="link">Add-PartnerCenterEnvironment</para>
+    /// <para type="link">Connect-PartnerCenter</para>
     /// </summary>
+    /// <example title="List the environments">
+    /// <code>Get-PartnerCenterEnvironment</code>
+    /// </example>
+    /// <example title="Get one environment by name">
+    /// <code>Get-PartnerCenterEnvironment AzureChinaCloud</code>
+    /// </example>
     [Cmdlet(VerbsCommon.Get, "PartnerCenterEnvironment")]
     [OutputType(typeof(PartnerCenterEnvironment))]
     public sealed class GetPartnerCenterEnvironmentCommand : PartnerCenterCmdlet

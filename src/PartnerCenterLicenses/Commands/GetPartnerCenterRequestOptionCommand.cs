@@ -5,7 +5,22 @@ namespace PartnerCenterLicenses.Commands
 {
     /// <summary>
     /// <para type="synopsis">Gets the timeout and retry options Partner Center requests use in this PowerShell process.</para>
+    /// <para type="description">Writes the options in force: the timeout of one request (Timeout), how often a transient
+    /// failure is retried (MaxRetryCount), the most time spent waiting between attempts (MaxRetryWait) and the first
+    /// back-off delay (RetryBaseDelay). Set-PartnerCenterRequestOption changes them.</para>
+    /// <para type="link">Set-PartnerCenterRequestOption</para>
     /// </summary>
+    /// <example title="Show the options in force">
+    /// <code>Get-PartnerCenterRequestOption</code>
+    /// </example>
+    /// <example title="Allow longer requests for one report, then restore the options">
+    /// <code><![CDATA[
+    /// $saved = Get-PartnerCenterRequestOption
+    /// Set-PartnerCenterRequestOption -TimeoutSec 300
+    /// try { Get-PartnerLicenseDeployment | Export-Csv -Path ./deployment.csv -NoTypeInformation }
+    /// finally { Set-PartnerCenterRequestOption -TimeoutSec $saved.Timeout.TotalSeconds }
+    /// ]]></code>
+    /// </example>
     [Cmdlet(VerbsCommon.Get, "PartnerCenterRequestOption")]
     [OutputType(typeof(PartnerCenterRequestOptions))]
     public sealed class GetPartnerCenterRequestOptionCommand : PartnerCenterCmdlet

@@ -9,7 +9,17 @@ namespace PartnerCenterLicenses.Commands
     /// <para type="description">Transient failures (HTTP 408, 429, 500, 502, 503, 504, broken connections and timeouts) are
     /// retried with exponential back-off and jitter, honouring Retry-After. Parameters left out keep their current value;
     /// -Default restores the defaults (100 s timeout, 4 retries, 120 s of waiting in all, 1 s first delay).</para>
+    /// <para type="description">Each retry is written to the verbose stream with the status and the request's
+    /// MS-RequestId. A call takes the options in force when it starts.</para>
+    /// <para type="link">Get-PartnerCenterRequestOption</para>
     /// </summary>
+    /// <example title="Longer timeout and more retries">
+    /// <code>Set-PartnerCenterRequestOption -TimeoutSec 300 -MaximumRetryCount 6 -PassThru</code>
+    /// <para>Changes two options, keeps the others, and writes the options now in force.</para>
+    /// </example>
+    /// <example title="Back to the defaults">
+    /// <code>Set-PartnerCenterRequestOption -Default</code>
+    /// </example>
     [Cmdlet(VerbsCommon.Set, "PartnerCenterRequestOption", DefaultParameterSetName = ValuesSet)]
     [OutputType(typeof(PartnerCenterRequestOptions))]
     public sealed class SetPartnerCenterRequestOptionCommand : PartnerCenterCmdlet

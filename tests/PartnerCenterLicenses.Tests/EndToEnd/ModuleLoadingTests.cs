@@ -76,7 +76,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         }
 
         [Fact]
-        public async Task Every_cmdlet_declares_its_output_type_and_has_help_text()
+        public async Task Every_cmdlet_declares_its_output_type()
         {
             var result = await HostedPowerShell.RunAsync(new HostedRunRequest
             {
