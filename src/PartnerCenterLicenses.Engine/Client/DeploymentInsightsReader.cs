@@ -7,7 +7,6 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
 using PartnerCenterLicenses.Boundary;
 using PartnerCenterLicenses.Models;
 
@@ -160,8 +159,7 @@ namespace PartnerCenterLicenses.Engine.Client
                             throw Invalid(_ids, index, "Item " + index + " of Partner Center's response is " + _json.TokenType + " instead of an object.");
                         }
 
-                        JObject item = JObject.Load(_json);
-                        yield return ToInsight(item, index, _ids);
+                        yield return ReadItem(_json, index, _ids);
                         index++;
                     }
 
@@ -193,7 +191,10 @@ namespace PartnerCenterLicenses.Engine.Client
                     + " MS-RequestId: " + _ids.RequestId + ".");
             }
 
-            _log.Verbose("Read " + index + " license deployment insight(s)." + (totalCount.HasValue ? " totalCount: " + totalCount.Value + "." : string.Empty));
+            if (_log.IsVerboseEnabled)
+            {
+                _log.Verbose("Read " + index + " license deployment insight(s)." + (totalCount.HasValue ? " totalCount: " + totalCount.Value + "." : string.Empty));
+            }
         }
 
         private bool ReadOrFail()
@@ -206,76 +207,123 @@ namespace PartnerCenterLicenses.Engine.Client
             return true;
         }
 
-        /// <summary>Maps one item, insisting on every documented field with its documented type.</summary>
-        internal static PartnerLicensesDeploymentInsights ToInsight(JObject item, int index, ResponseIds ids = null)
+        /// <summary>
+        /// Reads one item straight off the reader (positioned on its StartObject), insisting on every
+        /// documented field with its documented type and skipping fields it does not know. Reading
+        /// the fields directly, rather than through a JObject per item, keeps the per-call cost of
+        /// the module close to that of the HTTP request itself.
+        /// </summary>
+        internal static PartnerLicensesDeploymentInsights ReadItem(JsonReader json, int index, ResponseIds ids)
         {
+            string serviceName = null, channel = null;
+            long? licensesSold = null;
+            double? prorated = null;
+            DateTimeOffset? processed = null;
+
+            while (json.Read() && json.TokenType == JsonToken.PropertyName)
+            {
+                string name = (string)json.Value;
+                if (!json.Read())
+                {
+                    break;
+                }
+
+                if (json.TokenType == JsonToken.Null)
+                {
+                    continue;
+                }
+
+                if (Is(name, "serviceName"))
+                {
+                    serviceName = StringValue(json, name, index, ids);
+                }
+                else if (Is(name, "channel"))
+                {
+                    channel = StringValue(json, name, index, ids);
+                }
+                else if (Is(name, "licensesSold"))
+                {
+                    licensesSold = WholeNumberValue(json, name, index, ids);
+                }
+                else if (Is(name, "proratedDeploymentPercent"))
+                {
+                    prorated = NumberValue(json, name, index, ids);
+                }
+                else if (Is(name, "processedDateTime"))
+                {
+                    processed = DateValue(json, name, index, ids);
+                }
+                else
+                {
+                    json.Skip();
+                }
+            }
+
+            if (json.TokenType != JsonToken.EndObject)
+            {
+                throw new JsonReaderException("Item " + index + " ended before its closing brace.");
+            }
+
             return new PartnerLicensesDeploymentInsights(
-                RequiredString(item, "serviceName", index, ids),
-                RequiredString(item, "channel", index, ids),
-                RequiredWholeNumber(item, "licensesSold", index, ids),
-                RequiredNumber(item, "proratedDeploymentPercent", index, ids),
-                RequiredDate(item, "processedDateTime", index, ids));
+                serviceName ?? throw Missing(ids, index, "serviceName"),
+                channel ?? throw Missing(ids, index, "channel"),
+                licensesSold ?? throw Missing(ids, index, "licensesSold"),
+                prorated ?? throw Missing(ids, index, "proratedDeploymentPercent"),
+                processed ?? throw Missing(ids, index, "processedDateTime"));
         }
 
-        private static JToken Required(JObject item, string name, int index, ResponseIds ids)
+        private static bool Is(string name, string field)
         {
-            JToken value = item.GetValue(name, StringComparison.OrdinalIgnoreCase);
-            if (value == null || value.Type == JTokenType.Null)
+            return string.Equals(name, field, StringComparison.OrdinalIgnoreCase);
+        }
+
+        private static PartnerCenterException Missing(ResponseIds ids, int index, string name)
+        {
+            return Invalid(ids, index, "Item " + index + " of Partner Center's response has no '" + name + "'.");
+        }
+
+        private static string StringValue(JsonReader json, string name, int index, ResponseIds ids)
+        {
+            if (json.TokenType != JsonToken.String)
             {
-                throw Invalid(ids, index, "Item " + index + " of Partner Center's response has no '" + name + "'.");
+                throw WrongType(ids, index, name, json.TokenType, "a string");
             }
 
-            return value;
+            return (string)json.Value;
         }
 
-        private static string RequiredString(JObject item, string name, int index, ResponseIds ids)
+        private static long WholeNumberValue(JsonReader json, string name, int index, ResponseIds ids)
         {
-            JToken value = Required(item, name, index, ids);
-            if (value.Type != JTokenType.String)
-            {
-                throw WrongType(ids, index, name, value, "a string");
-            }
-
-            return (string)value;
-        }
-
-        private static long RequiredWholeNumber(JObject item, string name, int index, ResponseIds ids)
-        {
-            JToken value = Required(item, name, index, ids);
-            object raw = ((JValue)value).Value;
-            if (value.Type == JTokenType.Integer && raw is long whole)
+            if (json.TokenType == JsonToken.Integer && json.Value is long whole)
             {
                 return whole;
             }
 
-            if (value.Type == JTokenType.Float && raw is double d && d == Math.Floor(d) && d >= long.MinValue && d <= long.MaxValue)
+            if (json.TokenType == JsonToken.Float && json.Value is double d && d == Math.Floor(d) && d >= long.MinValue && d <= long.MaxValue)
             {
                 return (long)d;
             }
 
-            throw WrongType(ids, index, name, value, "a whole number");
+            throw WrongType(ids, index, name, json.TokenType, "a whole number");
         }
 
-        private static double RequiredNumber(JObject item, string name, int index, ResponseIds ids)
+        private static double NumberValue(JsonReader json, string name, int index, ResponseIds ids)
         {
-            JToken value = Required(item, name, index, ids);
-            object raw = ((JValue)value).Value;
-            if ((value.Type == JTokenType.Float || value.Type == JTokenType.Integer) && (raw is double || raw is long))
+            if ((json.TokenType == JsonToken.Float || json.TokenType == JsonToken.Integer) && (json.Value is double || json.Value is long))
             {
-                double number = Convert.ToDouble(raw, CultureInfo.InvariantCulture);
+                double number = Convert.ToDouble(json.Value, CultureInfo.InvariantCulture);
                 if (!double.IsNaN(number) && !double.IsInfinity(number))
                 {
                     return number;
                 }
             }
 
-            throw WrongType(ids, index, name, value, "a number");
+            throw WrongType(ids, index, name, json.TokenType, "a number");
         }
 
-        private static DateTimeOffset RequiredDate(JObject item, string name, int index, ResponseIds ids)
+        private static DateTimeOffset DateValue(JsonReader json, string name, int index, ResponseIds ids)
         {
-            JToken value = Required(item, name, index, ids);
-            object raw = (value as JValue)?.Value;
+            object raw = json.Value;
             if (raw is DateTimeOffset offset)
             {
                 return offset;
@@ -286,19 +334,19 @@ namespace PartnerCenterLicenses.Engine.Client
                 return new DateTimeOffset(DateTime.SpecifyKind(dateTime, dateTime.Kind == DateTimeKind.Unspecified ? DateTimeKind.Utc : dateTime.Kind));
             }
 
-            if (raw is string text && DateTimeOffset.TryParse(
-                text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out offset))
+            if (json.TokenType == JsonToken.String && raw is string text
+                && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out offset))
             {
                 return offset;
             }
 
-            throw WrongType(ids, index, name, value, "a date and time");
+            throw WrongType(ids, index, name, json.TokenType, "a date and time");
         }
 
-        private static PartnerCenterException WrongType(ResponseIds ids, int index, string name, JToken value, string expected)
+        private static PartnerCenterException WrongType(ResponseIds ids, int index, string name, JsonToken token, string expected)
         {
             return Invalid(ids, index, "Item " + index + " of Partner Center's response has '" + name + "' of type "
-                + value.Type + " where " + expected + " is expected.");
+                + token + " where " + expected + " is expected.");
         }
 
         private static PartnerCenterException Invalid(ResponseIds ids, int index, string message, Exception inner = null)

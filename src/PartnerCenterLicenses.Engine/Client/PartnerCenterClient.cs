@@ -74,8 +74,15 @@ namespace PartnerCenterLicenses.Engine.Client
                 var ids = new ResponseIds(Guid.NewGuid(), context.CorrelationId);
                 HttpRequestMessage request = NewRequest(uri, token, ids, context);
 
-                log.Verbose("GET " + uri + " (MS-RequestId " + ids.RequestId + ", MS-CorrelationId " + ids.CorrelationId + ").");
-                log.Debug("Request headers: " + DescribeHeaders(request.Headers));
+                if (log.IsVerboseEnabled)
+                {
+                    log.Verbose("GET " + uri + " (MS-RequestId " + ids.RequestId + ", MS-CorrelationId " + ids.CorrelationId + ").");
+                }
+
+                if (log.IsDebugEnabled)
+                {
+                    log.Debug("Request headers: " + DescribeHeaders(request.Headers));
+                }
 
                 // The scope bounds the whole exchange, body included; the reader owns it on success.
                 var scope = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -118,8 +125,15 @@ namespace PartnerCenterLicenses.Engine.Client
                 }
 
                 int status = (int)response.StatusCode;
-                log.Verbose(status + " " + response.ReasonPhrase + " in " + watch.ElapsedMilliseconds + " ms (MS-RequestId " + ids.RequestId + ").");
-                log.Debug("Response headers: " + DescribeHeaders(response.Headers));
+                if (log.IsVerboseEnabled)
+                {
+                    log.Verbose(status + " " + response.ReasonPhrase + " in " + watch.ElapsedMilliseconds + " ms (MS-RequestId " + ids.RequestId + ").");
+                }
+
+                if (log.IsDebugEnabled)
+                {
+                    log.Debug("Response headers: " + DescribeHeaders(response.Headers));
+                }
 
                 if (response.IsSuccessStatusCode)
                 {

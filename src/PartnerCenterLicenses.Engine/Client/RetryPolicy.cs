@@ -19,12 +19,13 @@ namespace PartnerCenterLicenses.Engine.Client
         private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
         private readonly PartnerCenterRequestOptions _options;
-        private readonly Random _jitter;
+        private Random _jitter;
 
         public RetryPolicy(PartnerCenterRequestOptions options, Random jitter = null)
         {
+            // Most calls never retry, so the random source is only made when a back-off needs it.
             _options = options;
-            _jitter = jitter ?? new Random();
+            _jitter = jitter;
         }
 
         public int MaxRetryCount => _options.MaxRetryCount;
@@ -81,9 +82,10 @@ namespace PartnerCenterLicenses.Engine.Client
             double step = _options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(retriesSoFar, 16));
             step = Math.Min(step, MaxBackoff.TotalMilliseconds);
             double random;
-            lock (_jitter)
+            Random jitter = _jitter ?? (_jitter = new Random());
+            lock (jitter)
             {
-                random = _jitter.NextDouble();
+                random = jitter.NextDouble();
             }
 
             return TimeSpan.FromMilliseconds(step / 2 + random * step / 2);

@@ -39,6 +39,12 @@ namespace PartnerCenterLicenses.Boundary
     /// <summary>Messages for the verbose and debug streams. Implementations may be called from any thread.</summary>
     public interface IEngineLog
     {
+        /// <summary>Whether verbose messages are shown; lets the engine skip building ones nobody reads.</summary>
+        bool IsVerboseEnabled { get; }
+
+        /// <summary>Whether debug messages are shown.</summary>
+        bool IsDebugEnabled { get; }
+
         /// <summary>What the engine is doing, for -Verbose.</summary>
         void Verbose(string message);
 

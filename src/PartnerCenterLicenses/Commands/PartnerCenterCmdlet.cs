@@ -46,6 +46,32 @@ namespace PartnerCenterLicenses.Commands
             }
         }
 
+        /// <summary>Reads which of the engine's message streams anyone will see.</summary>
+        protected override void BeginProcessing()
+        {
+            _log.IsVerboseEnabled = StreamShown("Verbose", "VerbosePreference");
+            _log.IsDebugEnabled = StreamShown("Debug", "DebugPreference");
+        }
+
+        // -Verbose/-Debug on the command win; otherwise the preference variable in scope decides.
+        private bool StreamShown(string switchName, string preferenceVariable)
+        {
+            if (MyInvocation.BoundParameters.TryGetValue(switchName, out object bound))
+            {
+                return bound is SwitchParameter flag ? flag.IsPresent : LanguagePrimitives.IsTrue(bound);
+            }
+
+            try
+            {
+                var preference = LanguagePrimitives.ConvertTo<ActionPreference>(GetVariableValue(preferenceVariable) ?? ActionPreference.SilentlyContinue);
+                return preference != ActionPreference.SilentlyContinue && preference != ActionPreference.Ignore;
+            }
+            catch (PSInvalidCastException)
+            {
+                return true;
+            }
+        }
+
         /// <summary>Cancels the work in flight.</summary>
         protected override void StopProcessing()
         {
@@ -58,8 +84,10 @@ namespace PartnerCenterLicenses.Commands
         /// </summary>
         internal T Await<T>(Task<T> task)
         {
-            // Waiting on the handle, not Task.Wait, so a fault surfaces below as the engine's own exception.
-            while (!task.IsCompleted && !((IAsyncResult)task).AsyncWaitHandle.WaitOne(50))
+            // WaitAny, not Task.Wait, so a fault surfaces below as the engine's own exception; it
+            // spins briefly before sleeping, which is most of a fast call's hand-off.
+            var waitFor = new Task[] { task };
+            while (!task.IsCompleted && Task.WaitAny(waitFor, 50) < 0)
             {
                 FlushLog();
                 if (_stopping.IsCancellationRequested)
@@ -142,11 +170,27 @@ namespace PartnerCenterLicenses.Commands
         {
             private readonly ConcurrentQueue<Entry> _entries = new ConcurrentQueue<Entry>();
 
+            public bool IsVerboseEnabled { get; set; } = true;
+
+            public bool IsDebugEnabled { get; set; } = true;
+
             public enum StreamKind { Verbose, Debug, Warning }
 
-            public void Verbose(string message) { _entries.Enqueue(new Entry(StreamKind.Verbose, message)); }
+            public void Verbose(string message)
+            {
+                if (IsVerboseEnabled)
+                {
+                    _entries.Enqueue(new Entry(StreamKind.Verbose, message));
+                }
+            }
 
-            public void Debug(string message) { _entries.Enqueue(new Entry(StreamKind.Debug, message)); }
+            public void Debug(string message)
+            {
+                if (IsDebugEnabled)
+                {
+                    _entries.Enqueue(new Entry(StreamKind.Debug, message));
+                }
+            }
 
             public void Warning(string message) { _entries.Enqueue(new Entry(StreamKind.Warning, message)); }
 

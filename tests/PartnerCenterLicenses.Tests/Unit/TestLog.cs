@@ -11,6 +11,10 @@ namespace PartnerCenterLicenses.Tests.Unit
 
         public IReadOnlyCollection<string> Lines => _lines;
 
+        public bool IsVerboseEnabled => true;
+
+        public bool IsDebugEnabled => true;
+
         public void Verbose(string message) => _lines.Enqueue("VERBOSE: " + message);
 
         public void Debug(string message) => _lines.Enqueue("DEBUG: " + message);
