@@ -191,14 +191,15 @@ namespace PartnerCenterLicenses.Engine.Client
             // The token is for Partner Center: a redirect elsewhere is followed without it.
             if (IsPartnerCenterHost(uri))
             {
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
             }
 
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-            request.Headers.Add("MS-RequestId", ids.RequestId.ToString());
-            request.Headers.Add("MS-CorrelationId", ids.CorrelationId.ToString());
-            request.Headers.Add("X-Locale", context.Locale);
-            request.Headers.Add("MS-PartnerCenter-Client", "PartnerCenterLicenses");
+            // Values we made ourselves need no parsing on the way in.
+            request.Headers.TryAddWithoutValidation("Accept", "application/json");
+            request.Headers.TryAddWithoutValidation("MS-RequestId", ids.RequestId.ToString());
+            request.Headers.TryAddWithoutValidation("MS-CorrelationId", ids.CorrelationId.ToString());
+            request.Headers.TryAddWithoutValidation("X-Locale", context.Locale);
+            request.Headers.TryAddWithoutValidation("MS-PartnerCenter-Client", "PartnerCenterLicenses");
             return request;
         }
 
