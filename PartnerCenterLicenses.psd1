@@ -5,7 +5,7 @@
     Author               = 'PartnerCenterLicenses contributors'
     CompanyName          = 'PartnerCenterLicenses contributors'
     Copyright            = '(c) PartnerCenterLicenses contributors. MIT License.'
-    Description          = 'Partner Center license deployment analytics for CSP partners: how many of the licenses sold are deployed, per service and channel. App+User sign-in (secure application model, access token), sovereign clouds, runbook-safe.'
+    Description          = 'Partner Center license deployment analytics for CSP partners: how many of the licenses sold are deployed, per service and channel. App+User sign-in (secure application model, browser, device code, certificate, access token), sovereign clouds, runbook-safe.'
     CompatiblePSEditions = @('Desktop', 'Core')
     PowerShellVersion    = '5.1'
     DotNetFrameworkVersion = '4.7.2'
@@ -28,7 +28,7 @@
             Tags         = @('PartnerCenter', 'CSP', 'Licenses', 'Analytics', 'MSP', 'Microsoft365', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             ProjectUri   = 'https://github.com/PartnerCenterLicenses/PartnerCenterLicenses'
             LicenseUri   = 'https://github.com/PartnerCenterLicenses/PartnerCenterLicenses/blob/main/LICENSE'
-            ReleaseNotes = '0.1.0: Connect-PartnerCenter (refresh token with client secret or public client; access token), custom and sovereign environments, Get-PartnerLicenseDeployment with typed, streamed output.'
+            ReleaseNotes = '0.1.0: Connect-PartnerCenter with App+User credentials (browser, device code, refresh token with client secret, certificate or public client, existing access token; opt-in encrypted CurrentUser token cache), sovereign and custom environments, Get-PartnerLicenseDeployment with typed, streamed output, retries with back-off for throttling and transient failures, dependencies isolated in their own load context.'
         }
     }
 }
