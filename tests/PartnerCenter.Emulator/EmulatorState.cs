@@ -348,6 +348,18 @@ namespace PartnerCenter.Emulator
             }
         }
 
+        /// <summary>
+        /// Drops scripted responses and faults not yet served, so one test's leftovers (a test that
+        /// failed before sending the request it scripted) cannot reach the next test.
+        /// </summary>
+        public void ClearScriptedResponses()
+        {
+            lock (_gate)
+            {
+                _scripted.Clear();
+            }
+        }
+
         internal string CreateJwksJson() => _signer.CreateJwksJson();
 
         internal void Record(RecordedRequest request, bool isTokenRequest)

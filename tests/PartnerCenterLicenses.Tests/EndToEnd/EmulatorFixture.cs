@@ -30,6 +30,9 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
 
         public string TrustBundle { get; private set; }
 
+        /// <summary>When the current test began; a request still finishing from an earlier test is older.</summary>
+        public DateTimeOffset ResetAt { get; private set; }
+
         public Uri Url => Server.BaseUri;
 
         public async Task InitializeAsync()
@@ -59,6 +62,8 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         /// </summary>
         public void Reset()
         {
+            ResetAt = DateTimeOffset.UtcNow;
+            State.ClearScriptedResponses();
             State.ClearRecords();
             State.DeploymentInsightsJson = EmulatorState.DefaultDeploymentInsightsJson;
             State.AccessTokenLifetime = TimeSpan.FromHours(1);

@@ -44,7 +44,8 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             }
         }
 
-        private List<PartnerCenter.Emulator.RecordedRequest> Calls => _emulator.State.Requests.Where(r => r.Path == DeploymentPath).ToList();
+        private List<PartnerCenter.Emulator.RecordedRequest> Calls =>
+            _emulator.State.Requests.Where(r => r.Path == DeploymentPath && r.ReceivedAt >= _emulator.ResetAt).ToList();
 
         private static void AssertTwoInsights(HostedRunResult result)
         {
@@ -227,7 +228,9 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         {
             Fault(EmulatorFault.Status(503, "{}").WithRetryAfter(TimeSpan.FromSeconds(40)));
 
-            var result = await GetAsync(options: "Set-PartnerCenterRequestOption -MaximumRetryWaitSec 100\n", stopAfter: TimeSpan.FromSeconds(4));
+            // The stop comes well after connect and the first answer, even on a loaded machine, and
+            // well inside the 40 s wait.
+            var result = await GetAsync(options: "Set-PartnerCenterRequestOption -MaximumRetryWaitSec 100\n", stopAfter: TimeSpan.FromSeconds(10));
 
             Assert.True(result.Stopped, result.Describe());
             Assert.True(result.StopElapsed < TimeSpan.FromSeconds(1), result.StopElapsed.ToString());
@@ -239,7 +242,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         {
             Fault(EmulatorFault.Status(200, SeedBody) with { DelayBeforeHeaders = TimeSpan.FromSeconds(40) });
 
-            var result = await GetAsync(stopAfter: TimeSpan.FromSeconds(4));
+            var result = await GetAsync(stopAfter: TimeSpan.FromSeconds(10));
 
             Assert.True(result.Stopped, result.Describe());
             Assert.True(result.StopElapsed < TimeSpan.FromSeconds(1), result.StopElapsed.ToString());

@@ -190,7 +190,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             Assert.True(second.TerminatingError == null && second.Errors.Count == 0, second.Describe());
             Assert.Equal("TokenCache", second.Output[0].Property("AuthenticationType").Value);
             Assert.Equal("2", second.Output[1].Text);
-            Assert.Empty(_emulator.State.Requests.Where(r => r.Path.EndsWith("/devicecode", StringComparison.Ordinal)));
+            Assert.DoesNotContain(_emulator.State.Requests, r => r.Path.EndsWith("/devicecode", StringComparison.Ordinal));
 
             var third = await _emulator.RunAsync(connect, CacheEnvironment(cache));
             Assert.Equal("PartnerCenter.InteractiveNotAvailable,PartnerCenterLicenses.Commands.ConnectPartnerCenterCommand", third.TerminatingError?.FullyQualifiedErrorId);

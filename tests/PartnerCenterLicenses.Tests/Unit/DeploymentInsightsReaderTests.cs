@@ -160,8 +160,9 @@ namespace PartnerCenterLicenses.Tests.Unit
                 var read = Task.Run(() => (reader.TryReadNext(out var item), item));
                 var completed = await Task.WhenAny(read, Task.Delay(TimeSpan.FromSeconds(10)));
                 Assert.Same(read, completed);
-                Assert.True(read.Result.Item1);
-                Assert.Equal("crm", read.Result.item.ServiceName);
+                var (gotOne, firstItem) = await read;
+                Assert.True(gotOne);
+                Assert.Equal("crm", firstItem.ServiceName);
 
                 // The stalled rest of the body ends when the request's scope is cancelled (timeout).
                 scope.CancelAfter(100);
