@@ -47,13 +47,14 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         public async Task Tokens_are_reused_until_shortly_before_expiry_and_renewed_silently()
         {
             // MSAL treats a token's last five minutes as expired, so 302 s tokens serve for about
-            // 2 s: calls spread over about 5 s span three tokens.
+            // 2 s: calls made until 5 s after the first token was issued span three tokens. The
+            // window is measured from that token's own expiry, so a slow start cannot shift it.
             _emulator.State.AccessTokenLifetime = TimeSpan.FromSeconds(302);
 
             var result = await _emulator.RunAsync(
                 "$null = " + EmulatorFixture.ConnectWithRefreshToken + "\n"
-                + "$watch = [Diagnostics.Stopwatch]::StartNew(); $calls = 0\n"
-                + "while ($watch.Elapsed.TotalSeconds -lt 5) { $null = Get-PartnerLicenseDeployment; $calls++; [Threading.Thread]::Sleep(50) }\n"
+                + "$end = (Get-PartnerCenterContext).TokenExpiresOn.AddSeconds(-302 + 5); $calls = 0\n"
+                + "while ([DateTimeOffset]::UtcNow -lt $end) { $null = Get-PartnerLicenseDeployment; $calls++; [Threading.Thread]::Sleep(50) }\n"
                 + "$calls",
                 WithRefreshToken());
 
