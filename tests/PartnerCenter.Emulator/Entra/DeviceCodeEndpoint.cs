@@ -91,16 +91,13 @@ namespace PartnerCenter.Emulator.Entra
 
         private async Task DeviceAuthorizationAsync(HttpContext context)
         {
-            var tenant = TenantSegment.Parse(_state, (string)context.GetRouteValue("tenant"));
-            if (tenant.IsUnknown)
+            var read = await TokenEndpoint.ReadTenantFormAsync(context, _state);
+            if (read == null)
             {
-                await EntraResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "invalid_request", 90002, tenant.NotFoundMessage);
                 return;
             }
 
-            IFormCollection form = context.Request.HasFormContentType
-                ? await context.Request.ReadFormAsync(context.RequestAborted)
-                : FormCollection.Empty;
+            var (tenant, form) = read.Value;
 
             string clientId = form["client_id"];
             if (string.IsNullOrEmpty(clientId))

@@ -56,18 +56,34 @@ namespace PartnerCenter.Emulator.Entra
             routes.MapPost("/{tenant}/oauth2/v2.0/token", HandleAsync);
         }
 
-        private async Task HandleAsync(HttpContext context)
+        /// <summary>
+        /// The start every form-posting Entra endpoint shares: the tenant of the route and the form.
+        /// Null when the tenant is unknown, after the Entra error has been written.
+        /// </summary>
+        internal static async Task<(TenantSegment Tenant, IFormCollection Form)?> ReadTenantFormAsync(HttpContext context, EmulatorState state)
         {
-            var tenant = TenantSegment.Parse(_state, (string)context.GetRouteValue("tenant"));
+            var tenant = TenantSegment.Parse(state, (string)context.GetRouteValue("tenant"));
             if (tenant.IsUnknown)
             {
                 await EntraResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "invalid_request", 90002, tenant.NotFoundMessage);
-                return;
+                return null;
             }
 
             IFormCollection form = context.Request.HasFormContentType
                 ? await context.Request.ReadFormAsync(context.RequestAborted)
                 : FormCollection.Empty;
+            return (tenant, form);
+        }
+
+        private async Task HandleAsync(HttpContext context)
+        {
+            var read = await ReadTenantFormAsync(context, _state);
+            if (read == null)
+            {
+                return;
+            }
+
+            var (tenant, form) = read.Value;
 
             string grantType = form["grant_type"];
             if (string.IsNullOrEmpty(grantType))
