@@ -95,6 +95,34 @@ namespace PartnerCenterLicenses.Engine.Authentication
                 exception);
         }
 
+        /// <summary>
+        /// MSAL lets transport failures through as they are (after its own retry), and an
+        /// HttpClient timeout as a cancellation: both become the module's errors here.
+        /// </summary>
+        public static PartnerCenterException Transport(Exception exception, string authority)
+        {
+            if (exception is OperationCanceledException)
+            {
+                return new PartnerCenterException(
+                    PartnerCenterErrorIds.Timeout,
+                    PartnerCenterErrorKind.Timeout,
+                    "Microsoft Entra ID (" + authority + ") did not answer in time.",
+                    exception)
+                {
+                    RecommendedAction = "Try again later; Set-PartnerCenterRequestOption -TimeoutSec sets how long a request may take.",
+                };
+            }
+
+            return new PartnerCenterException(
+                PartnerCenterErrorIds.AuthorityUnreachable,
+                PartnerCenterErrorKind.ServiceUnavailable,
+                "Could not reach Microsoft Entra ID at " + authority + ": " + OneLine(exception.Message),
+                exception)
+            {
+                RecommendedAction = "Check the network path to the authority (proxy, firewall, DNS) and the -Environment, then try again.",
+            };
+        }
+
         // Entra's descriptions put trace and correlation ids on separate lines; support needs them,
         // and an error message reads best on one line.
         private static string OneLine(string message)

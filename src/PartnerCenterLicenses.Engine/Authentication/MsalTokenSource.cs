@@ -92,6 +92,14 @@ namespace PartnerCenterLicenses.Engine.Authentication
                 {
                     throw MsalFailures.Translate(e, _authority);
                 }
+                catch (System.Net.Http.HttpRequestException e)
+                {
+                    throw MsalFailures.Transport(e, _authority);
+                }
+                catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw MsalFailures.Transport(e, _authority);
+                }
 
                 if (result.AuthenticationResultMetadata?.TokenSource == TokenSource.Cache)
                 {

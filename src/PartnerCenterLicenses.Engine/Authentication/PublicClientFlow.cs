@@ -89,6 +89,10 @@ namespace PartnerCenterLicenses.Engine.Authentication
                 {
                     throw MsalFailures.Translate(e, authority);
                 }
+                catch (System.Net.Http.HttpRequestException e)
+                {
+                    throw MsalFailures.Transport(e, authority);
+                }
 
                 var flow = useDeviceCode ? PartnerCenterAuthenticationType.DeviceCode : PartnerCenterAuthenticationType.Interactive;
                 var source = new MsalTokenSource(application, scopes, authority, flow);
@@ -132,6 +136,10 @@ namespace PartnerCenterLicenses.Engine.Authentication
             catch (MsalException e)
             {
                 throw MsalFailures.Translate(e, authority);
+            }
+            catch (System.Net.Http.HttpRequestException e)
+            {
+                throw MsalFailures.Transport(e, authority);
             }
         }
 

@@ -1,3 +1,4 @@
+using System;
 using System.Net.Http;
 using System.Security.Cryptography.X509Certificates;
 using System.Reflection;
@@ -40,6 +41,14 @@ namespace PartnerCenterLicenses.Engine.Authentication
             catch (MsalException e)
             {
                 throw MsalFailures.Translate(e, authority);
+            }
+            catch (System.Net.Http.HttpRequestException e)
+            {
+                throw MsalFailures.Transport(e, authority);
+            }
+            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw MsalFailures.Transport(e, authority);
             }
 
             var source = new MsalTokenSource(application, scopes, authority, PartnerCenterAuthenticationType.RefreshToken);

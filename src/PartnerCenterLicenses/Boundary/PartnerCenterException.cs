@@ -63,7 +63,6 @@ namespace PartnerCenterLicenses.Boundary
         public const string CertificateWithoutPrivateKey = "PartnerCenter.CertificateWithoutPrivateKey";
         public const string AppOnlyNotSupported = "PartnerCenter.AppOnlyNotSupported";
         public const string SecureTokenCacheUnavailable = "PartnerCenter.SecureTokenCacheUnavailable";
-        public const string NoCachedAccount = "PartnerCenter.NoCachedAccount";
 #pragma warning restore CS1591
     }
 
