@@ -1,4 +1,7 @@
 using System;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
 using Microsoft.Identity.Client;
 using PartnerCenterLicenses.Boundary;
 
@@ -11,6 +14,29 @@ namespace PartnerCenterLicenses.Engine.Authentication
             "Obtain a new refresh token for the application with the secure application model (an admin agent signs in once "
             + "and consents, for example with Connect-PartnerCenter -UseDeviceAuthentication or your consent tooling), store it, "
             + "and run Connect-PartnerCenter -RefreshToken again.";
+
+        /// <summary>
+        /// Runs one MSAL call and lets out only the module's errors (or the user's own cancellation).
+        /// </summary>
+        public static async Task<AuthenticationResult> RunAsync(Func<Task<AuthenticationResult>> call, string authority, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await call().ConfigureAwait(false);
+            }
+            catch (MsalException e)
+            {
+                throw Translate(e, authority);
+            }
+            catch (HttpRequestException e)
+            {
+                throw Transport(e, authority);
+            }
+            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw Transport(e, authority);
+            }
+        }
 
         public static PartnerCenterException Translate(MsalException exception, string authority)
         {

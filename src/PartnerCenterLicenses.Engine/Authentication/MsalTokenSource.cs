@@ -80,26 +80,10 @@ namespace PartnerCenterLicenses.Engine.Authentication
                     _account = (await _application.GetAccountsAsync().ConfigureAwait(false)).FirstOrDefault();
                 }
 
-                AuthenticationResult result;
-                try
-                {
-                    result = await _application.AcquireTokenSilent(_scopes, _account)
-                        .WithForceRefresh(forceRefresh)
-                        .ExecuteAsync(cancellationToken)
-                        .ConfigureAwait(false);
-                }
-                catch (MsalException e)
-                {
-                    throw MsalFailures.Translate(e, _authority);
-                }
-                catch (System.Net.Http.HttpRequestException e)
-                {
-                    throw MsalFailures.Transport(e, _authority);
-                }
-                catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
-                {
-                    throw MsalFailures.Transport(e, _authority);
-                }
+                AuthenticationResult result = await MsalFailures.RunAsync(
+                    () => _application.AcquireTokenSilent(_scopes, _account).WithForceRefresh(forceRefresh).ExecuteAsync(cancellationToken),
+                    _authority,
+                    cancellationToken).ConfigureAwait(false);
 
                 if (result.AuthenticationResultMetadata?.TokenSource == TokenSource.Cache)
                 {

@@ -65,14 +65,16 @@ namespace PartnerCenterLicenses.Engine.Authentication
                 AuthenticationResult result;
                 try
                 {
-                    result = useDeviceCode
-                        ? await application.AcquireTokenWithDeviceCode(scopes, code => ShowDeviceCode(code, log))
-                            .ExecuteAsync(signIn.Token).ConfigureAwait(false)
-                        : await application.AcquireTokenInteractive(scopes)
-                            .WithUseEmbeddedWebView(false)
-                            .WithSystemWebViewOptions(new SystemWebViewOptions { OpenBrowserAsync = BrowserLauncher.OpenAsync })
-                            .WithPrompt(Prompt.SelectAccount)
-                            .ExecuteAsync(signIn.Token).ConfigureAwait(false);
+                    result = await MsalFailures.RunAsync(
+                        () => useDeviceCode
+                            ? application.AcquireTokenWithDeviceCode(scopes, code => ShowDeviceCode(code, log)).ExecuteAsync(signIn.Token)
+                            : application.AcquireTokenInteractive(scopes)
+                                .WithUseEmbeddedWebView(false)
+                                .WithSystemWebViewOptions(new SystemWebViewOptions { OpenBrowserAsync = BrowserLauncher.OpenAsync })
+                                .WithPrompt(Prompt.SelectAccount)
+                                .ExecuteAsync(signIn.Token),
+                        authority,
+                        signIn.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
                 {
@@ -84,14 +86,6 @@ namespace PartnerCenterLicenses.Engine.Authentication
                     {
                         RecommendedAction = "Run Connect-PartnerCenter again and complete the sign-in in time.",
                     };
-                }
-                catch (MsalException e)
-                {
-                    throw MsalFailures.Translate(e, authority);
-                }
-                catch (System.Net.Http.HttpRequestException e)
-                {
-                    throw MsalFailures.Transport(e, authority);
                 }
 
                 var flow = useDeviceCode ? PartnerCenterAuthenticationType.DeviceCode : PartnerCenterAuthenticationType.Interactive;

@@ -30,26 +30,10 @@ namespace PartnerCenterLicenses.Engine.Authentication
             log.Verbose("Redeeming the refresh token at " + authority + " for application " + request.ApplicationId
                 + " (" + DescribeCredential(request) + "), scope " + scopes[0] + ".");
 
-            AuthenticationResult result;
-            try
-            {
-                result = await ((IByRefreshToken)application)
-                    .AcquireTokenByRefreshToken(scopes, SecureStrings.Reveal(request.RefreshToken))
-                    .ExecuteAsync(cancellationToken)
-                    .ConfigureAwait(false);
-            }
-            catch (MsalException e)
-            {
-                throw MsalFailures.Translate(e, authority);
-            }
-            catch (System.Net.Http.HttpRequestException e)
-            {
-                throw MsalFailures.Transport(e, authority);
-            }
-            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw MsalFailures.Transport(e, authority);
-            }
+            AuthenticationResult result = await MsalFailures.RunAsync(
+                () => ((IByRefreshToken)application).AcquireTokenByRefreshToken(scopes, SecureStrings.Reveal(request.RefreshToken)).ExecuteAsync(cancellationToken),
+                authority,
+                cancellationToken).ConfigureAwait(false);
 
             var source = new MsalTokenSource(application, scopes, authority, PartnerCenterAuthenticationType.RefreshToken);
             source.Accept(result);
