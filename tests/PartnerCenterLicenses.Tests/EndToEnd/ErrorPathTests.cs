@@ -141,6 +141,30 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         }
 
         [Fact]
+        public async Task A_module_folder_missing_its_engine_says_to_reinstall()
+        {
+            using var folder = new ScratchFolder("pcl-broken-module");
+            string module = System.IO.Path.Combine(folder.Path, "PartnerCenterLicenses");
+            foreach (string file in System.IO.Directory.EnumerateFiles(RepositoryPaths.ModuleFolder, "*", System.IO.SearchOption.AllDirectories))
+            {
+                string target = System.IO.Path.Combine(module, System.IO.Path.GetRelativePath(RepositoryPaths.ModuleFolder, file));
+                System.IO.Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target));
+                System.IO.File.Copy(file, target);
+            }
+
+            System.IO.File.Delete(System.IO.Path.Combine(module, "Dependencies", "PartnerCenterLicenses.Engine.dll"));
+
+            var result = await HostedPowerShell.RunAsync(new HostedRunRequest
+            {
+                ModulePath = System.IO.Path.Combine(module, "PartnerCenterLicenses.psd1"),
+                Script = "$ErrorActionPreference = 'Stop'; Get-PartnerLicenseDeployment",
+            });
+
+            AssertError(result, "PartnerCenter.EngineLoadFailed" + Get, "InvalidOperation");
+            Assert.Contains("Install-Module PartnerCenterLicenses -Force", result.TerminatingError.Message);
+        }
+
+        [Fact]
         public async Task Service_principal_sign_ins_explain_that_app_only_tokens_cannot_read_this_data()
         {
             var result = await _emulator.RunAsync("Connect-PartnerCenter -Credential $credential -ServicePrincipal -Tenant $env:PCL_TENANT -Environment Emulator");

@@ -150,6 +150,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             }
 
             Assert.Equal("PartnerCenter.SecureTokenCacheUnavailable,PartnerCenterLicenses.Commands.ConnectPartnerCenterCommand", result.TerminatingError.FullyQualifiedErrorId);
+            Assert.Equal("InvalidOperation", result.TerminatingError.Category);
             Assert.Contains("-AllowUnencryptedTokenCache", result.TerminatingError.RecommendedAction);
             Assert.False(File.Exists(Path.Combine(cache, "PartnerCenterLicenses.msalcache")) && new FileInfo(Path.Combine(cache, "PartnerCenterLicenses.msalcache")).Length > 0);
             Assert.Empty(_emulator.State.PendingDeviceCodes);

@@ -301,6 +301,7 @@ $store.Open('ReadWrite'); $store.Add($pfx); $store.Close()
                 CertificateEnvironment(clientId, pfx));
 
             Assert.Equal(Id("PartnerCenter.CertificateExpired"), result.TerminatingError?.FullyQualifiedErrorId);
+            Assert.Equal("InvalidArgument", result.TerminatingError.Category);
             Assert.Contains(certificate.Thumbprint, result.TerminatingError.Message);
         }
 
