@@ -1,10 +1,10 @@
 using System;
-using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using PartnerCenterLicenses.Boundary;
 using PartnerCenterLicenses.Engine.Authentication;
 using PartnerCenterLicenses.Engine.Client;
+using PartnerCenterLicenses.Engine.Http;
 using PartnerCenterLicenses.Models;
 
 namespace PartnerCenterLicenses.Engine
@@ -25,59 +25,39 @@ namespace PartnerCenterLicenses.Engine
         }
 
         /// <inheritdoc />
-        public async Task<PartnerCenterContext> ConnectAsync(ConnectRequest request, IEngineLog log, CancellationToken cancellationToken)
+        public async Task<PartnerCenterContext> ConnectAsync(SignInRequest request, IEngineLog log, CancellationToken cancellationToken)
         {
             if (request == null)
             {
                 throw new ArgumentNullException(nameof(request));
             }
 
-            HttpClient entraHttp = null;
+            var certificates = new CertificateFailures();
             ITokenSource tokens = null;
             try
             {
-                switch (request.Flow)
-                {
-                    case PartnerCenterAuthenticationType.RefreshToken:
-                        entraHttp = NewHttpClient(request.RequestTimeout, followRedirects: true);
-                        tokens = await RefreshTokenFlow.ConnectAsync(request, entraHttp, log, cancellationToken).ConfigureAwait(false);
-                        break;
-                    case PartnerCenterAuthenticationType.DeviceCode:
-                    case PartnerCenterAuthenticationType.Interactive:
-                        entraHttp = NewHttpClient(request.RequestTimeout, followRedirects: true);
-                        tokens = await PublicClientFlow.ConnectAsync(
-                            request, request.Flow == PartnerCenterAuthenticationType.DeviceCode, entraHttp, log, cancellationToken).ConfigureAwait(false);
-                        break;
-                    case PartnerCenterAuthenticationType.AccessToken:
-                        tokens = new SuppliedAccessTokenSource(request.AccessToken, request.Tenant);
-                        break;
-                    default:
-                        throw new PartnerCenterException(
-                            PartnerCenterErrorIds.InvalidArgument, PartnerCenterErrorKind.InvalidArgument, "Unsupported sign-in flow " + request.Flow + ".");
-                }
+                tokens = await SignInAsync(request, certificates, log, cancellationToken).ConfigureAwait(false);
+                var client = new PartnerCenterClient(
+                    HttpClients.ForPartnerCenter(certificates), request.Environment.PartnerCenterEndpoint, tokens, certificates);
+                var session = new PartnerCenterSession(request.Environment, tokens, client);
 
-                var client = new PartnerCenterClient(NewHttpClient(Timeout.InfiniteTimeSpan, followRedirects: false), request.Environment.PartnerCenterEndpoint, tokens);
-                var session = new PartnerCenterSession(request.Environment, tokens, client, entraHttp);
-                // The replaced session is released, not signed out: its cached account may be this one.
-                Swap(session)?.Dispose();
-                PartnerCenterContext context = session.Describe();
+                // The replaced session is let go of, not signed out: its cached account may be this one.
+                Swap(session)?.Release();
                 if (tokens.LastTokenIsAppOnly)
                 {
                     log.Warning("The access token is app-only (it names no user). Partner Center's license analytics accept only App+User tokens, so calls will be refused.");
                 }
 
-                return context;
+                return session.Describe();
             }
             catch (Exception e) when (!(e is PartnerCenterException) && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {
                 tokens?.Dispose();
-                entraHttp?.Dispose();
                 throw Unexpected("Connecting", e);
             }
             catch
             {
                 tokens?.Dispose();
-                entraHttp?.Dispose();
                 throw;
             }
         }
@@ -91,24 +71,57 @@ namespace PartnerCenterLicenses.Engine
         }
 
         /// <inheritdoc />
-        public async Task<IInsightsReader> OpenLicenseDeploymentAsync(RequestContext context, IEngineLog log, CancellationToken cancellationToken)
+        public async Task<IInsightsReader> OpenLicenseDeploymentAsync(CmdletCall call, IEngineLog log, CancellationToken cancellationToken)
         {
-            PartnerCenterSession session = Volatile.Read(ref _session);
-            if (session == null)
-            {
-                throw new PartnerCenterException(
-                    PartnerCenterErrorIds.NotConnected,
-                    PartnerCenterErrorKind.NotConnected,
-                    "You are not connected to Partner Center. Run Connect-PartnerCenter first.");
-            }
-
+            PartnerCenterSession session = LeaseSession();
             try
             {
-                return await session.Client.OpenLicenseDeploymentAsync(context, log, cancellationToken).ConfigureAwait(false);
+                IInsightsReader reader = await session.Client.OpenLicenseDeploymentAsync(call, log, cancellationToken).ConfigureAwait(false);
+                return new LeasedReader(reader, session);
             }
             catch (Exception e) when (!(e is PartnerCenterException) && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {
+                session.Release();
                 throw Unexpected("Reading license deployment insights", e);
+            }
+            catch
+            {
+                session.Release();
+                throw;
+            }
+        }
+
+        // The only way the sign-in is chosen: by the type of request the cmdlet built from its parameter set.
+        private static async Task<ITokenSource> SignInAsync(SignInRequest request, CertificateFailures certificates, IEngineLog log, CancellationToken cancellationToken)
+        {
+            switch (request)
+            {
+                case RefreshTokenSignIn refreshToken:
+                    return await RefreshTokenFlow.ConnectAsync(refreshToken, certificates, log, cancellationToken).ConfigureAwait(false);
+                case PersonSignIn person:
+                    return await PersonSignInFlow.ConnectAsync(person, certificates, log, cancellationToken).ConfigureAwait(false);
+                case AccessTokenSignIn accessToken:
+                    return new SuppliedAccessTokenSource(accessToken.AccessToken, accessToken.Tenant);
+                default:
+                    throw new ArgumentException("Unsupported sign-in request " + request.GetType().Name + ".", nameof(request));
+            }
+        }
+
+        private PartnerCenterSession LeaseSession()
+        {
+            while (true)
+            {
+                PartnerCenterSession session = Volatile.Read(ref _session);
+                if (session == null)
+                {
+                    throw PartnerCenterErrors.NotConnected();
+                }
+
+                // A session released between the read and the lease was just replaced: take the new one.
+                if (session.TryLease())
+                {
+                    return session;
+                }
             }
         }
 
@@ -122,27 +135,39 @@ namespace PartnerCenterLicenses.Engine
             }
         }
 
-        // Timeouts are applied per request with cancellation, so the HttpClient's own timeout would
-        // only get in the way of a long, healthy body; the Entra client keeps one because MSAL
-        // sends its requests without ours. The Partner Center client follows redirects itself, so
-        // that it decides where the access token goes.
-        private static HttpClient NewHttpClient(TimeSpan timeout, bool followRedirects)
-        {
-            var handler = new HttpClientHandler { AllowAutoRedirect = followRedirects };
-            var client = new HttpClient(handler, disposeHandler: true) { Timeout = timeout };
-            client.DefaultRequestHeaders.UserAgent.ParseAdd("PartnerCenterLicenses/" + typeof(PartnerCenterEngine).Assembly.GetName().Version.ToString(3));
-            return client;
-        }
-
-        // A failure nobody planned for still reaches the user as the module's error, with the
-        // exception kept inside for diagnosis, instead of as a raw stack trace.
+        // A failure nobody planned for still reaches the user as the module's error, with its cause
+        // in the message, instead of as a raw stack trace.
         private static PartnerCenterException Unexpected(string activity, Exception e)
         {
             return new PartnerCenterException(
                 PartnerCenterErrorIds.RequestFailed,
                 PartnerCenterErrorKind.RequestFailed,
-                activity + " failed unexpectedly: " + e.GetType().Name + ": " + e.Message,
+                activity + " failed unexpectedly: " + e.GetType().Name + ": " + Causes.Describe(e),
                 e);
+        }
+
+        /// <summary>A reader that keeps its session alive until it is disposed.</summary>
+        private sealed class LeasedReader : IInsightsReader
+        {
+            private readonly IInsightsReader _reader;
+            private PartnerCenterSession _session;
+
+            public LeasedReader(IInsightsReader reader, PartnerCenterSession session)
+            {
+                _reader = reader;
+                _session = session;
+            }
+
+            public bool TryReadNext(out PartnerLicensesDeploymentInsights item)
+            {
+                return _reader.TryReadNext(out item);
+            }
+
+            public void Dispose()
+            {
+                _reader.Dispose();
+                Interlocked.Exchange(ref _session, null)?.Release();
+            }
         }
     }
 }

@@ -1,22 +1,27 @@
 using System;
-using System.Net.Http;
+using System.Threading;
 using PartnerCenterLicenses.Engine.Authentication;
 using PartnerCenterLicenses.Engine.Client;
 using PartnerCenterLicenses.Models;
 
 namespace PartnerCenterLicenses.Engine
 {
-    /// <summary>A connected session: its environment, where its tokens come from, and its HTTP clients.</summary>
-    internal sealed class PartnerCenterSession : IDisposable
+    /// <summary>
+    /// A connected session: its environment, where its tokens come from, and its Partner Center
+    /// client. Calls hold a lease on the session they started with, so a Connect or Disconnect in
+    /// another runspace never disposes the HttpClient or token source under a call in flight: the
+    /// session is released when the engine has let go of it and the last lease has ended.
+    /// </summary>
+    internal sealed class PartnerCenterSession
     {
-        private readonly HttpClient _entraHttp;
+        // One count for the engine's own hold, one per call in flight.
+        private int _holds = 1;
 
-        public PartnerCenterSession(PartnerCenterEnvironment environment, ITokenSource tokens, PartnerCenterClient client, HttpClient entraHttp)
+        public PartnerCenterSession(PartnerCenterEnvironment environment, ITokenSource tokens, PartnerCenterClient client)
         {
             Environment = environment;
             Tokens = tokens;
             Client = client;
-            _entraHttp = entraHttp;
         }
 
         public PartnerCenterEnvironment Environment { get; }
@@ -30,18 +35,39 @@ namespace PartnerCenterLicenses.Engine
             return Tokens.Describe(Environment.Name);
         }
 
-        /// <summary>Forgets the session's tokens, then releases it (Disconnect-PartnerCenter).</summary>
+        /// <summary>Takes a lease for one call; false when the session has already been released.</summary>
+        public bool TryLease()
+        {
+            while (true)
+            {
+                int holds = Volatile.Read(ref _holds);
+                if (holds == 0)
+                {
+                    return false;
+                }
+
+                if (Interlocked.CompareExchange(ref _holds, holds + 1, holds) == holds)
+                {
+                    return true;
+                }
+            }
+        }
+
+        /// <summary>Ends a call's lease, or the engine's hold; the last one out releases the session.</summary>
+        public void Release()
+        {
+            if (Interlocked.Decrement(ref _holds) == 0)
+            {
+                Tokens.Dispose();
+                Client.Dispose();
+            }
+        }
+
+        /// <summary>Forgets the session's tokens (Disconnect-PartnerCenter), then lets go of it.</summary>
         public void SignOut()
         {
             Tokens.SignOut();
-            Dispose();
-        }
-
-        public void Dispose()
-        {
-            Tokens.Dispose();
-            Client.Dispose();
-            _entraHttp?.Dispose();
+            Release();
         }
     }
 }

@@ -25,7 +25,13 @@ namespace PartnerCenterLicenses.Engine.Authentication
         /// </summary>
         void SignOut();
 
-        /// <summary>Returns a valid access token, renewing it when it is about to expire or when forced.</summary>
-        Task<string> GetAccessTokenAsync(bool forceRefresh, IEngineLog log, CancellationToken cancellationToken);
+        /// <summary>Returns a valid access token, renewing it when it is about to expire.</summary>
+        Task<string> GetAccessTokenAsync(IEngineLog log, CancellationToken cancellationToken);
+
+        /// <summary>
+        /// Replaces a token Partner Center rejected. Many calls rejected with the same token share one
+        /// renewal: when the token has already been replaced, the replacement is returned as it is.
+        /// </summary>
+        Task<string> RenewRejectedAsync(string rejectedToken, IEngineLog log, CancellationToken cancellationToken);
     }
 }

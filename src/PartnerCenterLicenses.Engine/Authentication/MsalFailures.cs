@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Identity.Client;
 using PartnerCenterLicenses.Boundary;
+using PartnerCenterLicenses.Engine.Http;
 
 namespace PartnerCenterLicenses.Engine.Authentication
 {
@@ -17,12 +18,27 @@ namespace PartnerCenterLicenses.Engine.Authentication
 
         /// <summary>
         /// Runs one MSAL call and lets out only the module's errors (or the user's own cancellation).
+        /// The guard under MSAL raises some of them itself (a refused redirect, an unusable token
+        /// answer, a timeout); those pass through unchanged, whether or not MSAL wrapped them.
         /// </summary>
-        public static async Task<AuthenticationResult> RunAsync(Func<Task<AuthenticationResult>> call, string authority, CancellationToken cancellationToken)
+        public static async Task<AuthenticationResult> RunAsync(
+            Func<Task<AuthenticationResult>> call, string authority, CertificateFailures certificates, CancellationToken cancellationToken)
         {
             try
             {
                 return await call().ConfigureAwait(false);
+            }
+            catch (PartnerCenterException)
+            {
+                throw;
+            }
+            catch (Exception e) when (Find<PartnerCenterException>(e) != null)
+            {
+                throw Find<PartnerCenterException>(e);
+            }
+            catch (Exception e) when (CertificateFailures.IsTlsFailure(e))
+            {
+                throw certificates.Explain(e, new Uri(authority), "Microsoft Entra ID");
             }
             catch (MsalException e)
             {
@@ -36,6 +52,20 @@ namespace PartnerCenterLicenses.Engine.Authentication
             {
                 throw Transport(e, authority);
             }
+        }
+
+        private static T Find<T>(Exception exception)
+            where T : Exception
+        {
+            for (Exception e = exception; e != null; e = e.InnerException)
+            {
+                if (e is T found)
+                {
+                    return found;
+                }
+            }
+
+            return null;
         }
 
         public static PartnerCenterException Translate(MsalException exception, string authority)
@@ -142,7 +172,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
             return new PartnerCenterException(
                 PartnerCenterErrorIds.AuthorityUnreachable,
                 PartnerCenterErrorKind.ServiceUnavailable,
-                "Could not reach Microsoft Entra ID at " + authority + ": " + OneLine(exception.Message),
+                "Could not reach Microsoft Entra ID at " + authority + ": " + Causes.Describe(exception),
                 exception)
             {
                 RecommendedAction = "Check the network path to the authority (proxy, firewall, DNS) and the -Environment, then try again.",
@@ -153,12 +183,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
         // and an error message reads best on one line.
         private static string OneLine(string message)
         {
-            if (string.IsNullOrEmpty(message))
-            {
-                return string.Empty;
-            }
-
-            return string.Join(" ", message.Split(new[] { '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries));
+            return Causes.OneLine(message);
         }
     }
 }

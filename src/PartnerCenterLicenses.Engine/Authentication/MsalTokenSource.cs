@@ -1,10 +1,10 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Identity.Client;
 using PartnerCenterLicenses.Boundary;
+using PartnerCenterLicenses.Engine.Http;
 using PartnerCenterLicenses.Models;
 
 namespace PartnerCenterLicenses.Engine.Authentication
@@ -16,42 +16,32 @@ namespace PartnerCenterLicenses.Engine.Authentication
     /// </summary>
     internal sealed class MsalTokenSource : ITokenSource
     {
-        private readonly IClientApplicationBase _application;
-        private readonly string[] _scopes;
-        private readonly string _authority;
-        private readonly PartnerCenterAuthenticationType _flow;
         // MSAL's own rule: a token in its last five minutes counts as expired and is renewed.
         private static readonly TimeSpan RenewalMargin = TimeSpan.FromMinutes(5);
 
+        private readonly MsalApplication _msal;
+        private readonly CertificateFailures _certificates;
+        private readonly PartnerCenterAuthenticationType _authenticationType;
         private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
         private IssuedToken _current;
         private IAccount _account;
-        private DateTimeOffset? _expiresOn;
         private string _tenant;
-        private bool _appOnly;
 
-        public MsalTokenSource(IClientApplicationBase application, IEnumerable<string> scopes, string authority, PartnerCenterAuthenticationType flow)
+        public MsalTokenSource(MsalApplication msal, CertificateFailures certificates, PartnerCenterAuthenticationType authenticationType)
         {
-            _application = application;
-            _scopes = scopes.ToArray();
-            _authority = authority;
-            _flow = flow;
+            _msal = msal;
+            _certificates = certificates;
+            _authenticationType = authenticationType;
         }
 
-        public bool CanRenew
-        {
-            get { return true; }
-        }
+        public bool CanRenew => true;
 
-        public bool LastTokenIsAppOnly
-        {
-            get { return _appOnly; }
-        }
+        public bool LastTokenIsAppOnly => Volatile.Read(ref _current)?.IsAppOnly ?? false;
 
         public PartnerCenterContext Describe(string environmentName)
         {
             return new PartnerCenterContext(
-                _account?.Username, _tenant, _application.AppConfig.ClientId, environmentName, _flow, _expiresOn);
+                _account?.Username, _tenant, _msal.Application.AppConfig.ClientId, environmentName, _authenticationType, Volatile.Read(ref _current)?.ExpiresOn);
         }
 
         /// <summary>Records the first token of the session, got by the sign-in flow.</summary>
@@ -61,41 +51,42 @@ namespace PartnerCenterLicenses.Engine.Authentication
             Remember(result);
         }
 
-        public async Task<string> GetAccessTokenAsync(bool forceRefresh, IEngineLog log, CancellationToken cancellationToken)
+        public async Task<string> GetAccessTokenAsync(IEngineLog log, CancellationToken cancellationToken)
         {
             // The common case, a token well within its lifetime, is answered without MSAL's cache
             // lookup: per call that lookup costs more than the rest of the request set-up together.
             // The token is the one MSAL holds in memory anyway; renewal stays MSAL's.
-            IssuedToken current = Volatile.Read(ref _current);
-            if (!forceRefresh && current != null && current.ExpiresOn - RenewalMargin > DateTimeOffset.UtcNow)
+            string fresh = FreshToken();
+            if (fresh != null)
             {
-                return current.AccessToken;
+                return fresh;
             }
 
             await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                if (_account == null)
+                // Another caller may have renewed it while this one waited at the gate.
+                return FreshToken() ?? await AcquireAsync(forceRefresh: false, log, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+
+        public async Task<string> RenewRejectedAsync(string rejectedToken, IEngineLog log, CancellationToken cancellationToken)
+        {
+            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                IssuedToken current = Volatile.Read(ref _current);
+                if (current != null && !string.Equals(current.AccessToken, rejectedToken, StringComparison.Ordinal) && IsFresh(current))
                 {
-                    _account = (await _application.GetAccountsAsync().ConfigureAwait(false)).FirstOrDefault();
+                    log.Verbose("The rejected access token was already renewed by another call; using the new one.");
+                    return current.AccessToken;
                 }
 
-                AuthenticationResult result = await MsalFailures.RunAsync(
-                    () => _application.AcquireTokenSilent(_scopes, _account).WithForceRefresh(forceRefresh).ExecuteAsync(cancellationToken),
-                    _authority,
-                    cancellationToken).ConfigureAwait(false);
-
-                if (result.AuthenticationResultMetadata?.TokenSource == TokenSource.Cache)
-                {
-                    log.Debug("Using the cached access token; it expires at " + result.ExpiresOn.ToString("u") + ".");
-                }
-                else
-                {
-                    log.Verbose("Renewed the access token from " + _authority + "; it expires at " + result.ExpiresOn.ToString("u") + ".");
-                }
-
-                Remember(result);
-                return result.AccessToken;
+                return await AcquireAsync(forceRefresh: true, log, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -111,9 +102,9 @@ namespace PartnerCenterLicenses.Engine.Authentication
             // persisted for the user, from the file or store behind it.
             try
             {
-                foreach (IAccount account in _application.GetAccountsAsync().GetAwaiter().GetResult())
+                foreach (IAccount account in _msal.Application.GetAccountsAsync().GetAwaiter().GetResult())
                 {
-                    _application.RemoveAsync(account).GetAwaiter().GetResult();
+                    _msal.Application.RemoveAsync(account).GetAwaiter().GetResult();
                 }
             }
             catch (MsalException)
@@ -125,30 +116,69 @@ namespace PartnerCenterLicenses.Engine.Authentication
         public void Dispose()
         {
             Volatile.Write(ref _current, null);
-            _gate.Dispose();
+            _msal.Dispose();
+        }
+
+        private string FreshToken()
+        {
+            IssuedToken current = Volatile.Read(ref _current);
+            return current != null && IsFresh(current) ? current.AccessToken : null;
+        }
+
+        private static bool IsFresh(IssuedToken token)
+        {
+            return token.ExpiresOn - RenewalMargin > DateTimeOffset.UtcNow;
+        }
+
+        // Called inside the gate only.
+        private async Task<string> AcquireAsync(bool forceRefresh, IEngineLog log, CancellationToken cancellationToken)
+        {
+            if (_account == null)
+            {
+                _account = (await _msal.Application.GetAccountsAsync().ConfigureAwait(false)).FirstOrDefault();
+            }
+
+            AuthenticationResult result = await MsalFailures.RunAsync(
+                () => _msal.Application.AcquireTokenSilent(_msal.Scopes, _account).WithForceRefresh(forceRefresh).ExecuteAsync(cancellationToken),
+                _msal.Authority,
+                _certificates,
+                cancellationToken).ConfigureAwait(false);
+
+            if (result.AuthenticationResultMetadata?.TokenSource == TokenSource.Cache)
+            {
+                log.Debug("Using the cached access token; it expires at " + result.ExpiresOn.ToString("u") + ".");
+            }
+            else
+            {
+                log.Verbose("Renewed the access token from " + _msal.Authority + "; it expires at " + result.ExpiresOn.ToString("u") + ".");
+            }
+
+            Remember(result);
+            return result.AccessToken;
         }
 
         private void Remember(AuthenticationResult result)
         {
-            Volatile.Write(ref _current, new IssuedToken(result.AccessToken, result.ExpiresOn));
-            _expiresOn = result.ExpiresOn;
-            _tenant = result.TenantId ?? _tenant;
             var claims = JwtClaims.TryParse(result.AccessToken);
-            _appOnly = claims != null && claims.IsAppOnly;
+            Volatile.Write(ref _current, new IssuedToken(result.AccessToken, result.ExpiresOn, claims != null && claims.IsAppOnly));
+            _tenant = result.TenantId ?? _tenant;
         }
 
-        /// <summary>An access token and its expiry, swapped as one so readers never see a mix.</summary>
+        /// <summary>An access token and what is known of it, swapped as one so readers never see a mix.</summary>
         private sealed class IssuedToken
         {
-            public IssuedToken(string accessToken, DateTimeOffset expiresOn)
+            public IssuedToken(string accessToken, DateTimeOffset expiresOn, bool isAppOnly)
             {
                 AccessToken = accessToken;
                 ExpiresOn = expiresOn;
+                IsAppOnly = isAppOnly;
             }
 
             public string AccessToken { get; }
 
             public DateTimeOffset ExpiresOn { get; }
+
+            public bool IsAppOnly { get; }
         }
     }
 }

@@ -47,7 +47,13 @@ namespace PartnerCenterLicenses.Engine.Authentication
                 PartnerCenterAuthenticationType.AccessToken, _claims?.ExpiresOn);
         }
 
-        public Task<string> GetAccessTokenAsync(bool forceRefresh, IEngineLog log, CancellationToken cancellationToken)
+        public Task<string> RenewRejectedAsync(string rejectedToken, IEngineLog log, CancellationToken cancellationToken)
+        {
+            // Not reached: CanRenew is false, so a rejected supplied token is reported, not renewed.
+            return GetAccessTokenAsync(log, cancellationToken);
+        }
+
+        public Task<string> GetAccessTokenAsync(IEngineLog log, CancellationToken cancellationToken)
         {
             if (_claims?.ExpiresOn != null && _claims.ExpiresOn.Value <= DateTimeOffset.UtcNow)
             {

@@ -50,7 +50,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
                 {
                     throw new PartnerCenterException(
                         PartnerCenterErrorIds.SecureTokenCacheUnavailable,
-                        PartnerCenterErrorKind.RequestFailed,
+                        PartnerCenterErrorKind.Unsupported,
                         "No secure store for the token cache is available here (" + Describe(e) + "), so the session cannot be kept for the current user.",
                         e)
                     {

@@ -5,20 +5,20 @@ using System.Threading;
 namespace PartnerCenterLicenses.Engine.Client
 {
     /// <summary>
-    /// A read-only view of a response body whose synchronous reads honour a cancellation token.
-    /// The JSON reader reads synchronously on the pipeline thread so each item can be written the
-    /// moment it is parsed; without this, Ctrl+C or the request timeout could not interrupt a body
-    /// that stalls half way.
+    /// A read-only view of a response body whose synchronous reads honour Ctrl+C and the request's
+    /// idle timeout. The JSON reader reads synchronously on the pipeline thread so each item can be
+    /// written the moment it is parsed; without this, neither could interrupt a body that stalls
+    /// half way. The timeout runs during each read only, never while the pipeline has the thread.
     /// </summary>
     internal sealed class CancellableReadStream : Stream
     {
         private readonly Stream _inner;
-        private readonly CancellationToken _cancellationToken;
+        private readonly IdleTimeout _timeout;
 
-        public CancellableReadStream(Stream inner, CancellationToken cancellationToken)
+        public CancellableReadStream(Stream inner, IdleTimeout timeout)
         {
             _inner = inner;
-            _cancellationToken = cancellationToken;
+            _timeout = timeout;
         }
 
         public override bool CanRead => true;
@@ -37,8 +37,17 @@ namespace PartnerCenterLicenses.Engine.Client
 
         public override int Read(byte[] buffer, int offset, int count)
         {
-            _cancellationToken.ThrowIfCancellationRequested();
-            return _inner.ReadAsync(buffer, offset, count, _cancellationToken).GetAwaiter().GetResult();
+            CancellationToken token = _timeout.Token;
+            token.ThrowIfCancellationRequested();
+            _timeout.Start();
+            try
+            {
+                return _inner.ReadAsync(buffer, offset, count, token).GetAwaiter().GetResult();
+            }
+            finally
+            {
+                _timeout.Pause();
+            }
         }
 
         public override void Flush()

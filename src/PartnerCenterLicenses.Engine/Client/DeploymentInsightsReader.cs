@@ -22,7 +22,7 @@ namespace PartnerCenterLicenses.Engine.Client
     internal sealed class DeploymentInsightsReader : IInsightsReader
     {
         private readonly HttpResponseMessage _response;
-        private readonly CancellationTokenSource _requestScope;
+        private readonly IdleTimeout _requestScope;
         private readonly CancellationToken _userCancellation;
         private readonly ResponseIds _ids;
         private readonly IEngineLog _log;
@@ -31,14 +31,14 @@ namespace PartnerCenterLicenses.Engine.Client
         private int _count;
 
         private DeploymentInsightsReader(
-            HttpResponseMessage response, Stream body, CancellationTokenSource requestScope, CancellationToken userCancellation, ResponseIds ids, IEngineLog log)
+            HttpResponseMessage response, Stream body, IdleTimeout requestScope, CancellationToken userCancellation, ResponseIds ids, IEngineLog log)
         {
             _response = response;
             _requestScope = requestScope;
             _userCancellation = userCancellation;
             _ids = ids;
             _log = log;
-            _json = CreateJsonReader(new StreamReader(new CancellableReadStream(body, requestScope.Token), new UTF8Encoding(false), true));
+            _json = CreateJsonReader(new StreamReader(new CancellableReadStream(body, requestScope), new UTF8Encoding(false), true));
             _items = ReadCollection().GetEnumerator();
         }
 
@@ -47,7 +47,7 @@ namespace PartnerCenterLicenses.Engine.Client
         /// the time spent reading the body).
         /// </summary>
         public static async Task<DeploymentInsightsReader> OpenAsync(
-            HttpResponseMessage response, CancellationTokenSource requestScope, CancellationToken userCancellation, ResponseIds ids, IEngineLog log)
+            HttpResponseMessage response, IdleTimeout requestScope, CancellationToken userCancellation, ResponseIds ids, IEngineLog log)
         {
             string mediaType = response.Content?.Headers.ContentType?.MediaType;
             if (mediaType != null && mediaType.IndexOf("json", StringComparison.OrdinalIgnoreCase) < 0)
@@ -57,8 +57,17 @@ namespace PartnerCenterLicenses.Engine.Client
                 throw Invalid(ids, 0, "Partner Center answered " + (int)response.StatusCode + " with a " + mediaType + " body instead of JSON.");
             }
 
-            Stream body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
-            return new DeploymentInsightsReader(response, body, requestScope, userCancellation, ids, log);
+            try
+            {
+                Stream body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+                return new DeploymentInsightsReader(response, body, requestScope, userCancellation, ids, log);
+            }
+            catch
+            {
+                response.Dispose();
+                requestScope.Dispose();
+                throw;
+            }
         }
 
         /// <summary>Makes the JSON reader every Partner Center body is read with.</summary>
@@ -101,7 +110,8 @@ namespace PartnerCenterLicenses.Engine.Client
                 throw new PartnerCenterException(
                     PartnerCenterErrorIds.Timeout,
                     PartnerCenterErrorKind.Timeout,
-                    "Partner Center's response did not arrive completely within the request timeout." + CutShort() + _ids.Text,
+                    "Partner Center sent nothing for " + _requestScope.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)
+                    + " s while its response was being read." + CutShort() + _ids.Text,
                     e)
                 {
                     RequestId = _ids.RequestId.ToString(),

@@ -10,12 +10,15 @@ using System.Threading;
 using System.Threading.Tasks;
 using PartnerCenterLicenses.Boundary;
 using PartnerCenterLicenses.Engine.Authentication;
+using PartnerCenterLicenses.Engine.Http;
 
 namespace PartnerCenterLicenses.Engine.Client
 {
     /// <summary>
     /// Sends requests to the Partner Center REST API with the headers it documents, and turns
-    /// failures into the module's errors. One instance (and one HttpClient) per session.
+    /// failures into the module's errors. One instance (and one HttpClient) per session. Every
+    /// request goes through one send (<see cref="SendOnceAsync"/>) and one loop that decides, after
+    /// each answer, between done, redirect, renewal, retry and failure (<see cref="SendAsync"/>).
     /// </summary>
     internal sealed class PartnerCenterClient : IDisposable
     {
@@ -29,19 +32,21 @@ namespace PartnerCenterLicenses.Engine.Client
         private readonly HttpClient _http;
         private readonly Uri _endpoint;
         private readonly ITokenSource _tokens;
+        private readonly CertificateFailures _certificates;
 
-        public PartnerCenterClient(HttpClient http, Uri endpoint, ITokenSource tokens)
+        public PartnerCenterClient(HttpClient http, Uri endpoint, ITokenSource tokens, CertificateFailures certificates = null)
         {
             _http = http;
             _endpoint = new Uri(endpoint.ToString().TrimEnd('/') + "/");
             _tokens = tokens;
+            _certificates = certificates ?? new CertificateFailures();
         }
 
         /// <summary>GET /v1/analytics/licenses/deployment, returned as a reader over the body.</summary>
-        public async Task<IInsightsReader> OpenLicenseDeploymentAsync(RequestContext context, IEngineLog log, CancellationToken cancellationToken)
+        public async Task<IInsightsReader> OpenLicenseDeploymentAsync(CmdletCall call, IEngineLog log, CancellationToken cancellationToken)
         {
-            SentRequest sent = await GetAsync(LicenseDeploymentPath, context, log, cancellationToken).ConfigureAwait(false);
-            return await DeploymentInsightsReader.OpenAsync(sent.Response, sent.Scope, cancellationToken, sent.Ids, log).ConfigureAwait(false);
+            OpenedResponse opened = await SendAsync(LicenseDeploymentPath, call, log, cancellationToken).ConfigureAwait(false);
+            return await DeploymentInsightsReader.OpenAsync(opened.Response, opened.Timeout, cancellationToken, opened.Ids, log).ConfigureAwait(false);
         }
 
         public void Dispose()
@@ -50,30 +55,101 @@ namespace PartnerCenterLicenses.Engine.Client
         }
 
         /// <summary>
-        /// Sends a GET and returns the successful response with its headers read and its body not yet
-        /// read. Transient failures (throttling, 5xx, broken connections, timeouts) are retried as the
-        /// retry policy allows. A 401 with a renewable session renews the token once and sends the
-        /// request once more: a token revoked or rotated early is replaced, and a token that keeps
-        /// being rejected is not retried in a loop. Redirects are followed by hand so the access token
-        /// only ever goes to the configured Partner Center host.
+        /// Sends a GET to a path under the session's endpoint and returns the successful response with
+        /// its headers read and its body not yet read. After each answer it decides once:
+        /// <list type="bullet">
+        /// <item>a redirect is followed by hand, to HTTPS only, and the access token goes only to the
+        /// configured Partner Center host;</item>
+        /// <item>a 401 from Partner Center itself renews the token once (many calls rejected at once
+        /// share one renewal) and sends again; a 401 from anywhere else is reported;</item>
+        /// <item>a transient failure (throttling, 5xx, broken connection, timeout) is retried as the
+        /// policy allows, from the original URL, honouring Retry-After;</item>
+        /// <item>anything else is the module's error.</item>
+        /// </list>
+        /// MS-RequestId follows Partner Center's rule: a retry after a timeout or broken connection
+        /// sends the same id; after any answer the next request gets a new one.
         /// </summary>
-        private async Task<SentRequest> GetAsync(string path, RequestContext context, IEngineLog log, CancellationToken cancellationToken)
+        internal async Task<OpenedResponse> SendAsync(string path, CmdletCall call, IEngineLog log, CancellationToken cancellationToken)
         {
-            var policy = new RetryPolicy(context.Options);
-            var uri = new Uri(_endpoint, path);
+            var start = new Uri(_endpoint, path);
+            var policy = new RetryPolicy(call.Options);
+            Uri uri = start;
+            Guid requestId = Guid.NewGuid();
             int retries = 0;
             int redirects = 0;
             TimeSpan waited = TimeSpan.Zero;
-            bool renewToken = false;
-            bool renewedOnce = false;
+            bool renewed = false;
 
             while (true)
             {
-                string token = await _tokens.GetAccessTokenAsync(renewToken, log, cancellationToken).ConfigureAwait(false);
-                renewToken = false;
-                var ids = new ResponseIds(Guid.NewGuid(), context.CorrelationId);
-                HttpRequestMessage request = NewRequest(uri, token, ids, context);
+                bool toPartnerCenter = IsPartnerCenterHost(uri);
+                string token = toPartnerCenter ? await AccessTokenAsync(call, null, log, cancellationToken).ConfigureAwait(false) : null;
+                var ids = new ResponseIds(requestId, call.CorrelationId);
+                Attempt attempt = await SendOnceAsync(uri, token, ids, call, log, cancellationToken).ConfigureAwait(false);
+                if (attempt.Succeeded)
+                {
+                    return new OpenedResponse(attempt.Response, attempt.Timeout, ids);
+                }
 
+                using (attempt)
+                {
+                    if (attempt.Response != null)
+                    {
+                        requestId = Guid.NewGuid();
+                    }
+
+                    if (attempt.IsRedirect)
+                    {
+                        uri = RedirectTarget(uri, attempt.Response, ++redirects, ids, log);
+                        continue;
+                    }
+
+                    if (attempt.Status == 401 && toPartnerCenter && _tokens.CanRenew && !renewed)
+                    {
+                        log.Verbose("Partner Center rejected the access token; renewing it once and sending the request again.");
+                        renewed = true;
+                        await AccessTokenAsync(call, token, log, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    if (attempt.IsTransient)
+                    {
+                        TimeSpan? retryAfter = attempt.Response != null ? RetryPolicy.RetryAfter(attempt.Response, DateTimeOffset.UtcNow) : null;
+                        TimeSpan? delay = policy.NextDelay(retries, waited, retryAfter);
+                        if (delay != null)
+                        {
+                            string what = attempt.Failure != null
+                                ? attempt.Failure.Message
+                                : "Partner Center answered " + attempt.Status + " " + attempt.Response.ReasonPhrase + " (MS-RequestId " + ids.RequestId + ")"
+                                  + (retryAfter != null ? " with Retry-After" : string.Empty) + ".";
+                            log.Verbose(what + " Retrying in " + delay.Value.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)
+                                + " s (retry " + (retries + 1) + " of " + policy.MaxRetryCount + ").");
+                            await Task.Delay(delay.Value, cancellationToken).ConfigureAwait(false);
+                            retries++;
+                            waited += delay.Value;
+
+                            // A redirect answers one request; a retry starts from the URL the call asked for.
+                            uri = start;
+                            continue;
+                        }
+                    }
+
+                    PartnerCenterException failure = attempt.Failure
+                        ?? HttpFailures.FromResponse(attempt.Response, await ReadErrorBodyAsync(attempt).ConfigureAwait(false), ids, _tokens.LastTokenIsAppOnly);
+                    throw AfterRetries(failure, retries);
+                }
+            }
+        }
+
+        /// <summary>
+        /// The one send: one request, with the timeout running until the headers arrive. A timeout or
+        /// broken connection comes back as a failure to decide on; a refused certificate is final.
+        /// </summary>
+        private async Task<Attempt> SendOnceAsync(Uri uri, string token, ResponseIds ids, CmdletCall call, IEngineLog log, CancellationToken cancellationToken)
+        {
+            var timeout = new IdleTimeout(call.Options.Timeout, cancellationToken);
+            using (HttpRequestMessage request = NewRequest(uri, token, ids, call))
+            {
                 if (log.IsVerboseEnabled)
                 {
                     log.Verbose("GET " + uri + " (MS-RequestId " + ids.RequestId + ", MS-CorrelationId " + ids.CorrelationId + ").");
@@ -84,112 +160,102 @@ namespace PartnerCenterLicenses.Engine.Client
                     log.Debug("Request headers: " + DescribeHeaders(request.Headers));
                 }
 
-                // The scope bounds the whole exchange, body included; the reader owns it on success.
-                var scope = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                scope.CancelAfter(context.Options.Timeout);
                 var watch = Stopwatch.StartNew();
-                HttpResponseMessage response = null;
-                PartnerCenterException transportFailure = null;
                 try
                 {
-                    response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, scope.Token).ConfigureAwait(false);
+                    timeout.Start();
+                    HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+                    timeout.Pause();
+                    if (log.IsVerboseEnabled)
+                    {
+                        log.Verbose((int)response.StatusCode + " " + response.ReasonPhrase + " in " + watch.ElapsedMilliseconds + " ms (MS-RequestId " + ids.RequestId + ").");
+                    }
+
+                    if (log.IsDebugEnabled)
+                    {
+                        log.Debug("Response headers: " + DescribeHeaders(response.Headers));
+                    }
+
+                    return new Attempt(response, timeout, null);
                 }
-                catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+                catch (Exception e) when (CertificateFailures.IsTlsFailure(e))
                 {
-                    transportFailure = Failure(PartnerCenterErrorIds.Timeout, PartnerCenterErrorKind.Timeout,
-                        "Partner Center did not answer within " + context.Options.Timeout.TotalSeconds + " s.", ids, e);
+                    timeout.Dispose();
+                    throw WithIds(_certificates.Explain(e, uri, IsPartnerCenterHost(uri) ? "Partner Center" : "the host Partner Center redirected to"), ids);
+                }
+                catch (OperationCanceledException e) when (timeout.TimedOut)
+                {
+                    timeout.Dispose();
+                    return new Attempt(null, null, Failure(
+                        PartnerCenterErrorIds.Timeout,
+                        PartnerCenterErrorKind.Timeout,
+                        "Partner Center did not answer within " + call.Options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture) + " s.",
+                        ids,
+                        e,
+                        "Try again later; Set-PartnerCenterRequestOption -TimeoutSec sets how long a request may take."));
                 }
                 catch (HttpRequestException e)
                 {
-                    transportFailure = Failure(PartnerCenterErrorIds.ServiceUnreachable, PartnerCenterErrorKind.ServiceUnavailable,
-                        "Could not reach Partner Center at " + _endpoint + ": " + Describe(e), ids, e);
-                    transportFailure.RecommendedAction = "Check the network path to Partner Center and the -Environment, then try again.";
+                    timeout.Dispose();
+                    return new Attempt(null, null, Failure(
+                        PartnerCenterErrorIds.ServiceUnreachable,
+                        PartnerCenterErrorKind.ServiceUnavailable,
+                        "Could not reach Partner Center at " + uri.GetLeftPart(UriPartial.Authority) + ": " + Causes.Describe(e) + ".",
+                        ids,
+                        e,
+                        "Check the network path to Partner Center (proxy, firewall, DNS) and the -Environment, then try again."));
                 }
-                finally
+                catch
                 {
-                    request.Dispose();
-                }
-
-                if (transportFailure != null)
-                {
-                    scope.Dispose();
-                    TimeSpan? delay = policy.NextDelay(retries, waited, retryAfter: null);
-                    if (delay == null)
-                    {
-                        throw AfterRetries(transportFailure, retries);
-                    }
-
-                    await WaitBeforeRetryAsync(log, transportFailure.Message, delay.Value, ++retries, policy, cancellationToken).ConfigureAwait(false);
-                    waited += delay.Value;
-                    continue;
-                }
-
-                int status = (int)response.StatusCode;
-                if (log.IsVerboseEnabled)
-                {
-                    log.Verbose(status + " " + response.ReasonPhrase + " in " + watch.ElapsedMilliseconds + " ms (MS-RequestId " + ids.RequestId + ").");
-                }
-
-                if (log.IsDebugEnabled)
-                {
-                    log.Debug("Response headers: " + DescribeHeaders(response.Headers));
-                }
-
-                if (response.IsSuccessStatusCode)
-                {
-                    return new SentRequest(response, scope, ids);
-                }
-
-                using (response)
-                using (scope)
-                {
-                    if (IsRedirect(status) && response.Headers.Location != null)
-                    {
-                        if (++redirects > MaxRedirects)
-                        {
-                            throw Failure(PartnerCenterErrorIds.RequestFailed, PartnerCenterErrorKind.RequestFailed,
-                                "Partner Center redirected the request more than " + MaxRedirects + " times.", ids, null);
-                        }
-
-                        uri = new Uri(uri, response.Headers.Location);
-                        log.Verbose("Following a " + status + " redirect to " + uri.GetLeftPart(UriPartial.Path) + ".");
-                        continue;
-                    }
-
-                    if (status == 401 && !renewedOnce && _tokens.CanRenew)
-                    {
-                        log.Verbose("Partner Center rejected the access token; renewing it once and sending the request again.");
-                        renewToken = true;
-                        renewedOnce = true;
-                        continue;
-                    }
-
-                    if (RetryPolicy.IsTransient(status))
-                    {
-                        TimeSpan? retryAfter = RetryPolicy.RetryAfter(response, DateTimeOffset.UtcNow);
-                        TimeSpan? delay = policy.NextDelay(retries, waited, retryAfter);
-                        if (delay != null)
-                        {
-                            await WaitBeforeRetryAsync(
-                                log, "Partner Center answered " + status + " " + response.ReasonPhrase + " (MS-RequestId " + ids.RequestId + ")" + (retryAfter != null ? " with Retry-After" : string.Empty) + ".",
-                                delay.Value, ++retries, policy, cancellationToken).ConfigureAwait(false);
-                            waited += delay.Value;
-                            continue;
-                        }
-                    }
-
-                    string body = await ReadErrorBodyAsync(response, scope.Token).ConfigureAwait(false);
-                    throw AfterRetries(HttpFailures.FromResponse(response, body, ids, _tokens.LastTokenIsAppOnly), retries);
+                    timeout.Dispose();
+                    throw;
                 }
             }
         }
 
-        private HttpRequestMessage NewRequest(Uri uri, string token, ResponseIds ids, RequestContext context)
+        // Token requests made for this call run under the call's own request timeout.
+        private async Task<string> AccessTokenAsync(CmdletCall call, string rejectedToken, IEngineLog log, CancellationToken cancellationToken)
+        {
+            using (AuthorityGuard.UseTimeout(call.Options.Timeout))
+            {
+                return rejectedToken == null
+                    ? await _tokens.GetAccessTokenAsync(log, cancellationToken).ConfigureAwait(false)
+                    : await _tokens.RenewRejectedAsync(rejectedToken, log, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        private Uri RedirectTarget(Uri from, HttpResponseMessage response, int redirects, ResponseIds ids, IEngineLog log)
+        {
+            if (redirects > MaxRedirects)
+            {
+                throw Failure(PartnerCenterErrorIds.RequestFailed, PartnerCenterErrorKind.RequestFailed,
+                    "Partner Center redirected the request more than " + MaxRedirects + " times.", ids, null, "Try again later.");
+            }
+
+            var target = new Uri(from, response.Headers.Location);
+            if (target.Scheme != Uri.UriSchemeHttps)
+            {
+                throw Failure(
+                    PartnerCenterErrorIds.InsecureRedirectRefused,
+                    PartnerCenterErrorKind.Security,
+                    "Partner Center answered " + (int)response.StatusCode + " redirecting " + from.GetLeftPart(UriPartial.Path) + " to "
+                    + target.GetLeftPart(UriPartial.Path) + ", which is not HTTPS. Partner Center data is only read over HTTPS, so the "
+                    + "redirect was refused and nothing was sent there.",
+                    ids,
+                    null,
+                    "Check -Environment (and Add-PartnerCenterEnvironment -PartnerCenterEndpoint). If a proxy redirects to plain HTTP, "
+                    + "have it keep HTTPS.");
+            }
+
+            log.Verbose("Following a " + (int)response.StatusCode + " redirect to " + target.GetLeftPart(UriPartial.Path)
+                + (IsPartnerCenterHost(target) ? "." : " (another host: the access token is not sent there)."));
+            return target;
+        }
+
+        private HttpRequestMessage NewRequest(Uri uri, string token, ResponseIds ids, CmdletCall call)
         {
             var request = new HttpRequestMessage(HttpMethod.Get, uri);
-
-            // The token is for Partner Center: a redirect elsewhere is followed without it.
-            if (IsPartnerCenterHost(uri))
+            if (token != null)
             {
                 request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
             }
@@ -198,29 +264,17 @@ namespace PartnerCenterLicenses.Engine.Client
             request.Headers.TryAddWithoutValidation("Accept", "application/json");
             request.Headers.TryAddWithoutValidation("MS-RequestId", ids.RequestId.ToString());
             request.Headers.TryAddWithoutValidation("MS-CorrelationId", ids.CorrelationId.ToString());
-            request.Headers.TryAddWithoutValidation("X-Locale", context.Locale);
+            request.Headers.TryAddWithoutValidation("X-Locale", call.Locale);
             request.Headers.TryAddWithoutValidation("MS-PartnerCenter-Client", "PartnerCenterLicenses");
             return request;
         }
 
+        // The access token is for the configured Partner Center origin only: same scheme, host and port.
         private bool IsPartnerCenterHost(Uri uri)
         {
             return uri.Scheme == Uri.UriSchemeHttps
                 && string.Equals(uri.Host, _endpoint.Host, StringComparison.OrdinalIgnoreCase)
                 && uri.Port == _endpoint.Port;
-        }
-
-        private static bool IsRedirect(int status)
-        {
-            return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
-        }
-
-        private static async Task WaitBeforeRetryAsync(
-            IEngineLog log, string what, TimeSpan delay, int retry, RetryPolicy policy, CancellationToken cancellationToken)
-        {
-            log.Verbose(what + " Retrying in " + delay.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)
-                + " s (retry " + retry + " of " + policy.MaxRetryCount + ").");
-            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
         }
 
         private static PartnerCenterException AfterRetries(PartnerCenterException failure, int retries)
@@ -240,18 +294,29 @@ namespace PartnerCenterLicenses.Engine.Client
             };
         }
 
-        private static PartnerCenterException Failure(string id, PartnerCenterErrorKind kind, string message, ResponseIds ids, Exception inner)
+        private static PartnerCenterException Failure(string id, PartnerCenterErrorKind kind, string message, ResponseIds ids, Exception inner, string action)
         {
             return new PartnerCenterException(id, kind, message + ids.Text, inner)
             {
-                RecommendedAction = "Try again later.",
+                RecommendedAction = action,
                 RequestId = ids.RequestId.ToString(),
                 CorrelationId = ids.CorrelationId.ToString(),
             };
         }
 
-        private static async Task<string> ReadErrorBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+        private static PartnerCenterException WithIds(PartnerCenterException failure, ResponseIds ids)
         {
+            return new PartnerCenterException(failure.ErrorId, failure.Kind, failure.Message + ids.Text, failure.InnerException)
+            {
+                RecommendedAction = failure.RecommendedAction,
+                RequestId = ids.RequestId.ToString(),
+                CorrelationId = ids.CorrelationId.ToString(),
+            };
+        }
+
+        private static async Task<string> ReadErrorBodyAsync(Attempt attempt)
+        {
+            HttpResponseMessage response = attempt.Response;
             if (response.Content == null)
             {
                 return null;
@@ -260,7 +325,7 @@ namespace PartnerCenterLicenses.Engine.Client
             try
             {
                 using (Stream stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false))
-                using (var reader = new StreamReader(new CancellableReadStream(stream, cancellationToken), Encoding.UTF8))
+                using (var reader = new StreamReader(new CancellableReadStream(stream, attempt.Timeout), Encoding.UTF8))
                 {
                     var buffer = new char[MaxErrorBodyChars];
                     int total = 0, read;
@@ -288,25 +353,54 @@ namespace PartnerCenterLicenses.Engine.Client
                     : string.Join(", ", h.Value))));
         }
 
-        private static string Describe(Exception e)
+        /// <summary>What one send came back with: an answer (and its running timeout), or a failure to decide on.</summary>
+        private sealed class Attempt : IDisposable
         {
-            return e.InnerException != null ? e.Message + " (" + e.InnerException.Message + ")" : e.Message;
-        }
-
-        private sealed class SentRequest
-        {
-            public SentRequest(HttpResponseMessage response, CancellationTokenSource scope, ResponseIds ids)
+            public Attempt(HttpResponseMessage response, IdleTimeout timeout, PartnerCenterException failure)
             {
                 Response = response;
-                Scope = scope;
-                Ids = ids;
+                Timeout = timeout;
+                Failure = failure;
             }
 
             public HttpResponseMessage Response { get; }
 
-            public CancellationTokenSource Scope { get; }
+            public IdleTimeout Timeout { get; }
 
-            public ResponseIds Ids { get; }
+            /// <summary>A timeout or broken connection: no answer came.</summary>
+            public PartnerCenterException Failure { get; }
+
+            public int Status => Response == null ? 0 : (int)Response.StatusCode;
+
+            public bool Succeeded => Response != null && Response.IsSuccessStatusCode;
+
+            public bool IsRedirect => (Status == 301 || Status == 302 || Status == 303 || Status == 307 || Status == 308) && Response.Headers.Location != null;
+
+            /// <summary>No answer at all, or an answer that says "try again later".</summary>
+            public bool IsTransient => Failure != null || RetryPolicy.IsTransient(Status);
+
+            public void Dispose()
+            {
+                Response?.Dispose();
+                Timeout?.Dispose();
+            }
         }
+    }
+
+    /// <summary>A successful response whose body has not been read, with its timeout and ids.</summary>
+    internal sealed class OpenedResponse
+    {
+        public OpenedResponse(HttpResponseMessage response, IdleTimeout timeout, ResponseIds ids)
+        {
+            Response = response;
+            Timeout = timeout;
+            Ids = ids;
+        }
+
+        public HttpResponseMessage Response { get; }
+
+        public IdleTimeout Timeout { get; }
+
+        public ResponseIds Ids { get; }
     }
 }

@@ -54,7 +54,7 @@ namespace PartnerCenterLicenses.Boundary
             {
                 throw new PartnerCenterException(
                     PartnerCenterErrorIds.EngineLoadFailed,
-                    PartnerCenterErrorKind.RequestFailed,
+                    PartnerCenterErrorKind.ModuleDamaged,
                     "The module could not load its engine from '" + path + "': " + e.Message
                     + " Reinstall the module (Install-Module PartnerCenterLicenses -Force) and start a new session.",
                     e);

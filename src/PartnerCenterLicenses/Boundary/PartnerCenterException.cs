@@ -28,6 +28,12 @@ namespace PartnerCenterLicenses.Boundary
         InvalidResponse,
         /// <summary>The request failed for another reason.</summary>
         RequestFailed,
+        /// <summary>A connection or redirect that would put credentials or data at risk was refused.</summary>
+        Security,
+        /// <summary>The module's own files cannot be loaded (a damaged or partial installation).</summary>
+        ModuleDamaged,
+        /// <summary>What was asked for cannot be done on this machine (for example no secure store).</summary>
+        Unsupported,
     }
 
     /// <summary>The stable error ids the module reports (FullyQualifiedErrorId prefixes).</summary>
@@ -63,6 +69,10 @@ namespace PartnerCenterLicenses.Boundary
         public const string CertificateWithoutPrivateKey = "PartnerCenter.CertificateWithoutPrivateKey";
         public const string AppOnlyNotSupported = "PartnerCenter.AppOnlyNotSupported";
         public const string SecureTokenCacheUnavailable = "PartnerCenter.SecureTokenCacheUnavailable";
+        public const string AuthorityRedirectRefused = "PartnerCenter.AuthorityRedirectRefused";
+        public const string InvalidTokenResponse = "PartnerCenter.InvalidTokenResponse";
+        public const string InsecureRedirectRefused = "PartnerCenter.InsecureRedirectRefused";
+        public const string ServerCertificateUntrusted = "PartnerCenter.ServerCertificateUntrusted";
 #pragma warning restore CS1591
     }
 

@@ -235,30 +235,15 @@ namespace PartnerCenterLicenses.Commands
                 return;
             }
 
-            var request = new ConnectRequest
+            SignInRequest request;
+            try
             {
-                Environment = environment,
-                Tenant = Tenant,
-                ApplicationId = ApplicationId,
-                HostIsInteractive = HostIsInteractive(),
-            };
-
-            switch (ParameterSetName)
+                request = NewSignInRequest(environment);
+            }
+            catch (PartnerCenterException e)
             {
-                case AccessTokenSet:
-                    request.Flow = PartnerCenterAuthenticationType.AccessToken;
-                    request.AccessToken = AccessToken;
-                    break;
-                case RefreshTokenSet:
-                    request.Flow = PartnerCenterAuthenticationType.RefreshToken;
-                    request.RefreshToken = RefreshToken;
-                    SetApplicationCredential(request);
-                    break;
-                default:
-                    request.Flow = UseDeviceAuthentication.IsPresent ? PartnerCenterAuthenticationType.DeviceCode : PartnerCenterAuthenticationType.Interactive;
-                    request.ContextScope = ContextScope;
-                    request.AllowUnencryptedTokenCache = AllowUnencryptedTokenCache.IsPresent;
-                    break;
+                ThrowTerminating(e, Tenant);
+                return;
             }
 
             WriteVerbose("Connecting to Partner Center in " + environment.Name + " (" + environment.PartnerCenterEndpoint + ").");
@@ -266,15 +251,35 @@ namespace PartnerCenterLicenses.Commands
             WriteObject(context);
         }
 
-        private void SetApplicationCredential(ConnectRequest request)
+        // The one place the way of signing in is chosen: by parameter set, into one request type each.
+        private SignInRequest NewSignInRequest(PartnerCenterEnvironment environment)
+        {
+            switch (ParameterSetName)
+            {
+                case AccessTokenSet:
+                    return new AccessTokenSignIn(environment, Tenant, AccessToken);
+                case RefreshTokenSet:
+                    return new RefreshTokenSignIn(environment, Tenant, ApplicationId, ApplicationCredential(), RefreshToken);
+                default:
+                    return new PersonSignIn(
+                        environment, Tenant, ApplicationId, UseDeviceAuthentication.IsPresent ? PersonSignInMethod.DeviceCode : PersonSignInMethod.Browser)
+                    {
+                        ContextScope = ContextScope,
+                        AllowUnencryptedTokenCache = AllowUnencryptedTokenCache.IsPresent,
+                        HostIsInteractive = HostIsInteractive(),
+                    };
+            }
+        }
+
+        private ApplicationCredential ApplicationCredential()
         {
             int credentials = (Credential != null ? 1 : 0) + (CertificateThumbprint != null ? 1 : 0) + (Certificate != null ? 1 : 0);
             if (credentials > 1)
             {
-                ThrowTerminating(new PartnerCenterException(
+                throw new PartnerCenterException(
                     PartnerCenterErrorIds.InvalidArgument,
                     PartnerCenterErrorKind.InvalidArgument,
-                    "Give the application one credential: -Credential (client secret), -CertificateThumbprint or -Certificate, not several."));
+                    "Give the application one credential: -Credential (client secret), -CertificateThumbprint or -Certificate, not several.");
             }
 
             if (Credential != null)
@@ -282,19 +287,22 @@ namespace PartnerCenterLicenses.Commands
                 if (!string.IsNullOrEmpty(Credential.UserName)
                     && !string.Equals(Credential.UserName, ApplicationId, StringComparison.OrdinalIgnoreCase))
                 {
-                    ThrowTerminating(new PartnerCenterException(
+                    throw new PartnerCenterException(
                         PartnerCenterErrorIds.InvalidArgument,
                         PartnerCenterErrorKind.InvalidArgument,
                         "-Credential names application '" + Credential.UserName + "' but -ApplicationId is '" + ApplicationId
-                        + "'. The credential's user name must be the application id and its password the client secret."),
-                        Credential.UserName);
+                        + "'. The credential's user name must be the application id and its password the client secret.");
                 }
 
-                request.ClientSecret = Credential.Password;
+                return Boundary.ApplicationCredential.FromSecret(Credential.Password);
             }
 
-            request.CertificateThumbprint = CertificateThumbprint;
-            request.Certificate = Certificate;
+            if (Certificate != null)
+            {
+                return Boundary.ApplicationCredential.FromCertificate(Certificate);
+            }
+
+            return CertificateThumbprint != null ? Boundary.ApplicationCredential.FromThumbprint(CertificateThumbprint) : null;
         }
 
         // Hosts without a person behind them: the runbook and service hosts, remoting, and pwsh

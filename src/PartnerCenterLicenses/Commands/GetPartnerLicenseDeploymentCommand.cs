@@ -40,18 +40,11 @@ namespace PartnerCenterLicenses.Commands
             IPartnerCenterEngine engine = Engine;
             if (engine.CurrentContext == null)
             {
-                ThrowTerminating(new PartnerCenterException(
-                    PartnerCenterErrorIds.NotConnected,
-                    PartnerCenterErrorKind.NotConnected,
-                    "You are not connected to Partner Center. Run Connect-PartnerCenter first.")
-                {
-                    RecommendedAction = "Run Connect-PartnerCenter with App+User credentials, for example: "
-                        + "Connect-PartnerCenter -ApplicationId <app id> -Credential <app id + secret> -RefreshToken <refresh token> -Tenant <tenant>.",
-                });
+                ThrowTerminating(PartnerCenterErrors.NotConnected());
             }
 
-            var request = new RequestContext(Guid.NewGuid(), PartnerCenterLocale());
-            using (IInsightsReader reader = Await(engine.OpenLicenseDeploymentAsync(request, Log, StopToken)))
+            var call = new CmdletCall(Guid.NewGuid(), PartnerCenterLocale());
+            using (IInsightsReader reader = Await(engine.OpenLicenseDeploymentAsync(call, Log, StopToken)))
             {
                 while (true)
                 {

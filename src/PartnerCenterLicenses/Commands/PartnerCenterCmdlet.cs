@@ -161,6 +161,7 @@ namespace PartnerCenterLicenses.Commands
                 case PartnerCenterErrorKind.Throttled: return ErrorCategory.LimitsExceeded;
                 case PartnerCenterErrorKind.Timeout: return ErrorCategory.OperationTimeout;
                 case PartnerCenterErrorKind.InvalidResponse: return ErrorCategory.InvalidData;
+                case PartnerCenterErrorKind.Security: return ErrorCategory.SecurityError;
                 default: return ErrorCategory.InvalidOperation;
             }
         }

@@ -38,7 +38,7 @@ namespace PartnerCenterLicenses.Tests.Unit
             var items = new List<PartnerLicensesDeploymentInsights>();
             try
             {
-                using (var reader = await client.OpenLicenseDeploymentAsync(new RequestContext(Guid.NewGuid(), "en-US", options ?? Fast), log, cancellationToken))
+                using (var reader = await client.OpenLicenseDeploymentAsync(new CmdletCall(Guid.NewGuid(), "en-US", options ?? Fast), log, cancellationToken))
                 {
                     while (reader.TryReadNext(out var item))
                     {
@@ -236,7 +236,8 @@ namespace PartnerCenterLicenses.Tests.Unit
             public bool CanRenew => false;
             public bool LastTokenIsAppOnly => false;
             public PartnerCenterContext Describe(string environmentName) => null;
-            public Task<string> GetAccessTokenAsync(bool forceRefresh, IEngineLog log, CancellationToken cancellationToken) => Task.FromResult(Token);
+            public Task<string> GetAccessTokenAsync(IEngineLog log, CancellationToken cancellationToken) => Task.FromResult(Token);
+            public Task<string> RenewRejectedAsync(string rejectedToken, IEngineLog log, CancellationToken cancellationToken) => Task.FromResult(Token);
             public void SignOut() { }
             public void Dispose() { }
         }

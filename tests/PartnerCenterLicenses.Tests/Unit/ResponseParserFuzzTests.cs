@@ -41,7 +41,7 @@ namespace PartnerCenterLicenses.Tests.Unit
                 {
                     var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
                     using (var reader = DeploymentInsightsReader.OpenAsync(
-                        response, new CancellationTokenSource(), CancellationToken.None, new ResponseIds(Guid.NewGuid(), Guid.NewGuid()), new TestLog()).GetAwaiter().GetResult())
+                        response, new IdleTimeout(TimeSpan.FromSeconds(30), CancellationToken.None), CancellationToken.None, new ResponseIds(Guid.NewGuid(), Guid.NewGuid()), new TestLog()).GetAwaiter().GetResult())
                     {
                         while (reader.TryReadNext(out var item))
                         {

@@ -1,0 +1,152 @@
+using System;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Identity.Client;
+using PartnerCenterLicenses.Boundary;
+using PartnerCenterLicenses.Engine.Http;
+using PartnerCenterLicenses.Models;
+
+namespace PartnerCenterLicenses.Engine.Authentication
+{
+    /// <summary>
+    /// A person signs in: with a code on another device, or in the system browser with a loopback
+    /// redirect. With the CurrentUser scope, an account already in the persisted cache is used
+    /// silently first, so a new PowerShell process reconnects without asking again.
+    /// </summary>
+    internal static class PersonSignInFlow
+    {
+        public static async Task<MsalTokenSource> ConnectAsync(
+            PersonSignIn request, CertificateFailures certificates, IEngineLog log, CancellationToken cancellationToken)
+        {
+            MsalApplication msal = MsalApplications.ForPerson(request, certificates);
+            try
+            {
+                var application = (IPublicClientApplication)msal.Application;
+                if (request.ContextScope == PartnerCenterContextScope.CurrentUser)
+                {
+                    await TokenCachePersistence.AttachAsync(application.UserTokenCache, request.AllowUnencryptedTokenCache, log).ConfigureAwait(false);
+                    MsalTokenSource cached = await TryCachedAccountAsync(msal, certificates, request.Tenant, log, cancellationToken).ConfigureAwait(false);
+                    if (cached != null)
+                    {
+                        return cached;
+                    }
+                }
+
+                bool deviceCode = request.Method == PersonSignInMethod.DeviceCode;
+                if (!deviceCode && !BrowserLauncher.CanOpen(request.HostIsInteractive))
+                {
+                    throw new PartnerCenterException(
+                        PartnerCenterErrorIds.InteractiveNotAvailable,
+                        PartnerCenterErrorKind.Authentication,
+                        "Interactive sign-in needs a browser and a person, and this PowerShell host has neither (a runbook, a service, "
+                        + "a remote session or a machine without a desktop).")
+                    {
+                        RecommendedAction = "Use Connect-PartnerCenter -UseDeviceAuthentication to sign in with a code on another device, or "
+                            + "-ApplicationId, -Credential and -RefreshToken (the secure application model) for unattended runs.",
+                    };
+                }
+
+                AuthenticationResult result = await WaitForPersonAsync(
+                    request,
+                    token => deviceCode
+                        ? application.AcquireTokenWithDeviceCode(msal.Scopes, code => ShowDeviceCode(code, log)).ExecuteAsync(token)
+                        : application.AcquireTokenInteractive(msal.Scopes)
+                            .WithUseEmbeddedWebView(false)
+                            .WithSystemWebViewOptions(new SystemWebViewOptions { OpenBrowserAsync = BrowserLauncher.OpenAsync })
+                            .WithPrompt(Prompt.SelectAccount)
+                            .ExecuteAsync(token),
+                    msal,
+                    certificates,
+                    cancellationToken).ConfigureAwait(false);
+
+                var source = new MsalTokenSource(msal, certificates, request.AuthenticationType);
+                source.Accept(result);
+                log.Verbose("Signed in as " + (result.Account?.Username ?? "(unknown user)") + " in tenant " + result.TenantId + ".");
+                return source;
+            }
+            catch
+            {
+                msal.Dispose();
+                throw;
+            }
+        }
+
+        // A sign-in waits for a person; it may take minutes, never forever. Only the sign-in's own
+        // limit becomes SignInTimedOut: a single request to Entra ID that times out is a Timeout.
+        private static async Task<AuthenticationResult> WaitForPersonAsync(
+            PersonSignIn request, Func<CancellationToken, Task<AuthenticationResult>> signIn, MsalApplication msal,
+            CertificateFailures certificates, CancellationToken cancellationToken)
+        {
+            using (var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                limit.CancelAfter(request.SignInTimeout);
+                try
+                {
+                    return await MsalFailures.RunAsync(() => signIn(limit.Token), msal.Authority, certificates, limit.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException e) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                {
+                    throw new PartnerCenterException(
+                        PartnerCenterErrorIds.SignInTimedOut,
+                        PartnerCenterErrorKind.Timeout,
+                        "The sign-in was not completed within " + request.SignInTimeout.TotalMinutes + " minutes.",
+                        e)
+                    {
+                        RecommendedAction = "Run Connect-PartnerCenter again and complete the sign-in in time.",
+                    };
+                }
+            }
+        }
+
+        private static Task ShowDeviceCode(DeviceCodeResult code, IEngineLog log)
+        {
+            // The warning stream reaches the console, runbook job output and transcripts alike.
+            log.Warning(code.Message);
+            return Task.FromResult(0);
+        }
+
+        private static async Task<MsalTokenSource> TryCachedAccountAsync(
+            MsalApplication msal, CertificateFailures certificates, string tenant, IEngineLog log, CancellationToken cancellationToken)
+        {
+            var accounts = (await msal.Application.GetAccountsAsync().ConfigureAwait(false)).ToList();
+            IAccount account = accounts.FirstOrDefault(a => TenantMatches(a, tenant)) ?? (string.IsNullOrEmpty(tenant) ? accounts.FirstOrDefault() : null);
+            if (account == null)
+            {
+                log.Verbose("No account for this application and tenant in the token cache; signing in.");
+                return null;
+            }
+
+            AuthenticationResult result;
+            try
+            {
+                result = await MsalFailures.RunAsync(
+                    () => msal.Application.AcquireTokenSilent(msal.Scopes, account).ExecuteAsync(cancellationToken),
+                    msal.Authority,
+                    certificates,
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (PartnerCenterException e) when (e.InnerException is MsalUiRequiredException)
+            {
+                log.Verbose("The cached sign-in of " + account.Username + " has expired; signing in again.");
+                return null;
+            }
+
+            var source = new MsalTokenSource(msal, certificates, PartnerCenterAuthenticationType.TokenCache);
+            source.Accept(result);
+            log.Verbose("Reconnected silently as " + account.Username + " from the token cache.");
+            return source;
+        }
+
+        private static bool TenantMatches(IAccount account, string tenant)
+        {
+            if (string.IsNullOrEmpty(tenant) || account.HomeAccountId == null)
+            {
+                return false;
+            }
+
+            return string.Equals(account.HomeAccountId.TenantId, tenant, StringComparison.OrdinalIgnoreCase)
+                || (account.Username ?? string.Empty).EndsWith("@" + tenant, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+}

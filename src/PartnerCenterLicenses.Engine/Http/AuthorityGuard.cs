@@ -1,0 +1,277 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Net.Http;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+using PartnerCenterLicenses.Boundary;
+using PartnerCenterLicenses.Models;
+
+namespace PartnerCenterLicenses.Engine.Http
+{
+    /// <summary>
+    /// Sits between MSAL and the network for every request to Entra ID. It applies the request
+    /// timeout in force (MSAL has none of ours), refuses every redirect (a token request re-sent
+    /// elsewhere would carry the client secret and the refresh token with it), and checks that a
+    /// successful token answer is one a session can live on before MSAL sees it. Its refusals are
+    /// the module's own errors, which MsalFailures lets through unchanged.
+    /// </summary>
+    internal sealed class AuthorityGuard : DelegatingHandler
+    {
+        // A token answer is a few kilobytes; anything far larger is not one.
+        private const int MaxTokenResponseBytes = 1024 * 1024;
+
+        private static readonly AsyncLocal<TimeSpan?> CallTimeout = new AsyncLocal<TimeSpan?>();
+
+        public AuthorityGuard(HttpMessageHandler inner)
+            : base(inner)
+        {
+        }
+
+        /// <summary>
+        /// The timeout for Entra ID requests made by the current call (a renewal during a cmdlet
+        /// follows that cmdlet's options); without one, the options in force are used.
+        /// </summary>
+        public static IDisposable UseTimeout(TimeSpan timeout)
+        {
+            TimeSpan? previous = CallTimeout.Value;
+            CallTimeout.Value = timeout;
+            return new Restore(previous);
+        }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            TimeSpan timeout = CallTimeout.Value ?? PartnerCenterRequestOptions.Current.Timeout;
+            using (var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                timer.CancelAfter(timeout);
+                HttpResponseMessage response = null;
+                try
+                {
+                    response = await base.SendAsync(request, timer.Token).ConfigureAwait(false);
+                    int status = (int)response.StatusCode;
+                    if (status >= 300 && status < 400)
+                    {
+                        throw RedirectRefused(request.RequestUri, response);
+                    }
+
+                    if (status == 200 && IsTokenEndpoint(request.RequestUri))
+                    {
+                        string body = await ReadBodyAsync(response, timer.Token).ConfigureAwait(false);
+                        string problem = TokenAnswerProblem(body);
+                        if (problem != null)
+                        {
+                            throw Unusable(request.RequestUri, problem);
+                        }
+
+                        var replaced = new StringContent(body, Encoding.UTF8);
+                        replaced.Headers.Clear();
+                        foreach (var header in response.Content.Headers)
+                        {
+                            replaced.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                        }
+
+                        response.Content.Dispose();
+                        response.Content = replaced;
+                    }
+
+                    return response;
+                }
+                catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+                {
+                    response?.Dispose();
+                    throw new PartnerCenterException(
+                        PartnerCenterErrorIds.Timeout,
+                        PartnerCenterErrorKind.Timeout,
+                        "Microsoft Entra ID (" + request.RequestUri.GetLeftPart(UriPartial.Authority) + ") did not answer within "
+                        + timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture) + " s.",
+                        e)
+                    {
+                        RecommendedAction = "Try again later; Set-PartnerCenterRequestOption -TimeoutSec sets how long a request may take.",
+                    };
+                }
+                catch (PartnerCenterException)
+                {
+                    response?.Dispose();
+                    throw;
+                }
+            }
+        }
+
+        private static bool IsTokenEndpoint(Uri uri)
+        {
+            string path = uri.AbsolutePath.TrimEnd('/');
+            return path.EndsWith("/oauth2/v2.0/token", StringComparison.OrdinalIgnoreCase)
+                || path.EndsWith("/oauth2/token", StringComparison.OrdinalIgnoreCase);
+        }
+
+        private static PartnerCenterException RedirectRefused(Uri from, HttpResponseMessage response)
+        {
+            Uri location = response.Headers.Location;
+            string target = location == null ? "(no Location header)" : (location.IsAbsoluteUri ? location : new Uri(from, location)).GetLeftPart(UriPartial.Path);
+            return new PartnerCenterException(
+                PartnerCenterErrorIds.AuthorityRedirectRefused,
+                PartnerCenterErrorKind.Authentication,
+                "Microsoft Entra ID at " + from.GetLeftPart(UriPartial.Authority) + " answered " + (int)response.StatusCode
+                + " redirecting the sign-in to " + target + ". Sign-in requests carry the application's secret and the refresh token, "
+                + "so they never follow a redirect; nothing was sent there.")
+            {
+                RecommendedAction = "Check -Environment (and Add-PartnerCenterEnvironment -ActiveDirectoryAuthority): it must name the "
+                    + "authority itself, for example https://login.microsoftonline.com. If a proxy redirects sign-ins, have it pass them through.",
+            };
+        }
+
+        private static PartnerCenterException Unusable(Uri uri, string problem)
+        {
+            return new PartnerCenterException(
+                PartnerCenterErrorIds.InvalidTokenResponse,
+                PartnerCenterErrorKind.Authentication,
+                "Microsoft Entra ID at " + uri.GetLeftPart(UriPartial.Path) + " answered the sign-in with 200 OK but not with a usable token: "
+                + problem + " No session was opened.")
+            {
+                RecommendedAction = "Check that -Environment names Microsoft Entra ID (or a compatible authority) and that no proxy rewrites "
+                    + "its answers, then try again.",
+            };
+        }
+
+        private static async Task<string> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+        {
+            if (response.Content == null)
+            {
+                return string.Empty;
+            }
+
+            using (Stream stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false))
+            using (var buffer = new MemoryStream())
+            {
+                var chunk = new byte[16 * 1024];
+                int read;
+                while ((read = await stream.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    if (buffer.Length + read > MaxTokenResponseBytes)
+                    {
+                        return null;
+                    }
+
+                    buffer.Write(chunk, 0, read);
+                }
+
+                return new UTF8Encoding(false, true).GetString(buffer.GetBuffer(), 0, (int)buffer.Length).TrimStart('\uFEFF');
+            }
+        }
+
+        /// <summary>What makes a 200 token answer unusable, or null when a session can live on it.</summary>
+        internal static string TokenAnswerProblem(string body)
+        {
+            if (body == null)
+            {
+                return "the body is larger than " + MaxTokenResponseBytes / 1024 + " KB.";
+            }
+
+            JObject answer;
+            try
+            {
+                using (var reader = new JsonTextReader(new StringReader(body)) { DateParseHandling = DateParseHandling.None, MaxDepth = 32 })
+                {
+                    JToken token = JToken.ReadFrom(reader);
+                    answer = token as JObject;
+                    if (answer == null)
+                    {
+                        return "the body is a JSON " + token.Type.ToString().ToLowerInvariant() + ", not an object.";
+                    }
+
+                    if (reader.Read())
+                    {
+                        return "the body has content after its JSON object.";
+                    }
+                }
+            }
+            catch (JsonException)
+            {
+                return "the body is not JSON" + (body.TrimStart().StartsWith("<", StringComparison.Ordinal) ? " (it looks like an HTML page)." : ".");
+            }
+
+            JToken accessToken = answer["access_token"];
+            if (accessToken == null || accessToken.Type != JTokenType.String || string.IsNullOrWhiteSpace((string)accessToken))
+            {
+                return "it has no access_token.";
+            }
+
+            JToken expiresIn = answer["expires_in"];
+            if (expiresIn != null && !IsWholeSeconds(expiresIn))
+            {
+                return "its expires_in is not a number of seconds.";
+            }
+
+            foreach (string name in new[] { "refresh_token", "id_token", "token_type", "scope" })
+            {
+                JToken value = answer[name];
+                if (value != null && value.Type != JTokenType.String && value.Type != JTokenType.Null)
+                {
+                    return "its " + name + " is not a string.";
+                }
+            }
+
+            JToken idToken = answer["id_token"];
+            if (idToken != null && idToken.Type == JTokenType.String && !IsReadableJwt((string)idToken))
+            {
+                return "its id_token is not a readable JSON Web Token.";
+            }
+
+            return null;
+        }
+
+        private static bool IsWholeSeconds(JToken value)
+        {
+            if (value.Type == JTokenType.Integer)
+            {
+                return ((JValue)value).Value is long seconds && seconds >= 0;
+            }
+
+            return value.Type == JTokenType.String
+                && long.TryParse((string)value, NumberStyles.None, CultureInfo.InvariantCulture, out long parsed) && parsed >= 0;
+        }
+
+        private static bool IsReadableJwt(string token)
+        {
+            string[] parts = token.Split('.');
+            if (parts.Length != 3 || parts[1].Length == 0)
+            {
+                return false;
+            }
+
+            try
+            {
+                string padded = parts[1].Replace('-', '+').Replace('_', '/');
+                padded += new string('=', (4 - padded.Length % 4) % 4);
+                string json = new UTF8Encoding(false, true).GetString(Convert.FromBase64String(padded));
+                using (var reader = new JsonTextReader(new StringReader(json)) { DateParseHandling = DateParseHandling.None, MaxDepth = 32 })
+                {
+                    return JToken.ReadFrom(reader) is JObject;
+                }
+            }
+            catch (Exception e) when (e is FormatException || e is JsonException || e is ArgumentException)
+            {
+                return false;
+            }
+        }
+
+        private sealed class Restore : IDisposable
+        {
+            private readonly TimeSpan? _previous;
+
+            public Restore(TimeSpan? previous)
+            {
+                _previous = previous;
+            }
+
+            public void Dispose()
+            {
+                CallTimeout.Value = _previous;
+            }
+        }
+    }
+}

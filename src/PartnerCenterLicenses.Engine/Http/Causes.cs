@@ -1,0 +1,43 @@
+using System;
+using System.Collections.Generic;
+using System.Text.RegularExpressions;
+
+namespace PartnerCenterLicenses.Engine.Http
+{
+    /// <summary>
+    /// Puts the cause of a failure into words for an error message. .NET's outer exceptions often
+    /// say only "see inner exception"; users never see inner exceptions, so the causes are joined
+    /// into one line instead, and that phrase is left out.
+    /// </summary>
+    internal static class Causes
+    {
+        private static readonly Regex SeeInner = new Regex(@"[,;:]?\s*see (the )?inner exception( for details)?\.?", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+        public static string Describe(Exception exception)
+        {
+            var parts = new List<string>();
+            for (Exception e = exception; e != null; e = e.InnerException)
+            {
+                string text = OneLine(e.Message);
+                if (text.Length > 0 && !parts.Contains(text))
+                {
+                    parts.Add(text);
+                }
+            }
+
+            return parts.Count == 0 ? exception?.GetType().Name ?? string.Empty : string.Join(": ", parts);
+        }
+
+        /// <summary>A message on one line, without the "see inner exception" phrase.</summary>
+        public static string OneLine(string message)
+        {
+            if (string.IsNullOrEmpty(message))
+            {
+                return string.Empty;
+            }
+
+            string text = string.Join(" ", message.Split(new[] { '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries));
+            return SeeInner.Replace(text, string.Empty).Trim().TrimEnd('.', ',', ';', ':').Trim();
+        }
+    }
+}

@@ -1,0 +1,178 @@
+using System;
+using System.Security;
+using System.Security.Cryptography.X509Certificates;
+using PartnerCenterLicenses.Models;
+
+namespace PartnerCenterLicenses.Boundary
+{
+    /// <summary>
+    /// How to connect. There is one small type per way of signing in, so the choice is made once,
+    /// by the cmdlet's parameter set, and the engine only has to look at the type it was given.
+    /// </summary>
+    public abstract class SignInRequest
+    {
+        /// <summary>Sets what every way of signing in shares.</summary>
+        protected SignInRequest(PartnerCenterEnvironment environment, string tenant)
+        {
+            Environment = environment ?? throw new ArgumentNullException(nameof(environment));
+            Tenant = TenantName.Validate(tenant);
+        }
+
+        /// <summary>The environment (cloud) to sign in to and call.</summary>
+        public PartnerCenterEnvironment Environment { get; }
+
+        /// <summary>A checked tenant id, domain or keyword; null for the flow's default.</summary>
+        public string Tenant { get; }
+
+        /// <summary>How the session will obtain its tokens.</summary>
+        public abstract PartnerCenterAuthenticationType AuthenticationType { get; }
+    }
+
+    /// <summary>The secure application model: an application redeems a refresh token a partner user granted it.</summary>
+    public sealed class RefreshTokenSignIn : SignInRequest
+    {
+        /// <summary>Describes the sign-in.</summary>
+        public RefreshTokenSignIn(PartnerCenterEnvironment environment, string tenant, string applicationId, ApplicationCredential credential, SecureString refreshToken)
+            : base(environment, tenant)
+        {
+            ApplicationId = string.IsNullOrEmpty(applicationId) ? throw new ArgumentNullException(nameof(applicationId)) : applicationId;
+            Credential = credential;
+            RefreshToken = refreshToken ?? throw new ArgumentNullException(nameof(refreshToken));
+        }
+
+        /// <summary>The application (client) id.</summary>
+        public string ApplicationId { get; }
+
+        /// <summary>The application's credential; null for a public client.</summary>
+        public ApplicationCredential Credential { get; }
+
+        /// <summary>The refresh token to redeem.</summary>
+        public SecureString RefreshToken { get; }
+
+        /// <inheritdoc />
+        public override PartnerCenterAuthenticationType AuthenticationType => PartnerCenterAuthenticationType.RefreshToken;
+    }
+
+    /// <summary>An access token the caller already has; it is used until it expires.</summary>
+    public sealed class AccessTokenSignIn : SignInRequest
+    {
+        /// <summary>Describes the sign-in.</summary>
+        public AccessTokenSignIn(PartnerCenterEnvironment environment, string tenant, SecureString accessToken)
+            : base(environment, tenant)
+        {
+            AccessToken = accessToken ?? throw new ArgumentNullException(nameof(accessToken));
+        }
+
+        /// <summary>The token.</summary>
+        public SecureString AccessToken { get; }
+
+        /// <inheritdoc />
+        public override PartnerCenterAuthenticationType AuthenticationType => PartnerCenterAuthenticationType.AccessToken;
+    }
+
+    /// <summary>A person signs in, in the system browser or with a code on another device.</summary>
+    public sealed class PersonSignIn : SignInRequest
+    {
+        /// <summary>Describes the sign-in.</summary>
+        public PersonSignIn(PartnerCenterEnvironment environment, string tenant, string applicationId, PersonSignInMethod method)
+            : base(environment, tenant)
+        {
+            ApplicationId = applicationId;
+            Method = method;
+        }
+
+        /// <summary>The public client application id; null for the module's default.</summary>
+        public string ApplicationId { get; }
+
+        /// <summary>Browser or device code.</summary>
+        public PersonSignInMethod Method { get; }
+
+        /// <summary>Where the session keeps its tokens.</summary>
+        public PartnerCenterContextScope ContextScope { get; set; }
+
+        /// <summary>Allows a plain, owner-only file for the CurrentUser cache where no secure store exists.</summary>
+        public bool AllowUnencryptedTokenCache { get; set; }
+
+        /// <summary>
+        /// Whether the PowerShell host can interact with a person. Browser sign-in refuses to start
+        /// in a host that cannot (runbooks, services), instead of waiting for nobody.
+        /// </summary>
+        public bool HostIsInteractive { get; set; }
+
+        /// <summary>How long the person has to complete the sign-in before it is abandoned.</summary>
+        public TimeSpan SignInTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+        /// <inheritdoc />
+        public override PartnerCenterAuthenticationType AuthenticationType =>
+            Method == PersonSignInMethod.DeviceCode ? PartnerCenterAuthenticationType.DeviceCode : PartnerCenterAuthenticationType.Interactive;
+    }
+
+    /// <summary>How a person signs in.</summary>
+    public enum PersonSignInMethod
+    {
+        /// <summary>The system browser, with a loopback redirect (authorization code with PKCE).</summary>
+        Browser,
+
+        /// <summary>A code entered on another device.</summary>
+        DeviceCode,
+    }
+
+    /// <summary>What an application proves itself with: a client secret or a certificate.</summary>
+    public abstract class ApplicationCredential
+    {
+        private ApplicationCredential()
+        {
+        }
+
+        /// <summary>A client secret.</summary>
+        public static ApplicationCredential FromSecret(SecureString secret) => new ClientSecret(secret);
+
+        /// <summary>A certificate object with its private key.</summary>
+        public static ApplicationCredential FromCertificate(X509Certificate2 certificate) => new ClientCertificate(certificate, null);
+
+        /// <summary>A certificate to look up by thumbprint in CurrentUser\My, then LocalMachine\My.</summary>
+        public static ApplicationCredential FromThumbprint(string thumbprint) => new ClientCertificate(null, thumbprint);
+
+        /// <summary>Describes the credential for verbose output, never with its secret.</summary>
+        public abstract string Describe();
+
+        /// <summary>A client secret.</summary>
+        public sealed class ClientSecret : ApplicationCredential
+        {
+            internal ClientSecret(SecureString secret)
+            {
+                Secret = secret ?? throw new ArgumentNullException(nameof(secret));
+            }
+
+            /// <summary>The secret.</summary>
+            public SecureString Secret { get; }
+
+            /// <inheritdoc />
+            public override string Describe() => "confidential client with a secret";
+        }
+
+        /// <summary>A certificate, given as an object or by thumbprint.</summary>
+        public sealed class ClientCertificate : ApplicationCredential
+        {
+            internal ClientCertificate(X509Certificate2 certificate, string thumbprint)
+            {
+                if (certificate == null && string.IsNullOrWhiteSpace(thumbprint))
+                {
+                    throw new ArgumentNullException(nameof(certificate));
+                }
+
+                Certificate = certificate;
+                Thumbprint = thumbprint;
+            }
+
+            /// <summary>The certificate object, when given as one.</summary>
+            public X509Certificate2 Certificate { get; }
+
+            /// <summary>The thumbprint to look up, when given as one.</summary>
+            public string Thumbprint { get; }
+
+            /// <inheritdoc />
+            public override string Describe() => "confidential client with a certificate";
+        }
+    }
+}
