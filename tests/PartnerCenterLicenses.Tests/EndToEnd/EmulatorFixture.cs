@@ -23,6 +23,16 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
 
         public EmulatorServer Server { get; private set; }
 
+        /// <summary>
+        /// A second, trusted host playing whoever a redirect points at (an attacker's token endpoint, a
+        /// download host). It knows the same client and secret, so a credential that reached it would
+        /// work there: the tests assert that none does.
+        /// </summary>
+        public EmulatorServer Other { get; private set; }
+
+        /// <summary>A host whose certificate nothing trusts, as a TLS-intercepting proxy would present.</summary>
+        public EmulatorServer Untrusted { get; private set; }
+
         public EmulatorState State => Server.State;
 
         /// <summary>The confidential client's secret, made new for every test run.</summary>
@@ -37,17 +47,26 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
 
         public async Task InitializeAsync()
         {
-            Server = await EmulatorServer.StartAsync();
-            State.RegisterConfidentialClient(ClientId, ClientSecret);
-            State.RegisterPublicClient(PublicClientId);
+            Server = await EmulatorServer.StartAsync(new EmulatorOptions { Quiet = true });
+            Other = await EmulatorServer.StartAsync(new EmulatorOptions { Quiet = true });
+            Untrusted = await EmulatorServer.StartAsync(new EmulatorOptions { Quiet = true });
+            foreach (EmulatorServer server in new[] { Server, Other, Untrusted })
+            {
+                server.State.RegisterConfidentialClient(ClientId, ClientSecret);
+                server.State.RegisterPublicClient(PublicClientId);
+            }
+
             _bundleFolder = Path.Combine(Path.GetTempPath(), "pcl-tests-" + Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(_bundleFolder);
             TrustBundle = Server.WriteTrustBundle(Path.Combine(_bundleFolder, "ca-bundle.pem"));
+            File.AppendAllText(TrustBundle, "# Other\n" + Other.CertificatePem + "\n");
         }
 
         public async Task DisposeAsync()
         {
             await Server.DisposeAsync();
+            await Other.DisposeAsync();
+            await Untrusted.DisposeAsync();
             try
             {
                 Directory.Delete(_bundleFolder, recursive: true);
@@ -65,6 +84,9 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             ResetAt = DateTimeOffset.UtcNow;
             State.ClearScriptedResponses();
             State.ClearRecords();
+            Other.State.ClearScriptedResponses();
+            Other.State.ClearRecords();
+            Untrusted.State.ClearRecords();
             State.DeploymentInsightsJson = EmulatorState.DefaultDeploymentInsightsJson;
             State.AccessTokenLifetime = TimeSpan.FromHours(1);
             State.DeviceCodeLifetime = TimeSpan.FromMinutes(15);

@@ -231,6 +231,147 @@ namespace PartnerCenterLicenses.Tests.Unit
             Assert.Equal(TimeSpan.FromSeconds(3), policy.NextDelay(0, TimeSpan.Zero, TimeSpan.FromSeconds(3)));
         }
 
+        [Fact]
+        public async Task A_retry_after_a_timeout_sends_the_same_request_id_and_one_after_an_answer_a_new_one()
+        {
+            var options = new PartnerCenterRequestOptions(TimeSpan.FromMilliseconds(300), 3, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(10));
+            int calls = 0;
+            var handler = new ScriptedHandler(_ => null) { Delay = TimeSpan.Zero };
+            handler.Respond = async (request, token) =>
+            {
+                switch (Interlocked.Increment(ref calls))
+                {
+                    case 1: await Task.Delay(TimeSpan.FromSeconds(30), token); return null;
+                    case 2: throw new HttpRequestException("Connection reset by peer");
+                    case 3: return Json(HttpStatusCode.ServiceUnavailable, "{}");
+                    default: return Json(HttpStatusCode.OK);
+                }
+            };
+
+            var (items, error, _) = await GetAsync(handler, options);
+
+            Assert.Null(error);
+            Assert.Equal(2, items.Count);
+            var ids = handler.Requests.Select(r => r.Headers.GetValues("MS-RequestId").Single()).ToList();
+            Assert.Equal(4, ids.Count);
+            Assert.Equal(ids[0], ids[1]);
+            Assert.Equal(ids[1], ids[2]);
+            Assert.NotEqual(ids[2], ids[3]);
+        }
+
+        [Theory]
+        [InlineData("http://pc.example.test/v1/analytics/licenses/deployment")]
+        [InlineData("ftp://pc.example.test/deployment")]
+        [InlineData("http://127.0.0.1:1/x")]
+        public async Task A_redirect_away_from_https_is_refused_and_nothing_is_sent_there(string location)
+        {
+            var handler = new ScriptedHandler(
+                _ => { var r = new HttpResponseMessage(HttpStatusCode.Found); r.Headers.Location = new Uri(location); return r; },
+                _ => Json(HttpStatusCode.OK));
+
+            var (items, error, _) = await GetAsync(handler);
+
+            Assert.Equal(PartnerCenterErrorIds.InsecureRedirectRefused, error.ErrorId);
+            Assert.Equal(PartnerCenterErrorKind.Security, error.Kind);
+            Assert.Empty(items);
+            Assert.Single(handler.Requests);
+        }
+
+        [Fact]
+        public async Task A_retry_after_a_redirect_starts_again_from_the_url_the_call_asked_for()
+        {
+            var handler = new ScriptedHandler(
+                _ => { var r = new HttpResponseMessage(HttpStatusCode.TemporaryRedirect); r.Headers.Location = new Uri("https://mirror.example.test/v1/analytics/licenses/deployment"); return r; },
+                _ => Json(HttpStatusCode.ServiceUnavailable, "{}"),
+                _ => Json(HttpStatusCode.OK));
+
+            var (items, error, _) = await GetAsync(handler);
+
+            Assert.Null(error);
+            Assert.Equal(new[] { "pc.example.test", "mirror.example.test", "pc.example.test" }, handler.Requests.Select(r => r.RequestUri.Host));
+            Assert.NotNull(handler.Requests[2].Headers.Authorization);
+        }
+
+        [Fact]
+        public async Task A_401_from_a_redirect_target_is_reported_without_renewing_the_token()
+        {
+            var tokens = new RenewableToken();
+            var handler = new ScriptedHandler(
+                _ => { var r = new HttpResponseMessage(HttpStatusCode.TemporaryRedirect); r.Headers.Location = new Uri("https://mirror.example.test/x"); return r; },
+                _ => Json(HttpStatusCode.Unauthorized, "{\"code\":900420}"));
+            var client = new PartnerCenterClient(new HttpClient(handler), Endpoint, tokens);
+
+            var error = await Assert.ThrowsAsync<PartnerCenterException>(() => client.OpenLicenseDeploymentAsync(new CmdletCall(Guid.NewGuid(), "en-US", Fast), new TestLog(), CancellationToken.None));
+
+            Assert.Equal(PartnerCenterErrorIds.Unauthorized, error.ErrorId);
+            Assert.Equal(0, tokens.Renewals);
+            Assert.Equal(2, handler.Requests.Count);
+        }
+
+        [Fact]
+        public async Task A_401_from_partner_center_renews_the_rejected_token_once_and_sends_again()
+        {
+            var tokens = new RenewableToken();
+            var handler = new ScriptedHandler(_ => Json(HttpStatusCode.Unauthorized, "{\"code\":900420}"), _ => Json(HttpStatusCode.OK));
+            var client = new PartnerCenterClient(new HttpClient(handler), Endpoint, tokens);
+
+            using (var reader = await client.OpenLicenseDeploymentAsync(new CmdletCall(Guid.NewGuid(), "en-US", Fast), new TestLog(), CancellationToken.None))
+            {
+                Assert.True(reader.TryReadNext(out _));
+            }
+
+            Assert.Equal(1, tokens.Renewals);
+            Assert.Equal("token-1", tokens.LastRejected);
+            Assert.Equal("Bearer token-2", handler.Requests[1].Headers.Authorization.ToString());
+        }
+
+        [Fact]
+        public async Task A_slow_reader_of_a_received_body_is_not_timed_out()
+        {
+            var options = new PartnerCenterRequestOptions(TimeSpan.FromMilliseconds(300), 0, TimeSpan.Zero, TimeSpan.Zero);
+            string item = "{\"serviceName\":\"s\",\"channel\":\"c\",\"licensesSold\":1,\"proratedDeploymentPercent\":0.5,\"processedDateTime\":\"2017-03-14T03:25:16Z\"}";
+            string body = "{\"totalCount\":40,\"items\":[" + string.Join(",", Enumerable.Repeat(item, 40)) + "]}";
+            var handler = new ScriptedHandler(_ => Json(HttpStatusCode.OK, body));
+            var client = new PartnerCenterClient(new HttpClient(handler), Endpoint, new FixedToken());
+
+            int read = 0;
+            using (var reader = await client.OpenLicenseDeploymentAsync(new CmdletCall(Guid.NewGuid(), "en-US", options), new TestLog(), CancellationToken.None))
+            {
+                while (reader.TryReadNext(out _))
+                {
+                    read++;
+                    Thread.Sleep(25);
+                }
+            }
+
+            Assert.Equal(40, read);
+        }
+
+        private sealed class RenewableToken : ITokenSource
+        {
+            private int _generation = 1;
+
+            public int Renewals { get; private set; }
+
+            public string LastRejected { get; private set; }
+
+            public bool CanRenew => true;
+            public bool LastTokenIsAppOnly => false;
+            public PartnerCenterContext Describe(string environmentName) => null;
+            public Task<string> GetAccessTokenAsync(IEngineLog log, CancellationToken cancellationToken) => Task.FromResult("token-" + _generation);
+
+            public Task<string> RenewRejectedAsync(string rejectedToken, IEngineLog log, CancellationToken cancellationToken)
+            {
+                Renewals++;
+                LastRejected = rejectedToken;
+                _generation++;
+                return Task.FromResult("token-" + _generation);
+            }
+
+            public void SignOut() { }
+            public void Dispose() { }
+        }
+
         private sealed class FixedToken : ITokenSource
         {
             public bool CanRenew => false;
@@ -255,6 +396,9 @@ namespace PartnerCenterLicenses.Tests.Unit
 
             public TimeSpan Delay { get; set; }
 
+            /// <summary>When set, answers every request instead of the script (it may wait or throw).</summary>
+            public Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> Respond { get; set; }
+
             public List<HttpRequestMessage> Requests { get; } = new List<HttpRequestMessage>();
 
             public List<DateTimeOffset> Times { get; } = new List<DateTimeOffset>();
@@ -265,6 +409,11 @@ namespace PartnerCenterLicenses.Tests.Unit
                 {
                     Requests.Add(request);
                     Times.Add(DateTimeOffset.UtcNow);
+                }
+
+                if (Respond != null)
+                {
+                    return await Respond(request, cancellationToken);
                 }
 
                 if (Delay > TimeSpan.Zero)
