@@ -1,6 +1,5 @@
 using System;
 using System.Management.Automation;
-using PartnerCenterLicenses.Authentication;
 using PartnerCenterLicenses.Boundary;
 using PartnerCenterLicenses.Models;
 

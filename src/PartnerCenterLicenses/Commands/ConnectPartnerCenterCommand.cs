@@ -2,7 +2,6 @@ using System;
 using System.Management.Automation;
 using System.Security;
 using System.Security.Cryptography.X509Certificates;
-using PartnerCenterLicenses.Authentication;
 using PartnerCenterLicenses.Boundary;
 using PartnerCenterLicenses.Models;
 
