@@ -162,7 +162,9 @@ namespace PartnerCenterLicenses.Commands
         public SwitchParameter ServicePrincipal { get; set; }
 
         /// <summary>
-        /// <para type="description">The tenant id or domain of the partner. Defaults to 'organizations' (the user's home tenant).</para>
+        /// <para type="description">The partner's tenant: its id (a GUID) or one of its domains, such as contoso.onmicrosoft.com.
+        /// Defaults to 'organizations' (the user's home tenant); 'common' is accepted too. Anything else is refused with
+        /// PartnerCenter.InvalidArgument before a request is sent.</para>
         /// </summary>
         /// <value>organizations</value>
         [Parameter(ParameterSetName = UserSet)]
@@ -210,6 +212,17 @@ namespace PartnerCenterLicenses.Commands
         /// <summary>Connects and writes the new context.</summary>
         protected override void ProcessRecord()
         {
+            // First: the tenant becomes part of the authority URL, so nothing happens with one
+            // that is not a tenant.
+            try
+            {
+                Tenant = TenantName.Validate(Tenant);
+            }
+            catch (PartnerCenterException e)
+            {
+                ThrowTerminating(e, Tenant);
+            }
+
             if (ParameterSetName == ServicePrincipalSet || ParameterSetName == ServicePrincipalCertificateSet)
             {
                 ThrowTerminating(new PartnerCenterException(
