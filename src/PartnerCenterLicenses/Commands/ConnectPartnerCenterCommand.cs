@@ -88,7 +88,7 @@ namespace PartnerCenterLicenses.Commands
     /// <para>-Environment works with every way of connecting: AzureCloud (the default), AzureChinaCloud,
     /// AzureUSGovernment, or a name added with Add-PartnerCenterEnvironment.</para>
     /// </example>
-    [Cmdlet(VerbsCommunications.Connect, "PartnerCenter", DefaultParameterSetName = UserSet)]
+    [Cmdlet(VerbsCommunications.Connect, "PartnerCenter", DefaultParameterSetName = UserSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(PartnerCenterContext))]
     public sealed class ConnectPartnerCenterCommand : PartnerCenterCmdlet
     {
@@ -274,8 +274,11 @@ namespace PartnerCenterLicenses.Commands
             }
 
             WriteVerbose("Connecting to Partner Center in " + environment.Name + " (" + environment.PartnerCenterEndpoint + ").");
-            PartnerCenterContext context = Await(Engine.ConnectAsync(request, Log, StopToken));
-            WriteObject(context);
+            if (ShouldProcess(environment.Name + ", tenant " + (Tenant ?? "(default)"), "Connect"))
+            {
+                PartnerCenterContext context = Await(Engine.ConnectAsync(request, Log, StopToken));
+                WriteObject(context);
+            }
         }
 
         private void SetApplicationCredential(ConnectRequest request)
