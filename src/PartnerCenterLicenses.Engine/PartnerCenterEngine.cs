@@ -96,10 +96,7 @@ namespace PartnerCenterLicenses.Engine
             PartnerCenterSession session = Volatile.Read(ref _session);
             if (session == null)
             {
-                throw new PartnerCenterException(
-                    PartnerCenterErrorIds.NotConnected,
-                    PartnerCenterErrorKind.NotConnected,
-                    "You are not connected to Partner Center. Run Connect-PartnerCenter first.");
+                throw PartnerCenterErrors.NotConnected();
             }
 
             try

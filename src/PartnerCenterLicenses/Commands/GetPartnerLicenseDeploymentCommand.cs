@@ -40,14 +40,7 @@ namespace PartnerCenterLicenses.Commands
             IPartnerCenterEngine engine = Engine;
             if (engine.CurrentContext == null)
             {
-                ThrowTerminating(new PartnerCenterException(
-                    PartnerCenterErrorIds.NotConnected,
-                    PartnerCenterErrorKind.NotConnected,
-                    "You are not connected to Partner Center. Run Connect-PartnerCenter first.")
-                {
-                    RecommendedAction = "Run Connect-PartnerCenter with App+User credentials, for example: "
-                        + "Connect-PartnerCenter -ApplicationId <app id> -Credential <app id + secret> -RefreshToken <refresh token> -Tenant <tenant>.",
-                });
+                ThrowTerminating(PartnerCenterErrors.NotConnected());
             }
 
             var request = new RequestContext(Guid.NewGuid(), PartnerCenterLocale());
