@@ -1,9 +1,12 @@
 namespace PartnerCenterLicenses.Boundary
 {
-    /// <summary>Errors raised in more than one place, built once so they always say the same.</summary>
+    /// <summary>
+    /// Errors raised from more than one place, built once so they say the same thing wherever they
+    /// come from: the cmdlets and the engine both use these.
+    /// </summary>
     public static class PartnerCenterErrors
     {
-        /// <summary>No session: the user has to connect first.</summary>
+        /// <summary>No session: what to run, with the App+User example a runbook needs.</summary>
         public static PartnerCenterException NotConnected()
         {
             return new PartnerCenterException(

@@ -1,6 +1,5 @@
 using System;
 using System.Management.Automation;
-using PartnerCenterLicenses.Authentication;
 using PartnerCenterLicenses.Boundary;
 using PartnerCenterLicenses.Models;
 
@@ -13,7 +12,9 @@ namespace PartnerCenterLicenses.Commands
     /// <para type="description">Tokens for a custom environment are requested for https://api.partnercenter.microsoft.com
     /// unless -PartnerCenterAudience says otherwise, and its authority is used as given (no instance discovery against
     /// Microsoft's hosts). The environment lasts as long as the process. Adding one with the name of a custom
-    /// environment replaces it; the built-in names cannot be redefined.</para>
+    /// environment replaces it. The name is used without its surrounding spaces; the built-in names, names that read as
+    /// one of them (differing only in case or spaces), and names with control or invisible characters are refused with
+    /// PartnerCenter.InvalidEnvironment.</para>
     /// <para type="link">Get-PartnerCenterEnvironment</para>
     /// <para type="link">Connect-PartnerCenter</para>
     /// </summary>
@@ -24,11 +25,11 @@ namespace PartnerCenterLicenses.Commands
     /// ]]></code>
     /// <para>Adds the environment Private for this process, and connects to it.</para>
     /// </example>
-    [Cmdlet(VerbsCommon.Add, "PartnerCenterEnvironment")]
+    [Cmdlet(VerbsCommon.Add, "PartnerCenterEnvironment", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(PartnerCenterEnvironment))]
     public sealed class AddPartnerCenterEnvironmentCommand : PartnerCenterCmdlet
     {
-        /// <summary><para type="description">The name to pass to -Environment.</para></summary>
+        /// <summary><para type="description">The name to pass to -Environment. It cannot be, or read as, a built-in name.</para></summary>
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNullOrEmpty]
         public string Name { get; set; }
@@ -53,7 +54,13 @@ namespace PartnerCenterLicenses.Commands
         {
             try
             {
-                WriteObject(PartnerCenterEnvironments.Add(Name, ActiveDirectoryAuthority, PartnerCenterEndpoint, PartnerCenterAudience));
+                // Checked before asking, so -WhatIf reports a name or URL that would be refused.
+                PartnerCenterEnvironment environment = PartnerCenterEnvironments.Create(Name, ActiveDirectoryAuthority, PartnerCenterEndpoint, PartnerCenterAudience);
+                string target = environment.Name + " (" + environment.ActiveDirectoryAuthority + ", " + environment.PartnerCenterEndpoint + ")";
+                if (ShouldProcess(target, "Add Partner Center environment"))
+                {
+                    WriteObject(PartnerCenterEnvironments.Register(environment));
+                }
             }
             catch (PartnerCenterException e)
             {

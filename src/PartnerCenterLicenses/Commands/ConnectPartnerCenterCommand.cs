@@ -2,7 +2,6 @@ using System;
 using System.Management.Automation;
 using System.Security;
 using System.Security.Cryptography.X509Certificates;
-using PartnerCenterLicenses.Authentication;
 using PartnerCenterLicenses.Boundary;
 using PartnerCenterLicenses.Models;
 
@@ -89,7 +88,7 @@ namespace PartnerCenterLicenses.Commands
     /// <para>-Environment works with every way of connecting: AzureCloud (the default), AzureChinaCloud,
     /// AzureUSGovernment, or a name added with Add-PartnerCenterEnvironment.</para>
     /// </example>
-    [Cmdlet(VerbsCommunications.Connect, "PartnerCenter", DefaultParameterSetName = UserSet)]
+    [Cmdlet(VerbsCommunications.Connect, "PartnerCenter", DefaultParameterSetName = UserSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(PartnerCenterContext))]
     public sealed class ConnectPartnerCenterCommand : PartnerCenterCmdlet
     {
@@ -163,7 +162,9 @@ namespace PartnerCenterLicenses.Commands
         public SwitchParameter ServicePrincipal { get; set; }
 
         /// <summary>
-        /// <para type="description">The tenant id or domain of the partner. Defaults to 'organizations' (the user's home tenant).</para>
+        /// <para type="description">The partner's tenant: its id (a GUID) or one of its domains, such as contoso.onmicrosoft.com.
+        /// Defaults to 'organizations' (the user's home tenant); 'common' is accepted too. Anything else is refused with
+        /// PartnerCenter.InvalidArgument before a request is sent.</para>
         /// </summary>
         /// <value>organizations</value>
         [Parameter(ParameterSetName = UserSet)]
@@ -211,6 +212,17 @@ namespace PartnerCenterLicenses.Commands
         /// <summary>Connects and writes the new context.</summary>
         protected override void ProcessRecord()
         {
+            // First: the tenant becomes part of the authority URL, so nothing happens with one
+            // that is not a tenant.
+            try
+            {
+                Tenant = TenantName.Validate(Tenant);
+            }
+            catch (PartnerCenterException e)
+            {
+                ThrowTerminating(e, Tenant);
+            }
+
             if (ParameterSetName == ServicePrincipalSet || ParameterSetName == ServicePrincipalCertificateSet)
             {
                 ThrowTerminating(new PartnerCenterException(
@@ -242,13 +254,16 @@ namespace PartnerCenterLicenses.Commands
             }
             catch (PartnerCenterException e)
             {
-                ThrowTerminating(e, Tenant);
+                ThrowTerminating(e);
                 return;
             }
 
             WriteVerbose("Connecting to Partner Center in " + environment.Name + " (" + environment.PartnerCenterEndpoint + ").");
-            PartnerCenterContext context = Await(Engine.ConnectAsync(request, Log, StopToken));
-            WriteObject(context);
+            if (ShouldProcess(environment.Name + ", tenant " + (Tenant ?? "(default)"), "Connect"))
+            {
+                PartnerCenterContext context = Await(Engine.ConnectAsync(request, Log, StopToken));
+                WriteObject(context);
+            }
         }
 
         // The one place the way of signing in is chosen: by parameter set, into one request type each.

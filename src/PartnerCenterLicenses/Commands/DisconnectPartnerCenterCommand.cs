@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using PartnerCenterLicenses.Boundary;
+using PartnerCenterLicenses.Models;
 
 namespace PartnerCenterLicenses.Commands
 {
@@ -27,7 +28,7 @@ namespace PartnerCenterLicenses.Commands
     /// ]]></code>
     /// <para>The tokens are forgotten even when the report fails.</para>
     /// </example>
-    [Cmdlet(VerbsCommunications.Disconnect, "PartnerCenter")]
+    [Cmdlet(VerbsCommunications.Disconnect, "PartnerCenter", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(void))]
     public sealed class DisconnectPartnerCenterCommand : PartnerCenterCmdlet
     {
@@ -35,7 +36,19 @@ namespace PartnerCenterLicenses.Commands
         protected override void ProcessRecord()
         {
             // Without a loaded engine there is no session to end, and no reason to load MSAL.
-            if (EngineLoader.IsLoaded && Engine.Disconnect())
+            PartnerCenterContext context = EngineLoader.IsLoaded ? Engine.CurrentContext : null;
+            if (context == null)
+            {
+                WriteVerbose("There was no Partner Center session to end.");
+                return;
+            }
+
+            if (!ShouldProcess("Partner Center session " + context, "Disconnect"))
+            {
+                return;
+            }
+
+            if (Engine.Disconnect())
             {
                 WriteVerbose("Disconnected from Partner Center; the session's tokens are forgotten.");
             }

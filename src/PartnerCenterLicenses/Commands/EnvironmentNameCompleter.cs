@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using PartnerCenterLicenses.Authentication;
+using PartnerCenterLicenses.Models;
 
 namespace PartnerCenterLicenses.Commands
 {

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using PartnerCenterLicenses.Authentication;
 using PartnerCenterLicenses.Boundary;
 using PartnerCenterLicenses.Models;
 

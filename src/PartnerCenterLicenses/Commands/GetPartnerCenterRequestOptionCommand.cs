@@ -4,10 +4,11 @@ using PartnerCenterLicenses.Models;
 namespace PartnerCenterLicenses.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Gets the timeout and retry options Partner Center requests use in this PowerShell process.</para>
+    /// <para type="synopsis">Gets the timeout, retry and response-size options Partner Center requests use in this PowerShell process.</para>
     /// <para type="description">Writes the options in force: the timeout of one request (Timeout), how often a transient
-    /// failure is retried (MaxRetryCount), the most time spent waiting between attempts (MaxRetryWait) and the first
-    /// back-off delay (RetryBaseDelay). Set-PartnerCenterRequestOption changes them.</para>
+    /// failure is retried (MaxRetryCount), the most time spent waiting between attempts (MaxRetryWait), the first
+    /// back-off delay (RetryBaseDelay) and the longest JSON string or number a response may hold (MaxFieldLength).
+    /// Set-PartnerCenterRequestOption changes them; piping the object to it restores them.</para>
     /// <para type="link">Set-PartnerCenterRequestOption</para>
     /// </summary>
     /// <example title="Show the options in force">
@@ -18,7 +19,7 @@ namespace PartnerCenterLicenses.Commands
     /// $saved = Get-PartnerCenterRequestOption
     /// Set-PartnerCenterRequestOption -TimeoutSec 300
     /// try { Get-PartnerLicenseDeployment | Export-Csv -Path ./deployment.csv -NoTypeInformation }
-    /// finally { Set-PartnerCenterRequestOption -TimeoutSec $saved.Timeout.TotalSeconds }
+    /// finally { $saved | Set-PartnerCenterRequestOption }
     /// ]]></code>
     /// </example>
     [Cmdlet(VerbsCommon.Get, "PartnerCenterRequestOption")]

@@ -12,7 +12,7 @@ namespace PartnerCenterLicenses.Commands
     /// messages reach the verbose/debug/warning streams on the pipeline thread, and engine failures
     /// become ErrorRecords with stable ids.
     /// </summary>
-    public abstract class PartnerCenterCmdlet : PSCmdlet
+    public abstract class PartnerCenterCmdlet : PSCmdlet, IDisposable
     {
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
         private readonly QueuedLog _log = new QueuedLog();
@@ -75,7 +75,23 @@ namespace PartnerCenterLicenses.Commands
         /// <summary>Cancels the work in flight.</summary>
         protected override void StopProcessing()
         {
-            _stopping.Cancel();
+            try
+            {
+                _stopping.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The pipeline was stopped after this cmdlet had ended; there is nothing to cancel.
+            }
+        }
+
+        /// <summary>
+        /// Releases the cancellation source when the pipeline is done with the cmdlet; PowerShell
+        /// calls this for cmdlets that implement IDisposable.
+        /// </summary>
+        public void Dispose()
+        {
+            _stopping.Dispose();
         }
 
         /// <summary>

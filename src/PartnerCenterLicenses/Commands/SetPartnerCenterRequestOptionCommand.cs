@@ -5,12 +5,16 @@ using PartnerCenterLicenses.Models;
 namespace PartnerCenterLicenses.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Sets the timeout and retry behaviour of Partner Center requests for this PowerShell process.</para>
+    /// <para type="synopsis">Sets the timeout, retry and response-size options of Partner Center requests for this PowerShell process.</para>
     /// <para type="description">Transient failures (HTTP 408, 429, 500, 502, 503, 504, broken connections and timeouts) are
     /// retried with exponential back-off and jitter, honouring Retry-After. Parameters left out keep their current value;
-    /// -Default restores the defaults (100 s timeout, 4 retries, 120 s of waiting in all, 1 s first delay).</para>
+    /// -Default restores the defaults (100 s timeout, 4 retries, 120 s of waiting in all, 1 s first delay, fields of up to
+    /// 1,048,576 characters).</para>
     /// <para type="description">Each retry is written to the verbose stream with the status and the request's
     /// MS-RequestId. A call takes the options in force when it starts.</para>
+    /// <para type="description">The parameters also bind by property name from the object Get-PartnerCenterRequestOption
+    /// writes (Timeout, MaxRetryCount, MaxRetryWait, RetryBaseDelay, MaxFieldLength), and the seconds parameters accept a
+    /// TimeSpan, so saved options can be piped back.</para>
     /// <para type="link">Get-PartnerCenterRequestOption</para>
     /// </summary>
     /// <example title="Longer timeout and more retries">
@@ -20,32 +24,60 @@ namespace PartnerCenterLicenses.Commands
     /// <example title="Back to the defaults">
     /// <code>Set-PartnerCenterRequestOption -Default</code>
     /// </example>
-    [Cmdlet(VerbsCommon.Set, "PartnerCenterRequestOption", DefaultParameterSetName = ValuesSet)]
+    /// <example title="Restore options saved earlier">
+    /// <code><![CDATA[
+    /// $saved = Get-PartnerCenterRequestOption
+    /// Set-PartnerCenterRequestOption -TimeoutSec 300
+    /// try { Get-PartnerLicenseDeployment | Export-Csv -Path ./deployment.csv -NoTypeInformation }
+    /// finally { $saved | Set-PartnerCenterRequestOption }
+    /// ]]></code>
+    /// <para>Every option comes back as it was.</para>
+    /// </example>
+    [Cmdlet(VerbsCommon.Set, "PartnerCenterRequestOption", DefaultParameterSetName = ValuesSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(PartnerCenterRequestOptions))]
     public sealed class SetPartnerCenterRequestOptionCommand : PartnerCenterCmdlet
     {
         private const string ValuesSet = "Values";
         private const string DefaultSet = "Default";
 
-        /// <summary><para type="description">Seconds one request may take, response body included.</para></summary>
-        [Parameter(ParameterSetName = ValuesSet)]
+        /// <summary><para type="description">Seconds one request may take, response body included. A TimeSpan is
+        /// accepted too; bound from the Timeout property of piped options.</para></summary>
+        [Parameter(ParameterSetName = ValuesSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("Timeout")]
+        [SecondsTransformation]
         [ValidateRange(1, 3600)]
         public double TimeoutSec { get; set; }
 
-        /// <summary><para type="description">How many times a transient failure is retried (0 turns retries off).</para></summary>
-        [Parameter(ParameterSetName = ValuesSet)]
+        /// <summary><para type="description">How many times a transient failure is retried (0 turns retries off); bound
+        /// from the MaxRetryCount property of piped options.</para></summary>
+        [Parameter(ParameterSetName = ValuesSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("MaxRetryCount")]
         [ValidateRange(0, 20)]
         public int MaximumRetryCount { get; set; }
 
-        /// <summary><para type="description">The most seconds spent waiting between attempts, added up.</para></summary>
-        [Parameter(ParameterSetName = ValuesSet)]
+        /// <summary><para type="description">The most seconds spent waiting between attempts, added up. A TimeSpan is
+        /// accepted too; bound from the MaxRetryWait property of piped options.</para></summary>
+        [Parameter(ParameterSetName = ValuesSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("MaxRetryWait")]
+        [SecondsTransformation]
         [ValidateRange(0, 3600)]
         public double MaximumRetryWaitSec { get; set; }
 
-        /// <summary><para type="description">The first back-off delay in seconds; it doubles with each retry.</para></summary>
-        [Parameter(ParameterSetName = ValuesSet)]
+        /// <summary><para type="description">The first back-off delay in seconds; it doubles with each retry. A TimeSpan is
+        /// accepted too; bound from the RetryBaseDelay property of piped options.</para></summary>
+        [Parameter(ParameterSetName = ValuesSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("RetryBaseDelay")]
+        [SecondsTransformation]
         [ValidateRange(0, 60)]
         public double RetryIntervalSec { get; set; }
+
+        /// <summary><para type="description">The most characters a single JSON string or number in a response may have
+        /// (default 1,048,576); a longer one ends the call with PartnerCenter.InvalidResponse instead of filling memory.
+        /// Bound from the MaxFieldLength property of piped options.</para></summary>
+        [Parameter(ParameterSetName = ValuesSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("MaxFieldLength")]
+        [ValidateRange(1024, int.MaxValue)]
+        public int MaximumFieldLength { get; set; }
 
         /// <summary><para type="description">Restores the default options.</para></summary>
         [Parameter(Mandatory = true, ParameterSetName = DefaultSet)]
@@ -65,7 +97,13 @@ namespace PartnerCenterLicenses.Commands
                     Bound(nameof(TimeoutSec)) ? TimeSpan.FromSeconds(TimeoutSec) : current.Timeout,
                     Bound(nameof(MaximumRetryCount)) ? MaximumRetryCount : current.MaxRetryCount,
                     Bound(nameof(MaximumRetryWaitSec)) ? TimeSpan.FromSeconds(MaximumRetryWaitSec) : current.MaxRetryWait,
-                    Bound(nameof(RetryIntervalSec)) ? TimeSpan.FromSeconds(RetryIntervalSec) : current.RetryBaseDelay);
+                    Bound(nameof(RetryIntervalSec)) ? TimeSpan.FromSeconds(RetryIntervalSec) : current.RetryBaseDelay,
+                    Bound(nameof(MaximumFieldLength)) ? MaximumFieldLength : current.MaxFieldLength);
+
+            if (!ShouldProcess(next.ToString(), "Set Partner Center request options"))
+            {
+                return;
+            }
 
             PartnerCenterRequestOptions.Current = next;
             WriteVerbose("Partner Center request options: " + next + ".");

@@ -10,14 +10,26 @@ namespace PartnerCenterLicenses.Models
     /// </summary>
     public sealed class PartnerCenterRequestOptions
     {
-        /// <summary>The defaults: 100 s per request, up to 4 retries waiting at most 120 s in all, starting at 1 s.</summary>
+        /// <summary>The default <see cref="MaxFieldLength"/>: 1,048,576 characters (1 MB).</summary>
+        public const int DefaultMaxFieldLength = 1024 * 1024;
+
+        /// <summary>
+        /// The defaults: 100 s per request, up to 4 retries waiting at most 120 s in all, starting at 1 s,
+        /// and JSON strings and numbers of up to 1,048,576 characters.
+        /// </summary>
         public static readonly PartnerCenterRequestOptions Default = new PartnerCenterRequestOptions(
             TimeSpan.FromSeconds(100), maxRetryCount: 4, maxRetryWait: TimeSpan.FromSeconds(120), retryBaseDelay: TimeSpan.FromSeconds(1));
 
         private static PartnerCenterRequestOptions _current = Default;
 
-        /// <summary>Creates a set of options.</summary>
+        /// <summary>Creates a set of options with the default <see cref="MaxFieldLength"/>.</summary>
         public PartnerCenterRequestOptions(TimeSpan timeout, int maxRetryCount, TimeSpan maxRetryWait, TimeSpan retryBaseDelay)
+            : this(timeout, maxRetryCount, maxRetryWait, retryBaseDelay, DefaultMaxFieldLength)
+        {
+        }
+
+        /// <summary>Creates a set of options.</summary>
+        public PartnerCenterRequestOptions(TimeSpan timeout, int maxRetryCount, TimeSpan maxRetryWait, TimeSpan retryBaseDelay, int maxFieldLength)
         {
             if (timeout <= TimeSpan.Zero)
             {
@@ -34,10 +46,16 @@ namespace PartnerCenterLicenses.Models
                 throw new ArgumentOutOfRangeException(nameof(maxRetryWait), "Waits cannot be negative.");
             }
 
+            if (maxFieldLength <= 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(maxFieldLength), "The longest field must be positive.");
+            }
+
             Timeout = timeout;
             MaxRetryCount = maxRetryCount;
             MaxRetryWait = maxRetryWait;
             RetryBaseDelay = retryBaseDelay;
+            MaxFieldLength = maxFieldLength;
         }
 
         /// <summary>The options in force for new calls.</summary>
@@ -59,10 +77,18 @@ namespace PartnerCenterLicenses.Models
         /// <summary>The first back-off delay; each retry doubles it, with jitter (default 1 s). Retry-After from the service takes precedence.</summary>
         public TimeSpan RetryBaseDelay { get; }
 
+        /// <summary>
+        /// The most characters a single JSON string or number in a Partner Center response may have
+        /// (default 1,048,576). A longer one is refused as PartnerCenter.InvalidResponse instead of
+        /// being held in memory, so a broken or hostile response cannot exhaust it.
+        /// </summary>
+        public int MaxFieldLength { get; }
+
         /// <summary>A one-line summary.</summary>
         public override string ToString()
         {
-            return "Timeout " + Timeout.TotalSeconds + " s, up to " + MaxRetryCount + " retries within " + MaxRetryWait.TotalSeconds + " s";
+            return "Timeout " + Timeout.TotalSeconds + " s, up to " + MaxRetryCount + " retries within " + MaxRetryWait.TotalSeconds
+                + " s starting at " + RetryBaseDelay.TotalSeconds + " s, fields of up to " + MaxFieldLength + " characters";
         }
     }
 }

@@ -1,11 +1,11 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using PartnerCenterLicenses.Boundary;
-using PartnerCenterLicenses.Models;
 
-namespace PartnerCenterLicenses.Authentication
+namespace PartnerCenterLicenses.Models
 {
     /// <summary>
     /// The environments this process knows: the built-in clouds plus any added with
@@ -44,11 +44,13 @@ namespace PartnerCenterLicenses.Authentication
             }
         }
 
-        /// <summary>Finds an environment by name (case-insensitive), or returns null.</summary>
+        /// <summary>
+        /// Finds an environment by name, ignoring case and surrounding whitespace, or returns null.
+        /// </summary>
         public static PartnerCenterEnvironment Find(string name)
         {
             PartnerCenterEnvironment environment;
-            return name != null && Known.TryGetValue(name, out environment) ? environment : null;
+            return name != null && Known.TryGetValue(name.Trim(), out environment) ? environment : null;
         }
 
         /// <summary>Finds an environment or throws the module's error saying which names exist.</summary>
@@ -60,7 +62,7 @@ namespace PartnerCenterLicenses.Authentication
                 throw new PartnerCenterException(
                     PartnerCenterErrorIds.UnknownEnvironment,
                     PartnerCenterErrorKind.InvalidArgument,
-                    "There is no Partner Center environment named '" + name + "'. Known environments: "
+                    "There is no Partner Center environment named '" + Printable(name) + "'. Known environments: "
                     + string.Join(", ", All.Select(e => e.Name)) + ". Add one with Add-PartnerCenterEnvironment.");
             }
 
@@ -73,17 +75,16 @@ namespace PartnerCenterLicenses.Authentication
         /// </summary>
         public static PartnerCenterEnvironment Add(string name, Uri activeDirectoryAuthority, Uri partnerCenterEndpoint, string partnerCenterAudience)
         {
-            if (string.IsNullOrWhiteSpace(name))
-            {
-                throw InvalidEnvironment("An environment needs a name.");
-            }
+            return Register(Create(name, activeDirectoryAuthority, partnerCenterEndpoint, partnerCenterAudience));
+        }
 
-            var existing = Find(name);
-            if (existing != null && existing.IsBuiltIn)
-            {
-                throw InvalidEnvironment("'" + existing.Name + "' is a built-in environment and cannot be redefined. Choose another name.");
-            }
-
+        /// <summary>
+        /// Checks a custom environment and describes it without adding it, so -WhatIf reports the
+        /// same refusals as a real Add.
+        /// </summary>
+        internal static PartnerCenterEnvironment Create(string name, Uri activeDirectoryAuthority, Uri partnerCenterEndpoint, string partnerCenterAudience)
+        {
+            string trimmed = RequireCustomName(name);
             RequireHttps(activeDirectoryAuthority, "ActiveDirectoryAuthority");
             RequireHttps(partnerCenterEndpoint, "PartnerCenterEndpoint");
 
@@ -93,10 +94,52 @@ namespace PartnerCenterLicenses.Authentication
                 ? PartnerCenterResource
                 : partnerCenterAudience.TrimEnd('/');
 
-            var environment = new PartnerCenterEnvironment(
-                name.Trim(), Normalize(activeDirectoryAuthority), Normalize(partnerCenterEndpoint), audience, isBuiltIn: false);
+            return new PartnerCenterEnvironment(
+                trimmed, Normalize(activeDirectoryAuthority), Normalize(partnerCenterEndpoint), audience, isBuiltIn: false);
+        }
+
+        /// <summary>Adds an environment made by <see cref="Create"/>, replacing a custom one of the same name.</summary>
+        internal static PartnerCenterEnvironment Register(PartnerCenterEnvironment environment)
+        {
+            // Checked again at the point of storing: the dictionary is the only thing a later
+            // Connect reads, so nothing may reach it under a built-in's key.
+            RequireCustomName(environment.Name);
             Known[environment.Name] = environment;
             return environment;
+        }
+
+        // A custom name is stored trimmed, and every lookup trims, so ' AzureCloud' and 'AzureCloud'
+        // are the same key. Names that differ from a built-in only in case or whitespace anywhere
+        // ('Azure Cloud') are refused too: in a list of environments they read as the built-in.
+        // Control and invisible format characters would let two names look alike, or break the
+        // verbose line and log that show the name.
+        private static string RequireCustomName(string name)
+        {
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                throw InvalidEnvironment("An environment needs a name.");
+            }
+
+            foreach (char c in name)
+            {
+                if (IsUnprintable(c))
+                {
+                    throw InvalidEnvironment("The environment name '" + Printable(name) + "' contains a control or invisible character ("
+                        + Escape(c) + "). Use letters, digits, spaces and punctuation.");
+                }
+            }
+
+            string trimmed = name.Trim();
+            string lookAlike = WithoutWhitespace(trimmed);
+            PartnerCenterEnvironment builtIn = Known.Values.FirstOrDefault(
+                e => e.IsBuiltIn && string.Equals(WithoutWhitespace(e.Name), lookAlike, StringComparison.OrdinalIgnoreCase));
+            if (builtIn != null)
+            {
+                throw InvalidEnvironment("'" + Printable(trimmed) + "' is, or reads as, the built-in environment '" + builtIn.Name
+                    + "', which cannot be redefined. Choose another name.");
+            }
+
+            return trimmed;
         }
 
         private static void AddBuiltIn(string name, string authority, string endpoint)
@@ -118,6 +161,28 @@ namespace PartnerCenterLicenses.Authentication
         {
             var text = uri.GetLeftPart(UriPartial.Path).TrimEnd('/');
             return new Uri(text);
+        }
+
+        private static string WithoutWhitespace(string text)
+        {
+            return new string(text.Where(c => !char.IsWhiteSpace(c)).ToArray());
+        }
+
+        // A name as it may appear in a message: control characters shown as escapes, so an error
+        // cannot carry a forged line into a log.
+        private static string Printable(string text)
+        {
+            return text == null ? string.Empty : string.Concat(text.Select(c => IsUnprintable(c) ? Escape(c) : c.ToString()));
+        }
+
+        private static bool IsUnprintable(char c)
+        {
+            return char.IsControl(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format;
+        }
+
+        private static string Escape(char c)
+        {
+            return "\\u" + ((int)c).ToString("x4", CultureInfo.InvariantCulture);
         }
 
         private static PartnerCenterException InvalidEnvironment(string message)

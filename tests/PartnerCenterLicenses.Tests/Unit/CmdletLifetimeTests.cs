@@ -1,0 +1,55 @@
+using System;
+using System.IO;
+using System.Threading;
+using PartnerCenterLicenses.Boundary;
+using PartnerCenterLicenses.Commands;
+using Xunit;
+
+namespace PartnerCenterLicenses.Tests.Unit
+{
+    public class CmdletLifetimeTests
+    {
+        private sealed class ProbeCmdlet : PartnerCenterCmdlet
+        {
+            public CancellationToken Token => StopToken;
+
+            public void Stop() => StopProcessing();
+        }
+
+        [Fact]
+        public void A_cmdlet_releases_its_cancellation_source_when_disposed_and_a_late_stop_is_harmless()
+        {
+            var cmdlet = new ProbeCmdlet();
+            Assert.False(cmdlet.Token.IsCancellationRequested);
+
+            ((IDisposable)cmdlet).Dispose();
+
+            Assert.Throws<ObjectDisposedException>(() => cmdlet.Token);
+            cmdlet.Stop();
+        }
+
+        // The resolver is process-wide state, so the steps run in one test, in order.
+        [Fact]
+        public void The_desktop_resolver_is_attached_once_removed_with_the_module_and_restored_on_a_new_import()
+        {
+            string folder = Path.GetTempPath();
+            var lifetime = new ModuleLifetime();
+            try
+            {
+                DesktopDependencyResolver.Register(folder);
+                DesktopDependencyResolver.Register(folder);
+                Assert.True(DesktopDependencyResolver.IsRegistered);
+
+                lifetime.OnRemove(null);
+                Assert.False(DesktopDependencyResolver.IsRegistered);
+
+                lifetime.OnImport();
+                Assert.True(DesktopDependencyResolver.IsRegistered);
+            }
+            finally
+            {
+                DesktopDependencyResolver.Unregister();
+            }
+        }
+    }
+}
