@@ -9,6 +9,9 @@ namespace PartnerCenter.Emulator.Hosting
     {
         public const string SubjectName = "CN=PartnerCenter.Emulator";
 
+        // Each server's certificate is its own root. OpenSSL finds a root in a trust bundle by its
+        // subject, so two emulators trusted side by side need subjects of their own.
+
         /// <summary>
         /// Creates a self-signed TLS certificate for 127.0.0.1 and localhost. It is its own CA
         /// (basic constraints CA=true) so that it can be put in a trust bundle like any private root.
@@ -16,7 +19,8 @@ namespace PartnerCenter.Emulator.Hosting
         public static X509Certificate2 Create()
         {
             using RSA key = RSA.Create(2048);
-            var request = new CertificateRequest(SubjectName, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            string subject = SubjectName + ", OU=" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4));
+            var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
 
             var alternativeNames = new SubjectAlternativeNameBuilder();
             alternativeNames.AddIpAddress(IPAddress.Loopback);

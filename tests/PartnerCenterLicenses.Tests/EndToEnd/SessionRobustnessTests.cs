@@ -194,4 +194,27 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             Assert.DoesNotContain("unexpectedly", result.TerminatingError.Message);
         }
     }
+
+        [Fact]
+        public async Task An_entra_timeout_while_redeeming_a_browser_sign_in_is_a_timeout()
+        {
+            _emulator.State.EnqueueFault(TenantPrefix + "token", EmulatorFault.Status(200, "{}").WithDelay(TimeSpan.FromSeconds(40)));
+            _emulator.State.EnqueueFault(TenantPrefix + "token", EmulatorFault.Status(200, "{}").WithDelay(TimeSpan.FromSeconds(40)));
+
+            var result = await _emulator.RunAsync(
+                "Set-PartnerCenterRequestOption -TimeoutSec 2\n"
+                + "Connect-PartnerCenter -Environment Emulator -ApplicationId $env:PCL_PUBLIC_CLIENT_ID -Tenant $env:PCL_TENANT",
+                new Dictionary<string, string>
+                {
+                    ["PCL_PUBLIC_CLIENT_ID"] = EmulatorFixture.PublicClientId,
+                    ["BROWSER"] = "\"" + (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") + "\" \"" + HostedPowerShell.HostAssemblyPath + "\" --browse",
+                    ["PCL_FAKE_BROWSER_LOG"] = Path.Combine(_folder.Path, "browser.log"),
+                },
+                TimeSpan.FromSeconds(40));
+
+            Assert.Equal("PartnerCenter.Timeout,PartnerCenterLicenses.Commands.ConnectPartnerCenterCommand", result.TerminatingError?.FullyQualifiedErrorId);
+            Assert.Equal("OperationTimeout", result.TerminatingError.Category);
+            Assert.Contains(_emulator.State.Requests, r => r.Path.EndsWith("/oauth2/v2.0/authorize", StringComparison.Ordinal));
+        }
+    }
 }
