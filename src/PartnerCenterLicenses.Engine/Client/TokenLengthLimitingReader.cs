@@ -18,6 +18,11 @@ namespace PartnerCenterLicenses.Engine.Client
     /// </remarks>
     internal sealed class TokenLengthLimitingReader : TextReader
     {
+        // Bit n of the low mask stands for character n, of the high mask for character 64 + n.
+        private const ulong SpaceAndStructureBelow64 = (1UL << '\t') | (1UL << '\n') | (1UL << '\r') | (1UL << ' ') | (1UL << ',') | (1UL << ':');
+        private const ulong StructureFrom64 = (1UL << ('[' - 64)) | (1UL << (']' - 64)) | (1UL << ('{' - 64)) | (1UL << ('}' - 64));
+        private const ulong LiteralEndsBelow64 = SpaceAndStructureBelow64 | (1UL << '"') | (1UL << '/');
+
         private readonly TextReader _inner;
         private readonly int _maxTokenLength;
         private Position _position = Position.BetweenTokens;
@@ -45,11 +50,6 @@ namespace PartnerCenterLicenses.Engine.Client
             InLineComment,
             InBlockComment,
             AfterStarInBlockComment,
-        }
-
-        public int MaxTokenLength
-        {
-            get { return _maxTokenLength; }
         }
 
         public override int Peek()
@@ -99,41 +99,52 @@ namespace PartnerCenterLicenses.Engine.Client
 
         /// <summary>
         /// Follows the tokens through one block and returns where the characters that may be handed
-        /// on end: at the block's end, or at the character that makes a token too long.
-        /// Runs of ordinary characters inside a token are skipped in a tight loop and counted once,
-        /// so the cost per character is a comparison or two.
+        /// on end: at the block's end, or at the character that makes a token too long. Each kind
+        /// of token is skipped in its own tight loop and counted once per run, and the state stays
+        /// in locals until the block is done, so the cost per character is a comparison or two.
         /// </summary>
         private int Scan(char[] buffer, int start, int end)
         {
+            Position position = _position;
+            int length = _tokenLength;
+            int room;
             int i = start;
             while (i < end)
             {
                 int runStart = i;
-                switch (_position)
+                switch (position)
                 {
                     case Position.BetweenTokens:
-                        char c = buffer[i];
-                        if (c == '"')
+                        char first = buffer[i];
+                        while (IsStructureOrSpace(first))
                         {
-                            _position = Position.InString;
-                            _tokenLength = 0;
+                            if (++i == end)
+                            {
+                                goto EndOfBlock;
+                            }
+
+                            first = buffer[i];
+                        }
+
+                        if (first == '"')
+                        {
+                            // The opening quote is not part of the length.
+                            position = Position.InString;
+                            length = 0;
                             i++;
                         }
-                        else if (c == '/')
+                        else if (first == '/')
                         {
-                            _position = Position.AfterSlash;
-                            _tokenLength = 1;
-                            i++;
-                        }
-                        else if (EndsBareLiteral(c))
-                        {
+                            // Perhaps a comment, which the JSON reader buffers like a string; the slash counts.
+                            position = Position.AfterSlash;
+                            length = 1;
                             i++;
                         }
                         else
                         {
-                            // The character is counted by the literal's own loop.
-                            _position = Position.InBareLiteral;
-                            _tokenLength = 0;
+                            // A number, true, false, null or a stray word: its own loop counts it.
+                            position = Position.InBareLiteral;
+                            length = 0;
                         }
 
                         continue;
@@ -141,72 +152,66 @@ namespace PartnerCenterLicenses.Engine.Client
                     case Position.InString:
                         while (i < end)
                         {
-                            char s = buffer[i];
-                            if (s == '"')
+                            char c = buffer[i];
+                            if (c == '"')
                             {
                                 break;
                             }
 
-                            if (s == '\\')
-                            {
-                                if (i + 1 == end)
-                                {
-                                    i++;
-                                    _position = Position.AfterBackslashInString;
-                                    break;
-                                }
-
-                                i++;
-                            }
-
-                            i++;
+                            i += c == '\\' ? 2 : 1;
                         }
 
-                        if (!Counted(ref runStart, i))
+                        if (i > end)
                         {
-                            return runStart;
+                            // The block ends between a backslash and the character it escapes.
+                            i = end;
+                            position = Position.AfterBackslashInString;
+                        }
+                        else if (i < end)
+                        {
+                            position = Position.BetweenTokens;
                         }
 
-                        if (_position == Position.InString && i < end)
+                        room = _maxTokenLength - length;
+                        if (i - runStart > room)
                         {
-                            _position = Position.BetweenTokens;
+                            i = runStart + room;
+                            goto LimitPassed;
+                        }
+
+                        length += i - runStart;
+                        if (position == Position.BetweenTokens)
+                        {
+                            // The closing quote is not part of the length.
                             i++;
                         }
 
                         continue;
 
-                    case Position.AfterBackslashInString:
-                        i++;
-                        _position = Position.InString;
-                        break;
-
                     case Position.InBareLiteral:
-                        while (i < end && !EndsBareLiteral(buffer[i]) && buffer[i] != '"' && buffer[i] != '/')
+                        while (i < end && !EndsBareLiteral(buffer[i]))
                         {
                             i++;
-                        }
-
-                        if (!Counted(ref runStart, i))
-                        {
-                            return runStart;
                         }
 
                         if (i < end)
                         {
-                            // The delimiter itself belongs to whatever comes next.
-                            _position = Position.BetweenTokens;
+                            // The character that ended it belongs to what comes next.
+                            position = Position.BetweenTokens;
                         }
 
-                        continue;
+                        break;
 
                     case Position.AfterSlash:
-                        char next = buffer[i];
-                        _position = next == '*' ? Position.InBlockComment : next == '/' ? Position.InLineComment : Position.InBareLiteral;
-                        if (_position == Position.InBareLiteral)
+                        char afterSlash = buffer[i];
+                        if (afterSlash != '*' && afterSlash != '/')
                         {
+                            // Not a comment: the slash was the start of a bare word, which goes on from here.
+                            position = Position.InBareLiteral;
                             continue;
                         }
 
+                        position = afterSlash == '*' ? Position.InBlockComment : Position.InLineComment;
                         i++;
                         break;
 
@@ -216,17 +221,12 @@ namespace PartnerCenterLicenses.Engine.Client
                             i++;
                         }
 
-                        if (!Counted(ref runStart, i))
-                        {
-                            return runStart;
-                        }
-
                         if (i < end)
                         {
-                            _position = Position.BetweenTokens;
+                            position = Position.BetweenTokens;
                         }
 
-                        continue;
+                        break;
 
                     case Position.InBlockComment:
                         while (i < end && buffer[i] != '*')
@@ -236,7 +236,7 @@ namespace PartnerCenterLicenses.Engine.Client
 
                         if (i < end)
                         {
-                            _position = Position.AfterStarInBlockComment;
+                            position = Position.AfterStarInBlockComment;
                             i++;
                         }
 
@@ -244,56 +244,52 @@ namespace PartnerCenterLicenses.Engine.Client
 
                     case Position.AfterStarInBlockComment:
                         char afterStar = buffer[i];
-                        _position = afterStar == '/' ? Position.BetweenTokens : afterStar == '*' ? Position.AfterStarInBlockComment : Position.InBlockComment;
+                        position = afterStar == '/' ? Position.BetweenTokens : afterStar == '*' ? Position.AfterStarInBlockComment : Position.InBlockComment;
+                        i++;
+                        break;
+
+                    default: // Position.AfterBackslashInString
+                        position = Position.InString;
                         i++;
                         break;
                 }
 
-                // The single-step cases above, and the block comment's run, are counted here.
-                if (!Counted(ref runStart, i))
+                // Every state but the two above that continue counts its run here: the slash that
+                // starts a comment counts towards it, the closing one too.
+                room = _maxTokenLength - length;
+                if (i - runStart > room)
                 {
-                    return runStart;
+                    i = runStart + room;
+                    goto LimitPassed;
                 }
+
+                length += i - runStart;
             }
 
+        EndOfBlock:
+            _position = position;
+            _tokenLength = length;
             return end;
+
+        LimitPassed:
+            _position = position;
+            _tokenLength = _maxTokenLength;
+            return i;
+        }
+
+        /// <summary>JSON whitespace and punctuation: what separates tokens.</summary>
+        private static bool IsStructureOrSpace(char c)
+        {
+            return c < 64 ? ((SpaceAndStructureBelow64 >> c) & 1) != 0 : c < 128 && ((StructureFrom64 >> (c - 64)) & 1) != 0;
         }
 
         /// <summary>
-        /// Adds the characters from runStart to end to the current token. When that passes the
-        /// limit, moves runStart to the first character beyond it and returns false.
+        /// What ends a number, true, false, null or other bare word: a separator, or the start of
+        /// a string or a comment, after which the JSON reader buffers something new.
         /// </summary>
-        private bool Counted(ref int runStart, int end)
-        {
-            int run = end - runStart;
-            if (run <= _maxTokenLength - _tokenLength)
-            {
-                _tokenLength += run;
-                return true;
-            }
-
-            runStart += _maxTokenLength - _tokenLength;
-            return false;
-        }
-
         private static bool EndsBareLiteral(char c)
         {
-            switch (c)
-            {
-                case ' ':
-                case '\t':
-                case '\n':
-                case '\r':
-                case ',':
-                case ':':
-                case '[':
-                case ']':
-                case '{':
-                case '}':
-                    return true;
-                default:
-                    return false;
-            }
+            return c < 64 ? ((LiteralEndsBelow64 >> c) & 1) != 0 : c < 128 && ((StructureFrom64 >> (c - 64)) & 1) != 0;
         }
     }
 
