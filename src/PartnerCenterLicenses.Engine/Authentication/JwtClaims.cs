@@ -1,5 +1,7 @@
 using System;
+using System.IO;
 using System.Text;
+using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
 namespace PartnerCenterLicenses.Engine.Authentication
@@ -7,15 +9,28 @@ namespace PartnerCenterLicenses.Engine.Authentication
     /// <summary>
     /// Reads the claims of an access token without validating it: the module only uses them to
     /// describe the session (who, which tenant, until when) and to explain a 403. Validation is the
-    /// API's job.
+    /// API's job. Nothing here throws, whatever the token holds: the token may come from the user.
     /// </summary>
     internal sealed class JwtClaims
     {
+        // Entra ID's tokens are a few kilobytes. A token far beyond that is not one of them, and
+        // decoding it would only cost memory; it is left unread, like any opaque token.
+        private const int MaxTokenLength = 256 * 1024;
+
+        private static readonly long EarliestExpiry = DateTimeOffset.MinValue.ToUnixTimeSeconds();
+        private static readonly long LatestExpiry = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
+
         private readonly JObject _payload;
 
         private JwtClaims(JObject payload)
         {
             _payload = payload;
+            JToken exp = payload["exp"];
+            if (exp != null && exp.Type != JTokenType.Null)
+            {
+                ExpiresOn = ToTime(exp);
+                HasUnreadableExpiry = ExpiresOn == null;
+            }
         }
 
         public string UserPrincipalName
@@ -39,24 +54,19 @@ namespace PartnerCenterLicenses.Engine.Authentication
             get { return _payload["scp"] == null && _payload["roles"] != null; }
         }
 
-        public DateTimeOffset? ExpiresOn
-        {
-            get
-            {
-                JToken exp = _payload["exp"];
-                if (exp == null || (exp.Type != JTokenType.Integer && exp.Type != JTokenType.Float))
-                {
-                    return null;
-                }
+        /// <summary>When the token expires; null when it has no exp claim or one that is not a time (see <see cref="HasUnreadableExpiry"/>).</summary>
+        public DateTimeOffset? ExpiresOn { get; }
 
-                return DateTimeOffset.FromUnixTimeSeconds((long)exp.Value<double>());
-            }
-        }
+        /// <summary>
+        /// The token has an exp claim, but not one a DateTimeOffset can hold: not a number, or a
+        /// number of seconds before year 1 or after year 9999. Entra ID never issues such a token.
+        /// </summary>
+        public bool HasUnreadableExpiry { get; }
 
         /// <summary>Parses a JWT's payload; null for a token that is not a readable JWT (opaque tokens are allowed).</summary>
         public static JwtClaims TryParse(string token)
         {
-            if (string.IsNullOrEmpty(token))
+            if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength)
             {
                 return null;
             }
@@ -69,13 +79,41 @@ namespace PartnerCenterLicenses.Engine.Authentication
 
             try
             {
+                // Invalid UTF-8 decodes to replacement characters rather than throwing.
                 string json = Encoding.UTF8.GetString(Base64UrlDecode(parts[1]));
-                return new JwtClaims(JObject.Parse(json));
+                using (var reader = new JsonTextReader(new StringReader(json)))
+                {
+                    // A claim that looks like a date is still the string the issuer wrote.
+                    reader.DateParseHandling = DateParseHandling.None;
+                    reader.FloatParseHandling = FloatParseHandling.Double;
+                    reader.MaxDepth = 64;
+                    JObject payload = JObject.Load(reader);
+                    return reader.Read() ? null : new JwtClaims(payload);
+                }
             }
-            catch (Exception e) when (e is FormatException || e is Newtonsoft.Json.JsonException || e is ArgumentException)
+            catch (Exception e) when (e is FormatException || e is JsonException || e is ArgumentException)
             {
                 return null;
             }
+        }
+
+        private static DateTimeOffset? ToTime(JToken exp)
+        {
+            long seconds;
+            switch ((exp as JValue)?.Value)
+            {
+                case long whole:
+                    seconds = whole;
+                    break;
+                case double fractional when !double.IsNaN(fractional) && fractional >= EarliestExpiry && fractional < LatestExpiry + 1.0:
+                    seconds = (long)Math.Floor(fractional);
+                    break;
+                default:
+                    // A string, an object, an integer beyond Int64 (a BigInteger), infinity.
+                    return null;
+            }
+
+            return seconds >= EarliestExpiry && seconds <= LatestExpiry ? DateTimeOffset.FromUnixTimeSeconds(seconds) : (DateTimeOffset?)null;
         }
 
         private string Text(string name)

@@ -24,8 +24,15 @@ namespace PartnerCenterLicenses.Engine.Authentication
             _claims = JwtClaims.TryParse(SecureStrings.Reveal(token));
             _tenant = _claims?.TenantId ?? tenant;
 
+            if (_claims != null && _claims.HasUnreadableExpiry)
+            {
+                _token.Dispose();
+                throw UnreadableExpiry();
+            }
+
             if (_claims?.ExpiresOn != null && _claims.ExpiresOn.Value <= DateTimeOffset.UtcNow)
             {
+                _token.Dispose();
                 throw Expired();
             }
         }
@@ -71,6 +78,20 @@ namespace PartnerCenterLicenses.Engine.Authentication
         public void Dispose()
         {
             _token.Dispose();
+        }
+
+        private static PartnerCenterException UnreadableExpiry()
+        {
+            // A token whose expiry cannot be known could never be refused as expired, so it is
+            // refused now; Entra ID does not issue such tokens.
+            return new PartnerCenterException(
+                PartnerCenterErrorIds.InvalidResponse,
+                PartnerCenterErrorKind.InvalidResponse,
+                "The exp claim of the token given to Connect-PartnerCenter -AccessToken is not a valid time, so it is not a token Entra ID issued.")
+            {
+                RecommendedAction = "Obtain a new access token from Entra ID and run Connect-PartnerCenter -AccessToken again, or connect with "
+                    + "-ApplicationId, -Credential and -RefreshToken (the secure application model) so the module obtains tokens itself.",
+            };
         }
 
         private static PartnerCenterException Expired()

@@ -21,6 +21,25 @@ namespace PartnerCenterLicenses.Engine.Client
     /// </summary>
     internal sealed class DeploymentInsightsReader : IInsightsReader
     {
+        /// <summary>
+        /// The longest string, number or other single token a body may hold, in characters. The
+        /// longest documented value is a date of about 33; anything near a megabyte is not an
+        /// answer to read but memory to refuse.
+        /// </summary>
+        public const int DefaultMaxFieldLength = 1024 * 1024;
+
+        // The index given for a field of the collection itself rather than of an item.
+        private const int CollectionLevel = -1;
+
+        // ISO 8601 as Partner Center writes it, with or without fractions and offset, plus the
+        // shorter forms the standard allows. 'K' also matches no offset at all, read as UTC.
+        private static readonly string[] IsoDateFormats =
+        {
+            "yyyy'-'MM'-'dd'T'HH':'mm':'ss.FFFFFFFK",
+            "yyyy'-'MM'-'dd'T'HH':'mmK",
+            "yyyy'-'MM'-'dd",
+        };
+
         private readonly HttpResponseMessage _response;
         private readonly IdleTimeout _requestScope;
         private readonly CancellationToken _userCancellation;
@@ -29,26 +48,37 @@ namespace PartnerCenterLicenses.Engine.Client
         private readonly JsonTextReader _json;
         private readonly IEnumerator<PartnerLicensesDeploymentInsights> _items;
         private int _count;
+        private bool _insideItems;
 
         private DeploymentInsightsReader(
-            HttpResponseMessage response, Stream body, IdleTimeout requestScope, CancellationToken userCancellation, ResponseIds ids, IEngineLog log)
+            HttpResponseMessage response, Stream body, IdleTimeout requestScope, CancellationToken userCancellation, ResponseIds ids, IEngineLog log,
+            int maxFieldLength)
         {
             _response = response;
             _requestScope = requestScope;
             _userCancellation = userCancellation;
             _ids = ids;
             _log = log;
-            _json = CreateJsonReader(new StreamReader(new CancellableReadStream(body, requestScope), new UTF8Encoding(false), true));
+            _json = CreateJsonReader(new StreamReader(new CancellableReadStream(body, requestScope), new UTF8Encoding(false), true), maxFieldLength);
             _items = ReadCollection().GetEnumerator();
         }
 
         /// <summary>
         /// Takes over a successful response (and the request's cancellation scope, which also bounds
-        /// the time spent reading the body).
+        /// the time spent reading the body). A string, number or other token longer than
+        /// <paramref name="maxFieldLength"/> characters makes the body an invalid response.
         /// </summary>
         public static async Task<DeploymentInsightsReader> OpenAsync(
-            HttpResponseMessage response, IdleTimeout requestScope, CancellationToken userCancellation, ResponseIds ids, IEngineLog log)
+            HttpResponseMessage response, IdleTimeout requestScope, CancellationToken userCancellation, ResponseIds ids, IEngineLog log,
+            int maxFieldLength = DefaultMaxFieldLength)
         {
+            if (maxFieldLength < 1)
+            {
+                response.Dispose();
+                requestScope.Dispose();
+                throw new ArgumentOutOfRangeException(nameof(maxFieldLength), maxFieldLength, "The longest field allowed must be at least one character.");
+            }
+
             string mediaType = response.Content?.Headers.ContentType?.MediaType;
             if (mediaType != null && mediaType.IndexOf("json", StringComparison.OrdinalIgnoreCase) < 0)
             {
@@ -60,7 +90,7 @@ namespace PartnerCenterLicenses.Engine.Client
             try
             {
                 Stream body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
-                return new DeploymentInsightsReader(response, body, requestScope, userCancellation, ids, log);
+                return new DeploymentInsightsReader(response, body, requestScope, userCancellation, ids, log, maxFieldLength);
             }
             catch
             {
@@ -70,13 +100,18 @@ namespace PartnerCenterLicenses.Engine.Client
             }
         }
 
-        /// <summary>Makes the JSON reader every Partner Center body is read with.</summary>
-        internal static JsonTextReader CreateJsonReader(TextReader text)
+        /// <summary>
+        /// Makes the JSON reader every Partner Center body is read with. It refuses, with
+        /// <see cref="TokenTooLongException"/>, any token longer than <paramref name="maxFieldLength"/>
+        /// characters before buffering it.
+        /// </summary>
+        internal static JsonTextReader CreateJsonReader(TextReader text, int maxFieldLength = DefaultMaxFieldLength)
         {
-            // Dates keep the offset Partner Center sent; numbers are not silently turned into decimals.
-            return new JsonTextReader(text)
+            // Strings stay strings, whatever they look like: only the fields the contract types as
+            // dates are parsed as dates (DateValue). Numbers are not silently turned into decimals.
+            return new JsonTextReader(new TokenLengthLimitingReader(text, maxFieldLength))
             {
-                DateParseHandling = DateParseHandling.DateTimeOffset,
+                DateParseHandling = DateParseHandling.None,
                 FloatParseHandling = FloatParseHandling.Double,
                 MaxDepth = 64,
                 CloseInput = true,
@@ -122,6 +157,21 @@ namespace PartnerCenterLicenses.Engine.Client
             {
                 throw Invalid(_ids, _count, "Partner Center's response is not valid JSON: " + e.Message + CutShort(), e);
             }
+            catch (TokenTooLongException e)
+            {
+                throw new PartnerCenterException(
+                    PartnerCenterErrorIds.InvalidResponse,
+                    PartnerCenterErrorKind.InvalidResponse,
+                    (_insideItems ? "Item " + _count + " of Partner Center's response" : "Partner Center's response") + " has a field longer than "
+                        + e.MaxTokenLength + " characters, so it was not read further; Set-PartnerCenterRequestOption -MaximumFieldLength raises the limit."
+                        + CutShort() + _ids.Text,
+                    e)
+                {
+                    RecommendedAction = "If a field that long is expected, raise the limit with Set-PartnerCenterRequestOption -MaximumFieldLength; otherwise report it to Partner Center support with the ids in this message.",
+                    RequestId = _ids.RequestId.ToString(),
+                    CorrelationId = _ids.CorrelationId.ToString(),
+                };
+            }
             catch (Exception e) when (e is IOException || e is HttpRequestException || e is ObjectDisposedException)
             {
                 throw Invalid(_ids, _count, "The connection to Partner Center broke while the response was being read: " + e.Message + CutShort(), e);
@@ -162,6 +212,7 @@ namespace PartnerCenterLicenses.Engine.Client
                         throw Invalid(_ids, index, "Partner Center's response has 'items' of type " + _json.TokenType + " instead of an array.");
                     }
 
+                    _insideItems = true;
                     while (ReadOrFail() && _json.TokenType != JsonToken.EndArray)
                     {
                         if (_json.TokenType != JsonToken.StartObject)
@@ -173,11 +224,12 @@ namespace PartnerCenterLicenses.Engine.Client
                         index++;
                     }
 
+                    _insideItems = false;
                     sawItems = true;
                 }
-                else if (string.Equals(property, "totalCount", StringComparison.OrdinalIgnoreCase) && _json.TokenType == JsonToken.Integer)
+                else if (string.Equals(property, "totalCount", StringComparison.OrdinalIgnoreCase) && _json.TokenType != JsonToken.Null)
                 {
-                    totalCount = Convert.ToInt64(_json.Value, CultureInfo.InvariantCulture);
+                    totalCount = WholeNumberValue(_json, "totalCount", CollectionLevel, _ids);
                 }
                 else
                 {
@@ -292,6 +344,12 @@ namespace PartnerCenterLicenses.Engine.Client
             return Invalid(ids, index, "Item " + index + " of Partner Center's response has no '" + name + "'.");
         }
 
+        /// <summary>Names what holds a field, for messages only: reading the field builds no text.</summary>
+        private static string Owner(int index)
+        {
+            return index == CollectionLevel ? "Partner Center's response" : "Item " + index + " of Partner Center's response";
+        }
+
         private static string StringValue(JsonReader json, string name, int index, ResponseIds ids)
         {
             if (json.TokenType != JsonToken.String)
@@ -302,6 +360,7 @@ namespace PartnerCenterLicenses.Engine.Client
             return (string)json.Value;
         }
 
+        /// <summary>A whole number that fits an Int64, written as an integer or as a float with no fraction.</summary>
         private static long WholeNumberValue(JsonReader json, string name, int index, ResponseIds ids)
         {
             if (json.TokenType == JsonToken.Integer && json.Value is long whole)
@@ -309,9 +368,17 @@ namespace PartnerCenterLicenses.Engine.Client
                 return whole;
             }
 
-            if (json.TokenType == JsonToken.Float && json.Value is double d && d == Math.Floor(d) && d >= long.MinValue && d <= long.MaxValue)
+            // 2^63 itself is a double but not a long, so the upper bound is exclusive.
+            if (json.TokenType == JsonToken.Float && json.Value is double d && d == Math.Floor(d) && d >= -9223372036854775808.0 && d < 9223372036854775808.0)
             {
                 return (long)d;
+            }
+
+            // Integers beyond Int64 arrive as BigInteger, floats beyond double as infinity.
+            if (json.TokenType == JsonToken.Integer || json.TokenType == JsonToken.Float)
+            {
+                throw Invalid(ids, index, Owner(index) + " has '" + name + "' out of range: a whole number from "
+                    + long.MinValue + " to " + long.MaxValue + " is expected.");
             }
 
             throw WrongType(ids, index, name, json.TokenType, "a whole number");
@@ -319,44 +386,71 @@ namespace PartnerCenterLicenses.Engine.Client
 
         private static double NumberValue(JsonReader json, string name, int index, ResponseIds ids)
         {
-            if ((json.TokenType == JsonToken.Float || json.TokenType == JsonToken.Integer) && (json.Value is double || json.Value is long))
+            if (json.TokenType == JsonToken.Float && json.Value is double d && !double.IsNaN(d) && !double.IsInfinity(d))
             {
-                double number = Convert.ToDouble(json.Value, CultureInfo.InvariantCulture);
-                if (!double.IsNaN(number) && !double.IsInfinity(number))
-                {
-                    return number;
-                }
+                // Adding zero turns -0 into 0, which is what the number means and how it should print.
+                return d + 0.0;
+            }
+
+            if (json.TokenType == JsonToken.Integer && json.Value is long whole)
+            {
+                return whole;
+            }
+
+            if (json.TokenType == JsonToken.Integer || json.TokenType == JsonToken.Float)
+            {
+                throw Invalid(ids, index, Owner(index) + " has '" + name + "' out of range: a finite number is expected.");
             }
 
             throw WrongType(ids, index, name, json.TokenType, "a number");
         }
 
+        /// <summary>
+        /// An ISO 8601 date and time, keeping the offset sent; one without an offset is UTC. The
+        /// reader leaves dates as strings, so this is the one place a string becomes a date.
+        /// </summary>
         private static DateTimeOffset DateValue(JsonReader json, string name, int index, ResponseIds ids)
         {
-            object raw = json.Value;
-            if (raw is DateTimeOffset offset)
+            if (json.TokenType != JsonToken.String)
             {
-                return offset;
+                throw WrongType(ids, index, name, json.TokenType, "a date and time");
             }
 
-            if (raw is DateTime dateTime)
+            if (!TryParseIsoDate((string)json.Value, out DateTimeOffset value))
             {
-                return new DateTimeOffset(DateTime.SpecifyKind(dateTime, dateTime.Kind == DateTimeKind.Unspecified ? DateTimeKind.Utc : dateTime.Kind));
+                throw Invalid(ids, index, Owner(index) + " has '" + name + "' that is not an ISO 8601 date and time.");
             }
 
-            if (json.TokenType == JsonToken.String && raw is string text
-                && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out offset))
+            return value;
+        }
+
+        private static bool TryParseIsoDate(string text, out DateTimeOffset value)
+        {
+            if (DateTimeOffset.TryParseExact(text, IsoDateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out value))
             {
-                return offset;
+                return true;
             }
 
-            throw WrongType(ids, index, name, json.TokenType, "a date and time");
+            // Some services write nanoseconds; .NET keeps 100 ns ticks, so digits beyond the seventh are dropped.
+            int dot = text.IndexOf('.');
+            if (dot < 0)
+            {
+                return false;
+            }
+
+            int end = dot + 1;
+            while (end < text.Length && text[end] >= '0' && text[end] <= '9')
+            {
+                end++;
+            }
+
+            return end - dot - 1 > 7
+                && DateTimeOffset.TryParseExact(text.Remove(dot + 8, end - dot - 8), IsoDateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out value);
         }
 
         private static PartnerCenterException WrongType(ResponseIds ids, int index, string name, JsonToken token, string expected)
         {
-            return Invalid(ids, index, "Item " + index + " of Partner Center's response has '" + name + "' of type "
-                + token + " where " + expected + " is expected.");
+            return Invalid(ids, index, Owner(index) + " has '" + name + "' of type " + token + " where " + expected + " is expected.");
         }
 
         private static PartnerCenterException Invalid(ResponseIds ids, int index, string message, Exception inner = null)

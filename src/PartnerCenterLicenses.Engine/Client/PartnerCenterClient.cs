@@ -46,7 +46,7 @@ namespace PartnerCenterLicenses.Engine.Client
         public async Task<IInsightsReader> OpenLicenseDeploymentAsync(CmdletCall call, IEngineLog log, CancellationToken cancellationToken)
         {
             OpenedResponse opened = await SendAsync(LicenseDeploymentPath, call, log, cancellationToken).ConfigureAwait(false);
-            return await DeploymentInsightsReader.OpenAsync(opened.Response, opened.Timeout, cancellationToken, opened.Ids, log).ConfigureAwait(false);
+            return await DeploymentInsightsReader.OpenAsync(opened.Response, opened.Timeout, cancellationToken, opened.Ids, log, call.Options.MaxFieldLength).ConfigureAwait(false);
         }
 
         public void Dispose()

@@ -193,7 +193,6 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             Assert.Equal("OperationTimeout", result.TerminatingError.Category);
             Assert.DoesNotContain("unexpectedly", result.TerminatingError.Message);
         }
-    }
 
         [Fact]
         public async Task An_entra_timeout_while_redeeming_a_browser_sign_in_is_a_timeout()

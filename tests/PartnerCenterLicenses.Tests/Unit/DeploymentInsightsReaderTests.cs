@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Net;
 using System.Net.Http;
@@ -17,15 +18,21 @@ namespace PartnerCenterLicenses.Tests.Unit
     {
         private static readonly ResponseIds Ids = new ResponseIds(Guid.NewGuid(), Guid.NewGuid());
 
+        private static Task<(List<PartnerLicensesDeploymentInsights> Items, PartnerCenterException Error, TestLog Log)> ReadAll(
+            string body, string mediaType = "application/json", int maxFieldLength = DeploymentInsightsReader.DefaultMaxFieldLength)
+        {
+            return ReadAll(new StringContent(body, Encoding.UTF8, mediaType), maxFieldLength);
+        }
+
         private static async Task<(List<PartnerLicensesDeploymentInsights> Items, PartnerCenterException Error, TestLog Log)> ReadAll(
-            string body, string mediaType = "application/json")
+            HttpContent content, int maxFieldLength = DeploymentInsightsReader.DefaultMaxFieldLength)
         {
             var log = new TestLog();
-            var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, Encoding.UTF8, mediaType) };
+            var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = content };
             var items = new List<PartnerLicensesDeploymentInsights>();
             try
             {
-                using (var reader = await DeploymentInsightsReader.OpenAsync(response, new IdleTimeout(TimeSpan.FromSeconds(30), CancellationToken.None), CancellationToken.None, Ids, log))
+                using (var reader = await DeploymentInsightsReader.OpenAsync(response, new IdleTimeout(TimeSpan.FromSeconds(30), CancellationToken.None), CancellationToken.None, Ids, log, maxFieldLength))
                 {
                     while (reader.TryReadNext(out var item))
                     {
@@ -170,6 +177,237 @@ namespace PartnerCenterLicenses.Tests.Unit
                 Assert.Equal(PartnerCenterErrorIds.Timeout, error.ErrorId);
                 Assert.Contains("cut short after 1 item", error.Message);
             }
+        }
+
+        private static string Item(string serviceName = "\"crm\"", string channel = "\"reseller\"", string licensesSold = "343",
+            string prorated = "0.5", string processed = "\"2017-03-10T00:00:00+00:00\"", string extra = "")
+        {
+            return "{\"serviceName\":" + serviceName + ",\"channel\":" + channel + ",\"licensesSold\":" + licensesSold
+                + ",\"proratedDeploymentPercent\":" + prorated + ",\"processedDateTime\":" + processed + extra + "}";
+        }
+
+        private static string Body(params string[] items) => "{\"items\":[" + string.Join(",", items) + "]}";
+
+        private static void AssertInvalid(PartnerCenterException error, params string[] expectedInMessage)
+        {
+            Assert.NotNull(error);
+            Assert.Equal(PartnerCenterErrorIds.InvalidResponse, error.ErrorId);
+            Assert.Equal(PartnerCenterErrorKind.InvalidResponse, error.Kind);
+            foreach (string expected in expectedInMessage)
+            {
+                Assert.Contains(expected, error.Message);
+            }
+        }
+
+        [Fact]
+        public async Task A_total_count_beyond_int64_after_the_items_is_an_invalid_response_once_the_items_are_handed_out()
+        {
+            string body = "{\"items\":[" + Item() + "," + Item() + "],\"totalCount\":99999999999999999999999}";
+
+            var (items, error, _) = await ReadAll(body);
+
+            Assert.Equal(2, items.Count);
+            AssertInvalid(error, "'totalCount' out of range", Ids.RequestId.ToString());
+        }
+
+        [Theory]
+        [InlineData("{\"totalCount\":1e400,\"items\":[]}", "'totalCount' out of range")]
+        [InlineData("{\"totalCount\":-99999999999999999999999,\"items\":[]}", "'totalCount' out of range")]
+        [InlineData("{\"totalCount\":\"2\",\"items\":[]}", "'totalCount' of type String")]
+        public async Task A_total_count_that_is_not_a_whole_number_in_range_is_an_invalid_response(string body, string expectedInMessage)
+        {
+            var (_, error, _) = await ReadAll(body);
+
+            AssertInvalid(error, expectedInMessage);
+        }
+
+        [Theory]
+        [InlineData("licensesSold", "99999999999999999999999")]
+        [InlineData("licensesSold", "-99999999999999999999999")]
+        [InlineData("licensesSold", "9223372036854775808.0")]
+        [InlineData("licensesSold", "1e400")]
+        [InlineData("licensesSold", "-1e400")]
+        [InlineData("proratedDeploymentPercent", "1e400")]
+        [InlineData("proratedDeploymentPercent", "99999999999999999999999")]
+        public async Task A_number_beyond_what_its_field_can_hold_is_an_invalid_response_naming_the_field(string field, string number)
+        {
+            string item = field == "licensesSold" ? Item(licensesSold: number) : Item(prorated: number);
+
+            var (items, error, _) = await ReadAll(Body(Item(), item));
+
+            Assert.Single(items);
+            AssertInvalid(error, "Item 1 ", "'" + field + "' out of range");
+        }
+
+        [Fact]
+        public async Task The_largest_and_smallest_int64_are_read_exactly()
+        {
+            var (items, error, _) = await ReadAll(Body(Item(licensesSold: "9223372036854775807"), Item(licensesSold: "-9223372036854775808.0")));
+
+            Assert.Null(error);
+            Assert.Equal(new[] { long.MaxValue, long.MinValue }, items.Select(i => i.LicensesSold));
+        }
+
+        [Fact]
+        public async Task Minus_zero_is_read_as_plain_zero()
+        {
+            var (items, error, _) = await ReadAll(Body(Item(licensesSold: "-0", prorated: "-0.0")));
+
+            Assert.Null(error);
+            var item = Assert.Single(items);
+            Assert.Equal(0L, item.LicensesSold);
+            Assert.Equal(0.0, item.ProratedDeploymentPercent);
+            Assert.False(double.IsNegative(item.ProratedDeploymentPercent));
+        }
+
+        [Fact]
+        public async Task Strings_that_look_like_dates_are_the_exact_strings_sent()
+        {
+            var (items, error, _) = await ReadAll(Body(
+                Item(serviceName: "\"2017-03-10\"", channel: "\"2025-12-31T23:59:59+01:00\"", extra: ",\"note\":\"2025-12-31T23:59:59Z\"")));
+
+            Assert.Null(error);
+            var item = Assert.Single(items);
+            Assert.Equal("2017-03-10", item.ServiceName);
+            Assert.Equal("2025-12-31T23:59:59+01:00", item.Channel);
+        }
+
+        [Theory]
+        [InlineData("2017-03-10T00:00:00", "2017-03-10T00:00:00.0000000+00:00")]
+        [InlineData("2017-03-10T00:00:00Z", "2017-03-10T00:00:00.0000000+00:00")]
+        [InlineData("2024-01-02T03:04:05.1234567-05:30", "2024-01-02T03:04:05.1234567-05:30")]
+        [InlineData("2024-01-02T03:04:05.123456789+14:00", "2024-01-02T03:04:05.1234567+14:00")]
+        [InlineData("2024-01-02T03:04+01:00", "2024-01-02T03:04:00.0000000+01:00")]
+        [InlineData("2024-01-02", "2024-01-02T00:00:00.0000000+00:00")]
+        public async Task A_processed_date_time_in_iso_8601_keeps_its_offset_and_one_without_is_utc(string sent, string expected)
+        {
+            var (items, error, _) = await ReadAll(Body(Item(processed: "\"" + sent + "\"")));
+
+            Assert.Null(error);
+            Assert.Equal(expected, Assert.Single(items).ProcessedDateTime.ToString("o", CultureInfo.InvariantCulture));
+        }
+
+        [Theory]
+        [InlineData("\"03/10/2017\"", "not an ISO 8601 date")]
+        [InlineData("\"March 10, 2017\"", "not an ISO 8601 date")]
+        [InlineData("\"2017-13-01T00:00:00Z\"", "not an ISO 8601 date")]
+        [InlineData("\"9999-12-31T23:59:59-01:00\"", "not an ISO 8601 date")]
+        [InlineData("\"\"", "not an ISO 8601 date")]
+        [InlineData("20170310", "of type Integer")]
+        public async Task A_processed_date_time_that_is_not_an_iso_8601_date_is_an_invalid_response(string sent, string expectedInMessage)
+        {
+            var (_, error, _) = await ReadAll(Body(Item(processed: sent)));
+
+            AssertInvalid(error, "'processedDateTime'", expectedInMessage);
+        }
+
+        [Theory]
+        [InlineData("{0},{1}")]                                             // a documented field's value
+        [InlineData("{0},{{\"{2}\":1}}")]                                   // a property name
+        [InlineData("{0},{{\"unknown\":[{{\"deeper\":\"{2}\"}}]}}")]        // inside a field that is skipped
+        [InlineData("{0},{{\"licensesSold\":{3}}}")]                        // a number
+        [InlineData("{0},{{/*{4}*/}}")]                                     // a comment
+        public async Task A_field_longer_than_the_limit_is_an_invalid_response_after_the_items_before_it(string itemsTemplate)
+        {
+            const int Limit = 64;
+            string tooLong = new string('x', Limit + 1);
+            string items = string.Format(
+                CultureInfo.InvariantCulture, itemsTemplate, Item(), Item(serviceName: "\"" + tooLong + "\""), tooLong, new string('7', Limit + 1), tooLong.Replace('x', ' '));
+
+            var (read, error, _) = await ReadAll("{\"items\":[" + items + "]}", maxFieldLength: Limit);
+
+            Assert.Single(read);
+            AssertInvalid(error, "Item 1 ", "longer than 64 characters", "-MaximumFieldLength", Ids.RequestId.ToString());
+        }
+
+        [Fact]
+        public async Task A_field_of_exactly_the_limit_is_read_and_one_more_character_is_not()
+        {
+            // Escapes count as the characters sent: \" is two.
+            string sixtyFour = new string('x', 60) + "\\\"yz";
+
+            var (atLimit, fine, _) = await ReadAll(Body(Item(channel: "\"" + sixtyFour + "\"")), maxFieldLength: 64);
+            var (_, tooLong, _) = await ReadAll(Body(Item(channel: "\"" + sixtyFour + "z\"")), maxFieldLength: 64);
+
+            Assert.Null(fine);
+            Assert.Equal(new string('x', 60) + "\"yz", Assert.Single(atLimit).Channel);
+            AssertInvalid(tooLong, "Item 0 ", "longer than 64 characters");
+        }
+
+        [Fact]
+        public async Task A_long_field_outside_the_items_is_named_as_part_of_the_response()
+        {
+            var (items, error, _) = await ReadAll("{\"items\":[" + Item() + "],\"links\":\"" + new string('x', 100) + "\"}", maxFieldLength: 64);
+
+            Assert.Single(items);
+            AssertInvalid(error, "Partner Center's response has a field longer than 64 characters", "cut short after 1 item");
+            Assert.DoesNotContain("Item 1", error.Message);
+        }
+
+        [Fact]
+        public async Task A_50_megabyte_field_is_refused_at_the_limit_without_reading_or_buffering_the_rest()
+        {
+            const int FieldBytes = 50 * 1024 * 1024;
+            var body = new EndlessFieldStream(Encoding.UTF8.GetBytes("{\"items\":[" + Item() + ",{\"serviceName\":\""), (byte)'a', FieldBytes);
+            var content = new StreamContent(body, 16 * 1024);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+            int thread = Environment.CurrentManagedThreadId;
+            long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+            var (items, error, _) = await ReadAll(content);
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+
+            // Over an in-memory body nothing waits, so all the reading was counted on this thread.
+            Assert.Equal(thread, Environment.CurrentManagedThreadId);
+
+            Assert.Single(items);
+            AssertInvalid(error, "Item 1 ", "longer than " + DeploymentInsightsReader.DefaultMaxFieldLength + " characters");
+            // The field is 1 MB characters at the limit; buffering it costs a few times that, never 50 MB.
+            Assert.True(body.Served < 4 * DeploymentInsightsReader.DefaultMaxFieldLength, body.Served + " bytes read");
+            Assert.True(allocated < 32L * 1024 * 1024, allocated + " bytes allocated");
+        }
+
+        /// <summary>A prefix, then one byte repeated, generated as it is read so the test itself holds no 50 MB.</summary>
+        private sealed class EndlessFieldStream : System.IO.Stream
+        {
+            private readonly byte[] _prefix;
+            private readonly byte _filler;
+            private readonly long _length;
+
+            public EndlessFieldStream(byte[] prefix, byte filler, long fillerLength)
+            {
+                _prefix = prefix;
+                _filler = filler;
+                _length = prefix.Length + fillerLength;
+            }
+
+            public long Served { get; private set; }
+
+            public override bool CanRead => true;
+            public override bool CanSeek => false;
+            public override bool CanWrite => false;
+            public override long Length => throw new NotSupportedException();
+            public override long Position { get => Served; set => throw new NotSupportedException(); }
+            public override void Flush() { }
+            public override long Seek(long offset, System.IO.SeekOrigin origin) => throw new NotSupportedException();
+            public override void SetLength(long value) => throw new NotSupportedException();
+            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+            public override int Read(byte[] buffer, int offset, int count)
+            {
+                int n = (int)Math.Min(count, _length - Served);
+                for (int i = 0; i < n; i++)
+                {
+                    long at = Served + i;
+                    buffer[offset + i] = at < _prefix.Length ? _prefix[at] : _filler;
+                }
+
+                Served += n;
+                return n;
+            }
+
+            public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+                Task.FromResult(Read(buffer, offset, count));
         }
 
         /// <summary>Serves some bytes, then blocks until cancelled, like a connection that stalls.</summary>

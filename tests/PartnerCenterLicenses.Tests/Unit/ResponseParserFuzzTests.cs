@@ -15,13 +15,18 @@ namespace PartnerCenterLicenses.Tests.Unit
     /// <summary>
     /// Feeds many generated bodies, valid and broken, to the response parser. Whatever it gets, it
     /// must only ever hand out typed objects or report the module's own InvalidResponse error: never
-    /// a JsonReaderException, a NullReferenceException or a half-made object. Seeded, so a failure
-    /// repeats.
+    /// a JsonReaderException, a NullReferenceException, an OverflowException or a half-made object.
+    /// Valid bodies must come back exactly as generated (strings that look like dates included),
+    /// and a body with one field beyond the length limit must hand out every item before it.
+    /// Seeded, so a failure repeats.
     /// </summary>
     public class ResponseParserFuzzTests
     {
         private const int Seed = 20261124;
         private const int Bodies = 3000;
+
+        // Far above every generated valid token (the longest is a date of about 33 characters).
+        private const int MaxFieldLength = 64;
 
         [Fact]
         [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "xUnit1031", Justification = "The reader completes synchronously over an in-memory body; a plain loop keeps 3,000 cases readable.")]
@@ -33,7 +38,22 @@ namespace PartnerCenterLicenses.Tests.Unit
             {
                 bool shouldBeValid = random.Next(3) == 0;
                 int items = random.Next(0, 6);
-                string body = shouldBeValid ? ValidBody(random, items) : Mutate(random, ValidBody(random, Math.Max(1, items)));
+                var expected = new List<PartnerLicensesDeploymentInsights>();
+                int? itemWithLongField = null;
+                string body;
+                if (shouldBeValid)
+                {
+                    body = ValidBody(random, items, expected);
+                }
+                else if (random.Next(6) == 0)
+                {
+                    itemWithLongField = random.Next(Math.Max(1, items));
+                    body = ValidBody(random, Math.Max(1, items), expected, itemWithLongField);
+                }
+                else
+                {
+                    body = Mutate(random, ValidBody(random, Math.Max(1, items), expected));
+                }
 
                 var read = new List<PartnerLicensesDeploymentInsights>();
                 Exception failure = null;
@@ -41,7 +61,8 @@ namespace PartnerCenterLicenses.Tests.Unit
                 {
                     var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
                     using (var reader = DeploymentInsightsReader.OpenAsync(
-                        response, new IdleTimeout(TimeSpan.FromSeconds(30), CancellationToken.None), CancellationToken.None, new ResponseIds(Guid.NewGuid(), Guid.NewGuid()), new TestLog()).GetAwaiter().GetResult())
+                        response, new IdleTimeout(TimeSpan.FromSeconds(30), CancellationToken.None), CancellationToken.None, new ResponseIds(Guid.NewGuid(), Guid.NewGuid()), new TestLog(), MaxFieldLength)
+                        .GetAwaiter().GetResult())
                     {
                         while (reader.TryReadNext(out var item))
                         {
@@ -75,7 +96,14 @@ namespace PartnerCenterLicenses.Tests.Unit
                 if (shouldBeValid)
                 {
                     Assert.True(failure == null, "body " + n + " is valid but failed: " + failure?.Message + "\n" + body);
-                    Assert.Equal(items, read.Count);
+                    AssertSame(expected, read, body);
+                }
+
+                if (itemWithLongField is int longItem)
+                {
+                    Assert.True(failure is PartnerCenterException e && e.Message.Contains("Item " + longItem + " ") && e.Message.Contains("longer than " + MaxFieldLength),
+                        "body " + n + ": " + failure?.Message + "\n" + body);
+                    AssertSame(expected.GetRange(0, longItem), read, body);
                 }
             }
 
@@ -83,7 +111,22 @@ namespace PartnerCenterLicenses.Tests.Unit
             Assert.True(valid > Bodies / 5 && invalid > Bodies / 5, valid + " valid, " + invalid + " invalid");
         }
 
-        private static string ValidBody(Random random, int items)
+        private static void AssertSame(List<PartnerLicensesDeploymentInsights> expected, List<PartnerLicensesDeploymentInsights> read, string body)
+        {
+            Assert.True(expected.Count == read.Count, expected.Count + " item(s) expected, " + read.Count + " read\n" + body);
+            for (int i = 0; i < expected.Count; i++)
+            {
+                Assert.Equal(expected[i].ServiceName, read[i].ServiceName);
+                Assert.Equal(expected[i].Channel, read[i].Channel);
+                Assert.Equal(expected[i].LicensesSold, read[i].LicensesSold);
+                Assert.Equal(expected[i].ProratedDeploymentPercent, read[i].ProratedDeploymentPercent);
+                Assert.Equal(expected[i].ProcessedDateTime, read[i].ProcessedDateTime);
+                Assert.Equal(expected[i].ProcessedDateTime.Offset, read[i].ProcessedDateTime.Offset);
+            }
+        }
+
+        /// <summary>A body as documented; the items it holds go to expected. One item may get a field beyond the length limit.</summary>
+        private static string ValidBody(Random random, int items, List<PartnerLicensesDeploymentInsights> expected, int? itemWithLongField = null)
         {
             var text = new StringBuilder();
             text.Append("{\"totalCount\":").Append(items).Append(",\"items\":[");
@@ -94,18 +137,31 @@ namespace PartnerCenterLicenses.Tests.Unit
                     text.Append(',');
                 }
 
+                double prorated = random.NextDouble() * (random.Next(2) == 0 ? 1 : 100);
+                long licensesSold = random.Next(0, int.MaxValue);
+                var processed = new DateTimeOffset(2017 + random.Next(10), 1 + random.Next(12), 1 + random.Next(28), random.Next(24), random.Next(60), random.Next(60), 10 * random.Next(100), TimeSpan.FromHours(random.Next(-12, 13)));
+                // Strings that look like dates or numbers are still just strings.
+                string serviceName = Pick(random, "o365", "crm", "azure", "intune", "ems", "2017-03-10", "2025-12-31T23:59:59+01:00", "12");
+                string channel = Pick(random, "reseller", "direct", "indirect", "2025-12-31T23:59:59.1234567Z", "2017-03-14T03:25:16.36+00:00", "true");
+                expected.Add(new PartnerLicensesDeploymentInsights(serviceName, channel, licensesSold, prorated, processed));
+
                 var fields = new List<string>
                 {
-                    "\"proratedDeploymentPercent\":" + (random.NextDouble() * (random.Next(2) == 0 ? 1 : 100)).ToString("R", CultureInfo.InvariantCulture),
-                    "\"licensesSold\":" + random.Next(0, int.MaxValue).ToString(CultureInfo.InvariantCulture),
-                    "\"processedDateTime\":\"" + new DateTimeOffset(2017 + random.Next(10), 1 + random.Next(12), 1 + random.Next(28), random.Next(24), random.Next(60), random.Next(60), TimeSpan.FromHours(random.Next(-12, 13))).ToString("yyyy-MM-ddTHH:mm:ss.ffzzz", CultureInfo.InvariantCulture) + "\"",
-                    "\"serviceName\":\"" + Pick(random, "o365", "crm", "azure", "intune", "ems") + "\"",
-                    "\"channel\":\"" + Pick(random, "reseller", "direct", "indirect") + "\"",
+                    "\"proratedDeploymentPercent\":" + prorated.ToString("R", CultureInfo.InvariantCulture),
+                    "\"licensesSold\":" + licensesSold.ToString(CultureInfo.InvariantCulture),
+                    "\"processedDateTime\":\"" + processed.ToString("yyyy-MM-ddTHH:mm:ss.ffzzz", CultureInfo.InvariantCulture) + "\"",
+                    "\"serviceName\":\"" + serviceName + "\"",
+                    "\"channel\":\"" + channel + "\"",
                     "\"attributes\":{\"objectType\":\"PartnerLicensesDeploymentInsights\"}",
                 };
                 if (random.Next(4) == 0)
                 {
-                    fields.Add("\"extra" + random.Next(100) + "\":[1,{\"a\":null},\"x\"]");
+                    fields.Add("\"extra" + random.Next(100) + "\":[1,{\"a\":null},\"x\",\"2024-01-02T03:04:05Z\"]");
+                }
+
+                if (itemWithLongField == i)
+                {
+                    fields.Add(LongField(random));
                 }
 
                 Shuffle(random, fields);
@@ -116,9 +172,23 @@ namespace PartnerCenterLicenses.Tests.Unit
             return text.ToString();
         }
 
+        /// <summary>A field with one token just beyond the limit, or far beyond it: a value, a key, a number, escapes, a comment.</summary>
+        private static string LongField(Random random)
+        {
+            int length = MaxFieldLength + 1 + (random.Next(2) == 0 ? 0 : random.Next(5000));
+            switch (random.Next(5))
+            {
+                case 0: return "\"unknown\":\"" + new string('x', length) + "\"";
+                case 1: return "\"" + new string('k', length) + "\":1";
+                case 2: return "\"unknown\":" + new string('9', length);
+                case 3: return "\"unknown\":[\"" + new StringBuilder().Insert(0, "\\\"", length / 2 + 1) + "\"]";
+                default: return "\"unknown\":/*" + new string(' ', length) + "*/1";
+            }
+        }
+
         private static string Mutate(Random random, string body)
         {
-            switch (random.Next(10))
+            switch (random.Next(15))
             {
                 case 0: return body.Substring(0, random.Next(body.Length));                       // truncated
                 case 1: return body.Replace("\"licensesSold\":", "\"licensesSold\":\"") .Replace(",\"processedDateTime\"", "\",\"processedDateTime\"");
@@ -136,7 +206,12 @@ namespace PartnerCenterLicenses.Tests.Unit
                     }
 
                     return Encoding.UTF8.GetString(bytes);
-                default: return body.Replace("\"licensesSold\":", "\"licensesSold\":1e400,\"y\":");
+                case 9: return body.Replace("\"licensesSold\":", "\"licensesSold\":1e400,\"y\":");
+                case 10: return body.Replace("\"licensesSold\":", "\"licensesSold\":" + Pick(random, "-", "") + "9" + new string('9', random.Next(19, 40)) + ",\"y\":");
+                case 11: return body.Replace("\"totalCount\":", "\"totalCount\":" + Pick(random, "-", "") + "9" + new string('9', random.Next(19, 40)) + ",\"y\":");
+                case 12: return body.Replace("\"proratedDeploymentPercent\":", "\"proratedDeploymentPercent\":" + Pick(random, "1e400", "-1e309", "99999999999999999999999") + ",\"y\":");
+                case 13: return body.Replace("\"licensesSold\":", "\"licensesSold\":9223372036854775808.0,\"y\":");
+                default: return body.Replace("\"processedDateTime\":\"", "\"processedDateTime\":\"" + Pick(random, "03/10/2017", "tomorrow", "2017-03-10T25:00:00Z") + "\",\"z\":\"");
             }
         }
 
