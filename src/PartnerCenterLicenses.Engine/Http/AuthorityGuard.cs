@@ -174,7 +174,7 @@ namespace PartnerCenterLicenses.Engine.Http
             JObject answer;
             try
             {
-                using (var reader = new JsonTextReader(new StringReader(body)) { DateParseHandling = DateParseHandling.None, MaxDepth = 32 })
+                using (var reader = new JsonTextReader(new StringReader(body)) { DateParseHandling = DateParseHandling.None, MaxDepth = 32, SupportMultipleContent = true })
                 {
                     JToken token = JToken.ReadFrom(reader);
                     answer = token as JObject;

@@ -31,7 +31,7 @@ namespace PartnerCenterLicenses.Tests.Unit
         [InlineData("{\"access_token\":42}", "no access_token")]
         [InlineData("{\"access_token\":\"a\",\"expires_in\":\"soon\"}", "expires_in")]
         [InlineData("{\"access_token\":\"a\",\"expires_in\":-5}", "expires_in")]
-        [InlineData("{\"access_token\":\"a\",\"expires_in\":1e999}", "not JSON")]
+        [InlineData("{\"access_token\":\"a\",\"expires_in\":1e999}", "expires_in")]
         [InlineData("{\"access_token\":\"a\",\"expires_in\":99999999999999999999999}", "expires_in")]
         [InlineData("{\"access_token\":\"a\",\"id_token\":\"not-a-jwt\"}", "id_token")]
         [InlineData("{\"access_token\":\"a\",\"id_token\":\"e30.!!!.x\"}", "id_token")]
