@@ -43,7 +43,7 @@ namespace PartnerCenterLicenses.Engine.Client
         private readonly HttpResponseMessage _response;
         private readonly IdleTimeout _requestScope;
         private readonly CancellationToken _userCancellation;
-        private readonly ResponseIds _ids;
+        private readonly RequestIds _ids;
         private readonly IEngineLog _log;
         private readonly JsonTextReader _json;
         private readonly IEnumerator<PartnerLicensesDeploymentInsights> _items;
@@ -51,7 +51,7 @@ namespace PartnerCenterLicenses.Engine.Client
         private bool _insideItems;
 
         private DeploymentInsightsReader(
-            HttpResponseMessage response, Stream body, IdleTimeout requestScope, CancellationToken userCancellation, ResponseIds ids, IEngineLog log,
+            HttpResponseMessage response, Stream body, IdleTimeout requestScope, CancellationToken userCancellation, RequestIds ids, IEngineLog log,
             int maxFieldLength)
         {
             _response = response;
@@ -69,7 +69,7 @@ namespace PartnerCenterLicenses.Engine.Client
         /// <paramref name="maxFieldLength"/> characters makes the body an invalid response.
         /// </summary>
         public static async Task<DeploymentInsightsReader> OpenAsync(
-            HttpResponseMessage response, IdleTimeout requestScope, CancellationToken userCancellation, ResponseIds ids, IEngineLog log,
+            HttpResponseMessage response, IdleTimeout requestScope, CancellationToken userCancellation, RequestIds ids, IEngineLog log,
             int maxFieldLength = DefaultMaxFieldLength)
         {
             if (maxFieldLength < 1)
@@ -275,7 +275,7 @@ namespace PartnerCenterLicenses.Engine.Client
         /// the fields directly, rather than through a JObject per item, keeps the per-call cost of
         /// the module close to that of the HTTP request itself.
         /// </summary>
-        internal static PartnerLicensesDeploymentInsights ReadItem(JsonReader json, int index, ResponseIds ids)
+        internal static PartnerLicensesDeploymentInsights ReadItem(JsonReader json, int index, RequestIds ids)
         {
             string serviceName = null, channel = null;
             long? licensesSold = null;
@@ -339,7 +339,7 @@ namespace PartnerCenterLicenses.Engine.Client
             return string.Equals(name, field, StringComparison.OrdinalIgnoreCase);
         }
 
-        private static PartnerCenterException Missing(ResponseIds ids, int index, string name)
+        private static PartnerCenterException Missing(RequestIds ids, int index, string name)
         {
             return Invalid(ids, index, "Item " + index + " of Partner Center's response has no '" + name + "'.");
         }
@@ -350,7 +350,7 @@ namespace PartnerCenterLicenses.Engine.Client
             return index == CollectionLevel ? "Partner Center's response" : "Item " + index + " of Partner Center's response";
         }
 
-        private static string StringValue(JsonReader json, string name, int index, ResponseIds ids)
+        private static string StringValue(JsonReader json, string name, int index, RequestIds ids)
         {
             if (json.TokenType != JsonToken.String)
             {
@@ -361,7 +361,7 @@ namespace PartnerCenterLicenses.Engine.Client
         }
 
         /// <summary>A whole number that fits an Int64, written as an integer or as a float with no fraction.</summary>
-        private static long WholeNumberValue(JsonReader json, string name, int index, ResponseIds ids)
+        private static long WholeNumberValue(JsonReader json, string name, int index, RequestIds ids)
         {
             if (json.TokenType == JsonToken.Integer && json.Value is long whole)
             {
@@ -384,7 +384,7 @@ namespace PartnerCenterLicenses.Engine.Client
             throw WrongType(ids, index, name, json.TokenType, "a whole number");
         }
 
-        private static double NumberValue(JsonReader json, string name, int index, ResponseIds ids)
+        private static double NumberValue(JsonReader json, string name, int index, RequestIds ids)
         {
             if (json.TokenType == JsonToken.Float && json.Value is double d && !double.IsNaN(d) && !double.IsInfinity(d))
             {
@@ -409,7 +409,7 @@ namespace PartnerCenterLicenses.Engine.Client
         /// An ISO 8601 date and time, keeping the offset sent; one without an offset is UTC. The
         /// reader leaves dates as strings, so this is the one place a string becomes a date.
         /// </summary>
-        private static DateTimeOffset DateValue(JsonReader json, string name, int index, ResponseIds ids)
+        private static DateTimeOffset DateValue(JsonReader json, string name, int index, RequestIds ids)
         {
             if (json.TokenType != JsonToken.String)
             {
@@ -448,12 +448,12 @@ namespace PartnerCenterLicenses.Engine.Client
                 && DateTimeOffset.TryParseExact(text.Remove(dot + 8, end - dot - 8), IsoDateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out value);
         }
 
-        private static PartnerCenterException WrongType(ResponseIds ids, int index, string name, JsonToken token, string expected)
+        private static PartnerCenterException WrongType(RequestIds ids, int index, string name, JsonToken token, string expected)
         {
             return Invalid(ids, index, Owner(index) + " has '" + name + "' of type " + token + " where " + expected + " is expected.");
         }
 
-        private static PartnerCenterException Invalid(ResponseIds ids, int index, string message, Exception inner = null)
+        private static PartnerCenterException Invalid(RequestIds ids, int index, string message, Exception inner = null)
         {
             return new PartnerCenterException(
                 PartnerCenterErrorIds.InvalidResponse,
@@ -465,25 +465,6 @@ namespace PartnerCenterLicenses.Engine.Client
                 RequestId = ids?.RequestId.ToString(),
                 CorrelationId = ids?.CorrelationId.ToString(),
             };
-        }
-    }
-
-    /// <summary>The ids that let support find one request.</summary>
-    internal sealed class ResponseIds
-    {
-        public ResponseIds(Guid requestId, Guid correlationId)
-        {
-            RequestId = requestId;
-            CorrelationId = correlationId;
-        }
-
-        public Guid RequestId { get; }
-
-        public Guid CorrelationId { get; }
-
-        public string Text
-        {
-            get { return " MS-RequestId: " + RequestId + ", MS-CorrelationId: " + CorrelationId + "."; }
         }
     }
 }

@@ -16,7 +16,7 @@ namespace PartnerCenterLicenses.Engine.Client
     internal static class HttpFailures
     {
         public static PartnerCenterException FromResponse(
-            HttpResponseMessage response, string body, ResponseIds ids, bool tokenIsAppOnly)
+            HttpResponseMessage response, string body, RequestIds ids, bool tokenIsAppOnly)
         {
             int status = (int)response.StatusCode;
             ErrorBody error = ErrorBody.TryParse(body);

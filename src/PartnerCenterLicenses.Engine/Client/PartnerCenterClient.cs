@@ -84,7 +84,7 @@ namespace PartnerCenterLicenses.Engine.Client
             {
                 bool toPartnerCenter = IsPartnerCenterHost(uri);
                 string token = toPartnerCenter ? await AccessTokenAsync(call, null, log, cancellationToken).ConfigureAwait(false) : null;
-                var ids = new ResponseIds(requestId, call.CorrelationId);
+                var ids = new RequestIds(requestId, call.CorrelationId);
                 Attempt attempt = await SendOnceAsync(uri, token, ids, call, log, cancellationToken).ConfigureAwait(false);
                 if (attempt.Succeeded)
                 {
@@ -145,7 +145,7 @@ namespace PartnerCenterLicenses.Engine.Client
         /// The one send: one request, with the timeout running until the headers arrive. A timeout or
         /// broken connection comes back as a failure to decide on; a refused certificate is final.
         /// </summary>
-        private async Task<Attempt> SendOnceAsync(Uri uri, string token, ResponseIds ids, CmdletCall call, IEngineLog log, CancellationToken cancellationToken)
+        private async Task<Attempt> SendOnceAsync(Uri uri, string token, RequestIds ids, CmdletCall call, IEngineLog log, CancellationToken cancellationToken)
         {
             var timeout = new IdleTimeout(call.Options.Timeout, cancellationToken);
             using (HttpRequestMessage request = NewRequest(uri, token, ids, call))
@@ -224,7 +224,7 @@ namespace PartnerCenterLicenses.Engine.Client
             }
         }
 
-        private Uri RedirectTarget(Uri from, HttpResponseMessage response, int redirects, ResponseIds ids, IEngineLog log)
+        private Uri RedirectTarget(Uri from, HttpResponseMessage response, int redirects, RequestIds ids, IEngineLog log)
         {
             if (redirects > MaxRedirects)
             {
@@ -252,7 +252,7 @@ namespace PartnerCenterLicenses.Engine.Client
             return target;
         }
 
-        private HttpRequestMessage NewRequest(Uri uri, string token, ResponseIds ids, CmdletCall call)
+        private HttpRequestMessage NewRequest(Uri uri, string token, RequestIds ids, CmdletCall call)
         {
             var request = new HttpRequestMessage(HttpMethod.Get, uri);
             if (token != null)
@@ -294,7 +294,7 @@ namespace PartnerCenterLicenses.Engine.Client
             };
         }
 
-        private static PartnerCenterException Failure(string id, PartnerCenterErrorKind kind, string message, ResponseIds ids, Exception inner, string action)
+        private static PartnerCenterException Failure(string id, PartnerCenterErrorKind kind, string message, RequestIds ids, Exception inner, string action)
         {
             return new PartnerCenterException(id, kind, message + ids.Text, inner)
             {
@@ -304,7 +304,7 @@ namespace PartnerCenterLicenses.Engine.Client
             };
         }
 
-        private static PartnerCenterException WithIds(PartnerCenterException failure, ResponseIds ids)
+        private static PartnerCenterException WithIds(PartnerCenterException failure, RequestIds ids)
         {
             return new PartnerCenterException(failure.ErrorId, failure.Kind, failure.Message + ids.Text, failure.InnerException)
             {
@@ -390,7 +390,7 @@ namespace PartnerCenterLicenses.Engine.Client
     /// <summary>A successful response whose body has not been read, with its timeout and ids.</summary>
     internal sealed class OpenedResponse
     {
-        public OpenedResponse(HttpResponseMessage response, IdleTimeout timeout, ResponseIds ids)
+        public OpenedResponse(HttpResponseMessage response, IdleTimeout timeout, RequestIds ids)
         {
             Response = response;
             Timeout = timeout;
@@ -401,6 +401,6 @@ namespace PartnerCenterLicenses.Engine.Client
 
         public IdleTimeout Timeout { get; }
 
-        public ResponseIds Ids { get; }
+        public RequestIds Ids { get; }
     }
 }

@@ -40,7 +40,9 @@ namespace PartnerCenterLicenses.Commands
         private const string ValuesSet = "Values";
         private const string DefaultSet = "Default";
 
-        /// <summary><para type="description">Seconds one request may take, response body included. A TimeSpan is
+        /// <summary><para type="description">Seconds the module waits for an answer to a request, and again for each stall
+        /// while a response body arrives; time the pipeline spends on objects already read does not count. Token
+        /// requests to Entra ID, renewals included, use it too. A TimeSpan is
         /// accepted too; bound from the Timeout property of piped options.</para></summary>
         [Parameter(ParameterSetName = ValuesSet, ValueFromPipelineByPropertyName = true)]
         [Alias("Timeout")]

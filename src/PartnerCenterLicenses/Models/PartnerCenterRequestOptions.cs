@@ -65,7 +65,11 @@ namespace PartnerCenterLicenses.Models
             set { Volatile.Write(ref _current, value ?? throw new ArgumentNullException(nameof(value))); }
         }
 
-        /// <summary>How long one HTTP request may take, response body included (default 100 s).</summary>
+        /// <summary>
+        /// How long the module waits for Partner Center or Entra ID (default 100 s): for an answer to a
+        /// request, and again for each stall while a response body arrives. Time the pipeline spends on
+        /// objects already read does not count.
+        /// </summary>
         public TimeSpan Timeout { get; }
 
         /// <summary>How many times a transient failure is retried after the first attempt (default 4; 0 turns retries off).</summary>

@@ -16,7 +16,7 @@ namespace PartnerCenterLicenses.Tests.Unit
 {
     public class DeploymentInsightsReaderTests
     {
-        private static readonly ResponseIds Ids = new ResponseIds(Guid.NewGuid(), Guid.NewGuid());
+        private static readonly RequestIds Ids = new RequestIds(Guid.NewGuid(), Guid.NewGuid());
 
         private static Task<(List<PartnerLicensesDeploymentInsights> Items, PartnerCenterException Error, TestLog Log)> ReadAll(
             string body, string mediaType = "application/json", int maxFieldLength = DeploymentInsightsReader.DefaultMaxFieldLength)

@@ -10,7 +10,7 @@ namespace PartnerCenterLicenses.Tests.Unit
 {
     public class HttpFailuresTests
     {
-        private static readonly ResponseIds Ids = new ResponseIds(Guid.NewGuid(), Guid.NewGuid());
+        private static readonly RequestIds Ids = new RequestIds(Guid.NewGuid(), Guid.NewGuid());
 
         private const string ForbiddenBody = "{\"code\":900322,\"description\":\"This API requires App+User credentials.\",\"data\":[],\"source\":\"PartnerFD\"}";
 

@@ -61,7 +61,7 @@ namespace PartnerCenterLicenses.Tests.Unit
                 {
                     var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
                     using (var reader = DeploymentInsightsReader.OpenAsync(
-                        response, new IdleTimeout(TimeSpan.FromSeconds(30), CancellationToken.None), CancellationToken.None, new ResponseIds(Guid.NewGuid(), Guid.NewGuid()), new TestLog(), MaxFieldLength)
+                        response, new IdleTimeout(TimeSpan.FromSeconds(30), CancellationToken.None), CancellationToken.None, new RequestIds(Guid.NewGuid(), Guid.NewGuid()), new TestLog(), MaxFieldLength)
                         .GetAwaiter().GetResult())
                     {
                         while (reader.TryReadNext(out var item))
