@@ -1,5 +1,7 @@
 using System;
 using System.IO;
+using System.Linq;
+using System.Reflection;
 
 namespace PartnerCenterLicenses.Tests.Hosting
 {
@@ -21,6 +23,21 @@ namespace PartnerCenterLicenses.Tests.Hosting
 
         /// <summary>The module manifest the build produces.</summary>
         public static string ModuleManifest => Path.Combine(ModuleFolder, "PartnerCenterLicenses.psd1");
+
+        /// <summary>
+        /// pwsh 7.6.9 built from Microsoft.PowerShell.SDK by tools/pwsh (same configuration as the
+        /// tests): the real console host, with every built-in module. Run it with dotnet.
+        /// </summary>
+        public static string Pwsh => Path.Combine(Root, "tools", "pwsh", "bin", Configuration, "net10.0", "pwsh.dll");
+
+        /// <summary>Pester 5.7.1's module manifest, restored from NuGet as a build input.</summary>
+        public static string PesterModule => Path.Combine(NuGetPackageRoot, "pester", "5.7.1", "tools", "Pester.psd1");
+
+        private static string Configuration =>
+            typeof(RepositoryPaths).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
+
+        private static string NuGetPackageRoot =>
+            typeof(RepositoryPaths).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().First(a => a.Key == "NuGetPackageRoot").Value;
 
         private static string FindRoot()
         {
