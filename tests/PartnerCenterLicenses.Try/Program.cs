@@ -1,5 +1,5 @@
 using System;
-using System.Collections.Generic;
+using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
@@ -9,10 +9,11 @@ using PartnerCenterLicenses.Tests.Hosting;
 namespace PartnerCenterLicenses.Try
 {
     /// <summary>
-    /// Starts the emulator, then runs the built module in a PowerShell engine (a child process that
-    /// trusts the emulator's certificate through SSL_CERT_FILE): connect with the secure application
-    /// model, get the license deployment insights, and print what came back. Extra PowerShell to run
-    /// after connecting can be passed as arguments.
+    /// Starts the emulator, then runs the built module in pwsh 7.6.9 (tools/pwsh: the real console
+    /// host with every built-in module) against it: connect with the secure application model and run
+    /// the PowerShell given as arguments, by default Get-PartnerLicenseDeployment. With -Interactive,
+    /// the pwsh prompt stays open, connected, until you type exit. pwsh trusts the emulator's
+    /// certificate through SSL_CERT_FILE, the way a user trusts a private CA.
     /// </summary>
     public static class Program
     {
@@ -20,98 +21,91 @@ namespace PartnerCenterLicenses.Try
 
         public static async Task<int> Main(string[] args)
         {
-            string script = args.Length > 0 ? string.Join(" ", args) : "Get-PartnerLicenseDeployment";
-            string secret = "try-" + Guid.NewGuid().ToString("N");
-            string bundleFolder = Path.Combine(Path.GetTempPath(), "pcl-try-" + Guid.NewGuid().ToString("N"));
-            Directory.CreateDirectory(bundleFolder);
+            bool interactive = args.Any(a => string.Equals(a, "-Interactive", StringComparison.OrdinalIgnoreCase));
+            string[] commands = args.Where(a => !string.Equals(a, "-Interactive", StringComparison.OrdinalIgnoreCase)).ToArray();
+            string script = commands.Length > 0 ? string.Join(" ", commands) : (interactive ? string.Empty : "Get-PartnerLicenseDeployment");
 
+            if (!File.Exists(RepositoryPaths.Pwsh) || !File.Exists(RepositoryPaths.ModuleManifest))
+            {
+                Console.Error.WriteLine("The module or tools/pwsh is not built; run: dotnet build -c Release Module.sln");
+                return 2;
+            }
+
+            string secret = "try-" + Guid.NewGuid().ToString("N");
+            string folder = Path.Combine(Path.GetTempPath(), "pcl-try-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(folder);
+
+            Progress("Starting the emulator of Entra ID and Partner Center...");
             await using EmulatorServer emulator = await EmulatorServer.StartAsync();
             try
             {
                 emulator.State.RegisterConfidentialClient(ClientId, secret);
                 string refreshToken = emulator.State.IssueRefreshToken(ClientId);
-                string bundle = emulator.WriteTrustBundle(Path.Combine(bundleFolder, "ca-bundle.pem"));
+                string bundle = emulator.WriteTrustBundle(Path.Combine(folder, "ca-bundle.pem"));
+                string startup = Path.Combine(folder, "connect.ps1");
+                File.WriteAllText(startup, StartupScript);
 
-                Console.WriteLine("Emulator (Entra ID + Partner Center): " + emulator.BaseUri);
-                Console.WriteLine("Module: " + RepositoryPaths.ModuleManifest);
-                Console.WriteLine("PS> Connect-PartnerCenter -Environment Emulator -ApplicationId " + ClientId + " -Credential $credential -RefreshToken $refreshToken -Tenant " + EmulatorState.DefaultTenantId);
-                Console.WriteLine("PS> " + script);
+                Progress("Emulator: " + emulator.BaseUri + " (its certificate is trusted through SSL_CERT_FILE=" + bundle + ")");
+                Progress("Module: " + RepositoryPaths.ModuleManifest);
+                Progress("Starting pwsh " + "7.6.9 and connecting...");
                 Console.WriteLine();
-
-                HostedRunResult result = await HostedPowerShell.RunAsync(new HostedRunRequest
+                Console.WriteLine("PS> Connect-PartnerCenter -Environment Emulator -ApplicationId " + ClientId + " -Credential $credential -RefreshToken $refreshToken -Tenant " + EmulatorState.DefaultTenantId);
+                if (script.Length > 0)
                 {
-                    ModulePath = RepositoryPaths.ModuleManifest,
-                    Environment = new Dictionary<string, string>
-                    {
-                        ["SSL_CERT_FILE"] = bundle,
-                        ["PCL_URL"] = emulator.BaseUri.ToString().TrimEnd('/'),
-                        ["PCL_CLIENT_ID"] = ClientId,
-                        ["PCL_CLIENT_SECRET"] = secret,
-                        ["PCL_REFRESH_TOKEN"] = refreshToken,
-                        ["PCL_TENANT"] = EmulatorState.DefaultTenantId,
-                    },
-                    Script = @"
-$ErrorActionPreference = 'Stop'
-function ConvertTo-Secure([string] $text) {
-    $secure = [System.Security.SecureString]::new()
-    foreach ($c in $text.ToCharArray()) { $secure.AppendChar($c) }
-    $secure.MakeReadOnly(); $secure
-}
-$credential = [pscredential]::new($env:PCL_CLIENT_ID, (ConvertTo-Secure $env:PCL_CLIENT_SECRET))
-$null = Add-PartnerCenterEnvironment -Name Emulator -ActiveDirectoryAuthority $env:PCL_URL -PartnerCenterEndpoint $env:PCL_URL
-$null = Connect-PartnerCenter -Environment Emulator -ApplicationId $env:PCL_CLIENT_ID -Credential $credential -RefreshToken (ConvertTo-Secure $env:PCL_REFRESH_TOKEN) -Tenant $env:PCL_TENANT
-" + script,
-                });
+                    Console.WriteLine("PS> " + script);
+                }
 
-                Print(result);
-                return result.TerminatingError == null && result.Errors.Count == 0 ? 0 : 1;
+                var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { UseShellExecute = false };
+                start.ArgumentList.Add(RepositoryPaths.Pwsh);
+                start.ArgumentList.Add("-NoLogo");
+                start.ArgumentList.Add("-NoProfile");
+                if (interactive)
+                {
+                    start.ArgumentList.Add("-NoExit");
+                }
+                else
+                {
+                    start.ArgumentList.Add("-NonInteractive");
+                }
+
+                start.ArgumentList.Add("-Command");
+                start.ArgumentList.Add(". '" + startup.Replace("'", "''") + "'" + (script.Length > 0 ? "\n" + script : string.Empty));
+                start.Environment["SSL_CERT_FILE"] = bundle;
+                start.Environment["POWERSHELL_TELEMETRY_OPTOUT"] = "1";
+                start.Environment["POWERSHELL_UPDATECHECK"] = "Off";
+                start.Environment["PCL_MODULE"] = RepositoryPaths.ModuleManifest;
+                start.Environment["PCL_URL"] = emulator.BaseUri.ToString().TrimEnd('/');
+                start.Environment["PCL_CLIENT_ID"] = ClientId;
+                start.Environment["PCL_CLIENT_SECRET"] = secret;
+                start.Environment["PCL_REFRESH_TOKEN"] = refreshToken;
+                start.Environment["PCL_TENANT"] = EmulatorState.DefaultTenantId;
+
+                using Process pwsh = Process.Start(start);
+                await pwsh.WaitForExitAsync();
+                return pwsh.ExitCode;
             }
             finally
             {
-                Directory.Delete(bundleFolder, recursive: true);
+                Directory.Delete(folder, recursive: true);
             }
         }
 
-        // The hosted engine has no Format-Table, so objects are laid out here, one table per type.
-        private static void Print(HostedRunResult result)
+        private static void Progress(string message)
         {
-            foreach (var group in result.Output.GroupBy(o => o.TypeNames.FirstOrDefault() ?? "(null)"))
-            {
-                Console.WriteLine("   TypeName: " + group.Key);
-                Console.WriteLine();
-                List<HostedObject> items = group.ToList();
-                string[] columns = items[0].Properties.Keys.ToArray();
-                if (columns.Length == 0)
-                {
-                    items.ForEach(i => Console.WriteLine(i.Text));
-                    continue;
-                }
-
-                int[] widths = columns.Select(c => Math.Max(c.Length, items.Max(i => Cell(i, c).Length))).ToArray();
-                Console.WriteLine(string.Join(" ", columns.Select((c, n) => c.PadRight(widths[n]))));
-                Console.WriteLine(string.Join(" ", widths.Select(w => new string('-', w))));
-                foreach (HostedObject item in items)
-                {
-                    Console.WriteLine(string.Join(" ", columns.Select((c, n) => Cell(item, c).PadRight(widths[n]))));
-                }
-
-                Console.WriteLine();
-            }
-
-            foreach (HostedStreamRecord record in result.Streams)
-            {
-                Console.WriteLine(record.Stream.ToUpperInvariant() + ": " + record.Text);
-            }
-
-            if (result.TerminatingError != null)
-            {
-                Console.WriteLine("ERROR " + result.TerminatingError);
-            }
+            Console.Error.WriteLine("[try] " + message);
         }
 
-        private static string Cell(HostedObject item, string column)
-        {
-            return item.Properties.TryGetValue(column, out HostedValue value) ? value.Value ?? string.Empty : string.Empty;
-        }
+        // The secrets arrive as environment variables, as a runbook gets them from its automation
+        // account, and are removed from the environment once they are SecureStrings.
+        private const string StartupScript = @"
+$ErrorActionPreference = 'Stop'
+Import-Module $env:PCL_MODULE
+$credential = [pscredential]::new($env:PCL_CLIENT_ID, (ConvertTo-SecureString $env:PCL_CLIENT_SECRET -AsPlainText -Force))
+$refreshToken = ConvertTo-SecureString $env:PCL_REFRESH_TOKEN -AsPlainText -Force
+Remove-Item Env:PCL_CLIENT_SECRET, Env:PCL_REFRESH_TOKEN
+$null = Add-PartnerCenterEnvironment -Name Emulator -ActiveDirectoryAuthority $env:PCL_URL -PartnerCenterEndpoint $env:PCL_URL
+$null = Connect-PartnerCenter -Environment Emulator -ApplicationId $env:PCL_CLIENT_ID -Credential $credential -RefreshToken $refreshToken -Tenant $env:PCL_TENANT
+$ErrorActionPreference = 'Continue'
+";
     }
 }
