@@ -181,7 +181,8 @@ namespace PartnerCenterLicenses.Engine.Client
                 catch (Exception e) when (CertificateFailures.IsTlsFailure(e))
                 {
                     timeout.Dispose();
-                    throw WithIds(_certificates.Explain(e, uri, IsPartnerCenterHost(uri) ? "Partner Center" : "the host Partner Center redirected to"), ids);
+                    PartnerCenterException untrusted = _certificates.Explain(e, uri, IsPartnerCenterHost(uri) ? "Partner Center" : "the host Partner Center redirected to");
+                    throw Restated(untrusted, untrusted.Message + ids.Text, ids);
                 }
                 catch (OperationCanceledException e) when (timeout.TimedOut)
                 {
@@ -279,19 +280,7 @@ namespace PartnerCenterLicenses.Engine.Client
 
         private static PartnerCenterException AfterRetries(PartnerCenterException failure, int retries)
         {
-            if (retries == 0)
-            {
-                return failure;
-            }
-
-            return new PartnerCenterException(failure.ErrorId, failure.Kind, failure.Message + " (Gave up after " + retries + " retries.)", failure.InnerException)
-            {
-                RecommendedAction = failure.RecommendedAction,
-                StatusCode = failure.StatusCode,
-                PartnerCenterErrorCode = failure.PartnerCenterErrorCode,
-                RequestId = failure.RequestId,
-                CorrelationId = failure.CorrelationId,
-            };
+            return retries == 0 ? failure : Restated(failure, failure.Message + " (Gave up after " + retries + " retries.)", null);
         }
 
         private static PartnerCenterException Failure(string id, PartnerCenterErrorKind kind, string message, RequestIds ids, Exception inner, string action)
@@ -304,13 +293,16 @@ namespace PartnerCenterLicenses.Engine.Client
             };
         }
 
-        private static PartnerCenterException WithIds(PartnerCenterException failure, RequestIds ids)
+        // The same failure with another message (and the request's ids, when given): exceptions are immutable.
+        private static PartnerCenterException Restated(PartnerCenterException failure, string message, RequestIds ids)
         {
-            return new PartnerCenterException(failure.ErrorId, failure.Kind, failure.Message + ids.Text, failure.InnerException)
+            return new PartnerCenterException(failure.ErrorId, failure.Kind, message, failure.InnerException)
             {
                 RecommendedAction = failure.RecommendedAction,
-                RequestId = ids.RequestId.ToString(),
-                CorrelationId = ids.CorrelationId.ToString(),
+                StatusCode = failure.StatusCode,
+                PartnerCenterErrorCode = failure.PartnerCenterErrorCode,
+                RequestId = ids?.RequestId.ToString() ?? failure.RequestId,
+                CorrelationId = ids?.CorrelationId.ToString() ?? failure.CorrelationId,
             };
         }
 

@@ -198,6 +198,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
 
             Assert.Equal("PartnerCenter.Timeout" + GetCommand, result.TerminatingError?.FullyQualifiedErrorId);
             Assert.Equal("OperationTimeout", result.TerminatingError.Category);
+            Assert.Contains("sent nothing for 2 s", result.TerminatingError.Message);
             Assert.Contains("cut short", result.TerminatingError.Message);
         }
 

@@ -191,6 +191,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
 
             Assert.Equal("PartnerCenter.Timeout,PartnerCenterLicenses.Commands.ConnectPartnerCenterCommand", result.TerminatingError?.FullyQualifiedErrorId);
             Assert.Equal("OperationTimeout", result.TerminatingError.Category);
+            Assert.Contains("did not answer within 2 s", result.TerminatingError.Message);
             Assert.DoesNotContain("unexpectedly", result.TerminatingError.Message);
         }
 
@@ -213,6 +214,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
 
             Assert.Equal("PartnerCenter.Timeout,PartnerCenterLicenses.Commands.ConnectPartnerCenterCommand", result.TerminatingError?.FullyQualifiedErrorId);
             Assert.Equal("OperationTimeout", result.TerminatingError.Category);
+            Assert.Contains("did not answer within 2 s", result.TerminatingError.Message);
             Assert.Contains(_emulator.State.Requests, r => r.Path.EndsWith("/oauth2/v2.0/authorize", StringComparison.Ordinal));
         }
     }
