@@ -125,11 +125,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
 
             if (code == MsalError.RequestTimeout)
             {
-                return new PartnerCenterException(
-                    PartnerCenterErrorIds.Timeout,
-                    PartnerCenterErrorKind.Timeout,
-                    "Microsoft Entra ID (" + authority + ") did not answer in time.",
-                    exception);
+                return Timeouts.Authority(authority, null, exception);
             }
 
             if (service != null && (service.StatusCode == 0 || service.StatusCode >= 500 || code == MsalError.ServiceNotAvailable))
@@ -159,14 +155,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
         {
             if (exception is OperationCanceledException)
             {
-                return new PartnerCenterException(
-                    PartnerCenterErrorIds.Timeout,
-                    PartnerCenterErrorKind.Timeout,
-                    "Microsoft Entra ID (" + authority + ") did not answer in time.",
-                    exception)
-                {
-                    RecommendedAction = "Try again later; Set-PartnerCenterRequestOption -TimeoutSec sets how long a request may take.",
-                };
+                return Timeouts.Authority(authority, null, exception);
             }
 
             return new PartnerCenterException(

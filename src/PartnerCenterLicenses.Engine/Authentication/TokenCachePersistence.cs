@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using Microsoft.Identity.Client;
 using Microsoft.Identity.Client.Extensions.Msal;
 using PartnerCenterLicenses.Boundary;
+using PartnerCenterLicenses.Engine.Http;
 
 namespace PartnerCenterLicenses.Engine.Authentication
 {
@@ -111,7 +112,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
 
         private static string Describe(Exception e)
         {
-            return e.GetType().Name + ": " + e.Message.Split('\n')[0].Trim();
+            return e.GetType().Name + ": " + Causes.Describe(e);
         }
 
         [DllImport("libc", SetLastError = true)]

@@ -8,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Newtonsoft.Json;
 using PartnerCenterLicenses.Boundary;
+using PartnerCenterLicenses.Engine.Http;
 using PartnerCenterLicenses.Models;
 
 namespace PartnerCenterLicenses.Engine.Client
@@ -142,16 +143,7 @@ namespace PartnerCenterLicenses.Engine.Client
             }
             catch (OperationCanceledException e)
             {
-                throw new PartnerCenterException(
-                    PartnerCenterErrorIds.Timeout,
-                    PartnerCenterErrorKind.Timeout,
-                    "Partner Center sent nothing for " + _requestScope.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)
-                    + " s while its response was being read." + CutShort() + _ids.Text,
-                    e)
-                {
-                    RequestId = _ids.RequestId.ToString(),
-                    CorrelationId = _ids.CorrelationId.ToString(),
-                };
+                throw Timeouts.Body(_requestScope.Timeout, CutShort(), _ids, e);
             }
             catch (JsonException e)
             {
@@ -174,7 +166,7 @@ namespace PartnerCenterLicenses.Engine.Client
             }
             catch (Exception e) when (e is IOException || e is HttpRequestException || e is ObjectDisposedException)
             {
-                throw Invalid(_ids, _count, "The connection to Partner Center broke while the response was being read: " + e.Message + CutShort(), e);
+                throw Invalid(_ids, _count, "The connection to Partner Center broke while the response was being read: " + Causes.Describe(e) + "." + CutShort(), e);
             }
         }
 

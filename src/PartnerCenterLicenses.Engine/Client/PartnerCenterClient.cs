@@ -187,13 +187,7 @@ namespace PartnerCenterLicenses.Engine.Client
                 catch (OperationCanceledException e) when (timeout.TimedOut)
                 {
                     timeout.Dispose();
-                    return new Attempt(null, null, Failure(
-                        PartnerCenterErrorIds.Timeout,
-                        PartnerCenterErrorKind.Timeout,
-                        "Partner Center did not answer within " + call.Options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture) + " s.",
-                        ids,
-                        e,
-                        "Try again later; Set-PartnerCenterRequestOption -TimeoutSec sets how long a request may take."));
+                    return new Attempt(null, null, Timeouts.Request(call.Options.Timeout, ids, e));
                 }
                 catch (HttpRequestException e)
                 {

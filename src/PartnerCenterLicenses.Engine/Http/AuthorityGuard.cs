@@ -83,15 +83,7 @@ namespace PartnerCenterLicenses.Engine.Http
                 catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
                 {
                     response?.Dispose();
-                    throw new PartnerCenterException(
-                        PartnerCenterErrorIds.Timeout,
-                        PartnerCenterErrorKind.Timeout,
-                        "Microsoft Entra ID (" + request.RequestUri.GetLeftPart(UriPartial.Authority) + ") did not answer within "
-                        + timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture) + " s.",
-                        e)
-                    {
-                        RecommendedAction = "Try again later; Set-PartnerCenterRequestOption -TimeoutSec sets how long a request may take.",
-                    };
+                    throw Timeouts.Authority(request.RequestUri.GetLeftPart(UriPartial.Authority), timeout, e);
                 }
                 catch (PartnerCenterException)
                 {

@@ -18,6 +18,46 @@ namespace PartnerCenterLicenses.Tests.Unit
     {
         private static readonly RequestIds Ids = new RequestIds(Guid.NewGuid(), Guid.NewGuid());
 
+        [Fact]
+        public async Task A_body_that_cannot_even_be_opened_releases_the_response_and_its_timeout()
+        {
+            var content = new UnopenableContent();
+            var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = content };
+            var timeout = new IdleTimeout(TimeSpan.FromSeconds(30), CancellationToken.None);
+
+            await Assert.ThrowsAsync<System.IO.IOException>(() => DeploymentInsightsReader.OpenAsync(response, timeout, CancellationToken.None, Ids, new TestLog()));
+
+            Assert.True(content.Disposed);
+            Assert.Throws<ObjectDisposedException>(() => timeout.Token.WaitHandle);
+        }
+
+        /// <summary>JSON content whose stream fails to open, as a connection dropped between headers and body does.</summary>
+        private sealed class UnopenableContent : HttpContent
+        {
+            public UnopenableContent()
+            {
+                Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            }
+
+            public bool Disposed { get; private set; }
+
+            protected override Task SerializeToStreamAsync(System.IO.Stream stream, TransportContext context) => throw new System.IO.IOException("The connection was reset.");
+
+            protected override Task<System.IO.Stream> CreateContentReadStreamAsync() => throw new System.IO.IOException("The connection was reset.");
+
+            protected override bool TryComputeLength(out long length)
+            {
+                length = 0;
+                return false;
+            }
+
+            protected override void Dispose(bool disposing)
+            {
+                Disposed = true;
+                base.Dispose(disposing);
+            }
+        }
+
         private static Task<(List<PartnerLicensesDeploymentInsights> Items, PartnerCenterException Error, TestLog Log)> ReadAll(
             string body, string mediaType = "application/json", int maxFieldLength = DeploymentInsightsReader.DefaultMaxFieldLength)
         {
