@@ -71,7 +71,11 @@ namespace PartnerCenterLicenses.Engine.Http
                         replaced.Headers.Clear();
                         foreach (var header in response.Content.Headers)
                         {
-                            replaced.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                            // The length is the new content's own (a byte-order mark may have gone).
+                            if (!string.Equals(header.Key, "Content-Length", StringComparison.OrdinalIgnoreCase))
+                            {
+                                replaced.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                            }
                         }
 
                         response.Content.Dispose();
@@ -151,7 +155,15 @@ namespace PartnerCenterLicenses.Engine.Http
                     buffer.Write(chunk, 0, read);
                 }
 
-                return new UTF8Encoding(false, true).GetString(buffer.GetBuffer(), 0, (int)buffer.Length).TrimStart('\uFEFF');
+                try
+                {
+                    return new UTF8Encoding(false, true).GetString(buffer.GetBuffer(), 0, (int)buffer.Length).TrimStart('\uFEFF');
+                }
+                catch (DecoderFallbackException)
+                {
+                    // Not UTF-8, so not JSON as Entra ID sends it: the check names it as not JSON.
+                    return "\uFFFD";
+                }
             }
         }
 

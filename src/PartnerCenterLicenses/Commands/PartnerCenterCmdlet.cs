@@ -109,7 +109,21 @@ namespace PartnerCenterLicenses.Commands
                 if (_stopping.IsCancellationRequested)
                 {
                     // The engine honours the token too; observe its fault so it is never unobserved.
-                    task.ContinueWith(t => { var ignored = t.Exception; }, TaskContinuationOptions.OnlyOnFaulted);
+                    // What it still returns is released, so a reader opened just as Ctrl+C came does
+                    // not keep its response and its session alive.
+                    task.ContinueWith(
+                        t =>
+                        {
+                            if (t.Status == TaskStatus.RanToCompletion)
+                            {
+                                (t.Result as IDisposable)?.Dispose();
+                            }
+                            else
+                            {
+                                var ignored = t.Exception;
+                            }
+                        },
+                        TaskScheduler.Default);
                     throw new PipelineStoppedException();
                 }
             }

@@ -1,6 +1,7 @@
 using System;
 using System.Net.Http;
 using System.Security.Authentication;
+using System.Threading.Tasks;
 using PartnerCenterLicenses.Engine.Http;
 using Xunit;
 
@@ -44,6 +45,73 @@ namespace PartnerCenterLicenses.Tests.Unit
 
             Assert.NotNull(found);
             Assert.Contains(problem, found);
+        }
+
+        [Theory]
+        [InlineData(new byte[] { 0xEF, 0xBB, 0xBF, (byte)'{', (byte)'"', (byte)'a', (byte)'c', (byte)'c', (byte)'e', (byte)'s', (byte)'s', (byte)'_', (byte)'t', (byte)'o', (byte)'k', (byte)'e', (byte)'n', (byte)'"', (byte)':', (byte)'"', (byte)'x', (byte)'"', (byte)'}' }, null)]
+        [InlineData(new byte[] { (byte)'{', 0xFF, 0xFE, (byte)'}' }, "not JSON")]
+        public async Task A_token_answer_is_checked_before_msal_reads_it_and_keeps_its_length_honest(byte[] body, string problem)
+        {
+            var inner = new AnswerWith(body);
+            using var invoker = new HttpMessageInvoker(new AuthorityGuard(inner));
+            var request = new HttpRequestMessage(HttpMethod.Post, "https://login.example.test/tenant/oauth2/v2.0/token");
+
+            if (problem == null)
+            {
+                using HttpResponseMessage response = await invoker.SendAsync(request, System.Threading.CancellationToken.None);
+                string text = await response.Content.ReadAsStringAsync();
+                Assert.Equal("{\"access_token\":\"x\"}", text);
+                Assert.Equal(text.Length, response.Content.Headers.ContentLength);
+            }
+            else
+            {
+                var error = await Assert.ThrowsAsync<PartnerCenterLicenses.Boundary.PartnerCenterException>(() => invoker.SendAsync(request, System.Threading.CancellationToken.None));
+                Assert.Equal(PartnerCenterLicenses.Boundary.PartnerCenterErrorIds.InvalidTokenResponse, error.ErrorId);
+                Assert.Contains(problem, error.Message);
+            }
+        }
+
+        [Fact]
+        public async Task A_redirect_from_the_authority_is_refused_naming_its_target()
+        {
+            var inner = new AnswerWith(null) { Status = System.Net.HttpStatusCode.TemporaryRedirect, Location = "https://elsewhere.example.test/steal" };
+            using var invoker = new HttpMessageInvoker(new AuthorityGuard(inner));
+
+            var error = await Assert.ThrowsAsync<PartnerCenterLicenses.Boundary.PartnerCenterException>(() =>
+                invoker.SendAsync(new HttpRequestMessage(HttpMethod.Post, "https://login.example.test/t/oauth2/v2.0/token"), System.Threading.CancellationToken.None));
+
+            Assert.Equal(PartnerCenterLicenses.Boundary.PartnerCenterErrorIds.AuthorityRedirectRefused, error.ErrorId);
+            Assert.Contains("https://elsewhere.example.test/steal", error.Message);
+            Assert.Equal(1, inner.Calls);
+        }
+
+        private sealed class AnswerWith : HttpMessageHandler
+        {
+            private readonly byte[] _body;
+
+            public AnswerWith(byte[] body)
+            {
+                _body = body;
+            }
+
+            public System.Net.HttpStatusCode Status { get; set; } = System.Net.HttpStatusCode.OK;
+
+            public string Location { get; set; }
+
+            public int Calls { get; private set; }
+
+            protected override System.Threading.Tasks.Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, System.Threading.CancellationToken cancellationToken)
+            {
+                Calls++;
+                var response = new HttpResponseMessage(Status) { Content = new ByteArrayContent(_body ?? new byte[0]) };
+                response.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+                if (Location != null)
+                {
+                    response.Headers.Location = new Uri(Location);
+                }
+
+                return System.Threading.Tasks.Task.FromResult(response);
+            }
         }
 
         [Fact]
