@@ -32,7 +32,10 @@ namespace PartnerCenterLicenses.Models
         /// <summary>The number of licenses sold.</summary>
         public long LicensesSold { get; }
 
-        /// <summary>The prorated share of the sold licenses that is deployed, as Partner Center reports it.</summary>
+        /// <summary>
+        /// The prorated share of the sold licenses that is deployed, as Partner Center reports it: a fraction,
+        /// despite the name: 0.874 means 87.4 %. Tables show it as a percent.
+        /// </summary>
         public double ProratedDeploymentPercent { get; }
 
         /// <summary>When Partner Center computed this insight, with the offset it reported.</summary>

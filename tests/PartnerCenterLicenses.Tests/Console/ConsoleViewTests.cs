@@ -1,0 +1,210 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.RegularExpressions;
+using System.Threading.Tasks;
+using PartnerCenter.Emulator;
+using PartnerCenterLicenses.Tests.EndToEnd;
+using Xunit;
+
+namespace PartnerCenterLicenses.Tests.RealConsole
+{
+    /// <summary>
+    /// The default views of every output type as a user sees them: printed by the real pwsh console
+    /// in a terminal of 80 and of 120 columns. Headers stay on one line, no line is wider than the
+    /// terminal, and no value that matters is cut ("…") or squeezed out.
+    /// </summary>
+    [Collection(EmulatorCollection.Name)]
+    public sealed class ConsoleViewTests
+    {
+        // The documented shape with values that exercise the formats: a fraction, a fraction above 1
+        // (three digits before the point), a count in the millions and a time sent with an offset other than UTC.
+        private const string Insights = """
+            {
+                "totalCount": 3,
+                "items": [
+                    { "proratedDeploymentPercent": 0.8743, "licensesSold": 4464, "processedDateTime": "2017-03-14T03:25:16.36+00:00",
+                      "serviceName": "o365", "channel": "reseller", "attributes": { "objectType": "PartnerLicensesDeploymentInsights" } },
+                    { "proratedDeploymentPercent": 0.0, "licensesSold": 343, "processedDateTime": "2017-03-10T00:00:00+00:00",
+                      "serviceName": "crm", "channel": "reseller", "attributes": { "objectType": "PartnerLicensesDeploymentInsights" } },
+                    { "proratedDeploymentPercent": 1.125, "licensesSold": 1250000, "processedDateTime": "2024-05-02T04:00:00+05:30",
+                      "serviceName": "intune", "channel": "reseller", "attributes": { "objectType": "PartnerLicensesDeploymentInsights" } }
+                ],
+                "attributes": { "objectType": "Collection" }
+            }
+            """;
+
+        private const string Script = ConsoleScripts.Prelude + @"
+Write-Host ('WIDTH=' + $Host.UI.RawUI.WindowSize.Width)
+Write-Host '@@ context'
+" + ConsoleScripts.Connect + @" | Out-Default
+Write-Host '@@ insights'
+Get-PartnerLicenseDeployment | Out-Default
+Write-Host '@@ insights-list'
+Get-PartnerLicenseDeployment | Format-List | Out-Default
+Write-Host '@@ context-table'
+Get-PartnerCenterContext | Format-Table | Out-Default
+Write-Host '@@ environments'
+$null = Add-PartnerCenterEnvironment -Name 'Contoso proxy' -ActiveDirectoryAuthority https://login.example.net -PartnerCenterEndpoint https://pc-proxy.example.net:8443/partner
+Get-PartnerCenterEnvironment | Out-Default
+Write-Host '@@ options'
+Get-PartnerCenterRequestOption | Out-Default
+Write-Host '@@ data'
+$first = Get-PartnerLicenseDeployment | Select-Object -First 1
+Write-Host ($first | ConvertTo-Json -Compress)
+Write-Host (($first | ConvertTo-Csv) -join '|')
+Write-Host '@@ end'
+";
+
+        private static readonly string[] ViewSections = { "context", "insights", "insights-list", "context-table", "environments", "options" };
+
+        private readonly EmulatorFixture _emulator;
+
+        public ConsoleViewTests(EmulatorFixture emulator)
+        {
+            _emulator = emulator;
+            _emulator.Reset();
+        }
+
+        [Theory]
+        [InlineData(80)]
+        [InlineData(120)]
+        public async Task Every_default_view_fits_the_console_with_headers_on_one_line_and_values_uncut(int columns)
+        {
+            _emulator.State.DeploymentInsightsJson = Insights;
+            await using var pwsh = TerminalPwsh.RunFile(columns, Script, ConsoleScripts.Environment(_emulator));
+            Assert.Equal(0, await pwsh.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+
+            string screen = pwsh.Text;
+            Assert.Contains("WIDTH=" + columns + "\n", screen);
+            var sections = Sections(screen);
+            Assert.True(sections.ContainsKey("end"), pwsh.Describe());
+            foreach (string name in ViewSections)
+            {
+                string[] lines = sections[name];
+                Assert.True(lines.Any(l => l.Trim().Length > 0), name + " printed nothing. " + pwsh.Describe());
+                Assert.All(lines, line => Assert.True(line.Length < columns, $"{name}: a line of {line.Length} characters in {columns} columns: '{line}'"));
+                Assert.All(lines, line => Assert.DoesNotContain("…", line));
+            }
+
+            // Connect-PartnerCenter's context: a list, since account and tenant alone take 66 columns.
+            string context = string.Join("\n", sections["context"]);
+            Assert.Contains("Account            : " + EmulatorState.DefaultUserPrincipalName + "\n", context);
+            Assert.Contains("Tenant             : " + EmulatorState.DefaultTenantId + "\n", context);
+            Assert.Contains("ApplicationId      : " + EmulatorFixture.ClientId + "\n", context);
+            Assert.Contains("Environment        : Emulator\n", context);
+            Assert.Contains("AuthenticationType : RefreshToken\n", context);
+            Assert.Matches(@"TokenExpiresOn     : \d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d\d:\d\d\n", context);
+
+            // The insights table: one header line, percents as percents, times in UTC.
+            string[] insights = Table(sections["insights"], @"^ServiceName +Channel +LicensesSold +Deployed +Processed \(UTC\)$");
+            Assert.Matches(@"^o365 +reseller +4,464 +87\.4 ?% 2017-03-14 03:25$", insights[0]);
+            Assert.Matches(@"^crm +reseller +343 +0\.0 ?% 2017-03-10 00:00$", insights[1]);
+            Assert.Matches(@"^intune +reseller +1,250,000 +112\.5 ?% 2024-05-01 22:30$", insights[2]);
+
+            // Format-List: the property names, the fraction beside its percent, the time as sent.
+            string list = string.Join("\n", sections["insights-list"]);
+            Assert.Contains("ServiceName               : o365\n", list);
+            Assert.Contains("LicensesSold              : 4464\n", list);
+            Assert.Matches(@"ProratedDeploymentPercent : 0\.8743 \(87\.4 ?%\)\n", list);
+            Assert.Contains("ProcessedDateTime         : 2017-03-14 03:25:16 +00:00\n", list);
+            Assert.Contains("ProcessedDateTime         : 2024-05-02 04:00:00 +05:30\n", list);
+
+            // Format-Table of the context: what a glance needs within 80 columns, the tenant from 116.
+            string[] contextRow = Table(
+                sections["context-table"],
+                columns >= 116 ? "^Account +Environment +SignIn +ExpiresOn +Tenant$" : "^Account +Environment +SignIn +ExpiresOn$");
+            Assert.Matches(
+                "^" + Regex.Escape(EmulatorState.DefaultUserPrincipalName) + @" +Emulator +RefreshToken +\d{4}-\d\d-\d\d \d\d:\d\d"
+                + (columns >= 116 ? " +" + EmulatorState.DefaultTenantId : string.Empty) + "$",
+                Assert.Single(contextRow));
+
+            // Environments: hosts without the scheme (all are HTTPS), built-in and custom in groups.
+            string environments = string.Join("\n", sections["environments"]);
+            Assert.Contains("IsBuiltIn: True\n", environments);
+            Assert.Contains("IsBuiltIn: False\n", environments);
+            string[] builtIn = Table(
+                sections["environments"].TakeWhile(l => !l.Contains("IsBuiltIn: False", StringComparison.Ordinal)).ToArray(),
+                "^Name +ActiveDirectoryAuthority +PartnerCenterEndpoint$");
+            Assert.Contains(builtIn, l => Regex.IsMatch(l, "^AzureCloud +login.microsoftonline.com +api.partnercenter.microsoft.com$"));
+            Assert.Contains(builtIn, l => Regex.IsMatch(l, "^AzureUSGovernment +login.microsoftonline.us +api.partnercenter.microsoft.com$"));
+            string[] custom = Table(
+                sections["environments"].SkipWhile(l => !l.Contains("IsBuiltIn: False", StringComparison.Ordinal)).ToArray(),
+                "^Name +ActiveDirectoryAuthority +PartnerCenterEndpoint$");
+            Assert.Equal(2, custom.Length);
+            Assert.Matches("^Contoso proxy +login.example.net +pc-proxy.example.net:8443/partner$", custom[0]);
+            Assert.Matches("^Emulator +127.0.0.1:" + _emulator.Url.Port + " +127.0.0.1:" + _emulator.Url.Port + "$", custom[1]);
+            string china = "partner.partnercenterapi.microsoftonline.cn";
+            if (columns >= 120)
+            {
+                Assert.Contains(builtIn, l => Regex.IsMatch(l, "^AzureChinaCloud +login.chinacloudapi.cn +" + Regex.Escape(china) + "$"));
+            }
+            else
+            {
+                // 43 characters do not fit beside the others in 80 columns: wrapped in its cell, not cut.
+                int row = Array.FindIndex(builtIn, l => l.StartsWith("AzureChinaCloud ", StringComparison.Ordinal));
+                int column = builtIn[row].IndexOf("partner.", StringComparison.Ordinal);
+                Assert.Equal(china, builtIn[row].Substring(column) + builtIn[row + 1].Trim());
+                Assert.Equal(column, builtIn[row + 1].Length - builtIn[row + 1].TrimStart().Length);
+            }
+
+            // Request options: seconds, as Set-PartnerCenterRequestOption takes them.
+            string[] options = Table(sections["options"], "^Timeout +MaxRetryCount +MaxRetryWait +RetryBaseDelay +MaxFieldLength$");
+            Assert.Matches(@"^ *100 s +4 +120 s +1 s +1,048,576$", Assert.Single(options));
+
+            // The data behind the views is unchanged: the fraction and the time as Partner Center sent them.
+            string data = string.Join("\n", sections["data"]);
+            Assert.Contains("\"ProratedDeploymentPercent\":0.8743", data);
+            Assert.Contains("\"LicensesSold\":4464", data);
+            Assert.Contains("\"0.8743\"", data);
+            Assert.Contains("\"ProcessedDateTime\"", data);
+        }
+
+        private static Dictionary<string, string[]> Sections(string screen)
+        {
+            var sections = new Dictionary<string, string[]>(StringComparer.Ordinal);
+            string name = null;
+            var lines = new List<string>();
+            foreach (string line in screen.Split('\n'))
+            {
+                if (line.StartsWith("@@ ", StringComparison.Ordinal))
+                {
+                    if (name != null)
+                    {
+                        sections[name] = lines.ToArray();
+                    }
+
+                    name = line.Substring(3).Trim();
+                    lines.Clear();
+                }
+                else if (name != null)
+                {
+                    lines.Add(line);
+                }
+            }
+
+            if (name != null)
+            {
+                sections[name] = lines.ToArray();
+            }
+
+            return sections;
+        }
+
+        // The rows of the first table in the lines, without trailing spaces: its header matches the
+        // pattern on one line, the next line underlines every header, rows run to the next blank line.
+        private static string[] Table(IReadOnlyList<string> lines, string headerPattern)
+        {
+            int header = lines.ToList().FindIndex(l => l.Trim().Length > 0 && !l.Contains(':', StringComparison.Ordinal));
+            string all = string.Join("\n", lines);
+            Assert.True(header >= 0 && header + 1 < lines.Count, "no table in:\n" + all);
+            Assert.Matches(headerPattern, lines[header].Trim());
+            string underline = lines[header + 1];
+            Assert.Matches("^[- ]+$", underline);
+            Assert.Equal(
+                Regex.Matches(lines[header], @"\S+( \(\S+\))?").Select(m => m.Index),
+                Regex.Matches(underline, "-+").Select(m => m.Index));
+            return lines.Skip(header + 2).TakeWhile(l => l.Trim().Length > 0).Select(l => l.TrimEnd()).ToArray();
+        }
+    }
+}
