@@ -126,15 +126,28 @@ namespace PartnerCenterLicenses.Engine.Authentication
                 {
                     var application = (IPublicClientApplication)msal.Application;
                     log.Verbose("Signing in with a device code at " + msal.Authority + " for application " + request.ApplicationId + " (as a public client).");
-                    AuthenticationResult result = await SignInDeadline.RunAsync(
-                        request.SignInTimeout,
-                        "New-PartnerCenterRefreshToken",
-                        limit => MsalFailures.RunAsync(
-                            () => application.AcquireTokenWithDeviceCode(msal.RefreshTokenScopes, code => PersonSignInFlow.ShowDeviceCode(code, log)).ExecuteAsync(limit),
-                            msal.Authority,
-                            certificates,
-                            limit),
-                        cancellationToken).ConfigureAwait(false);
+                    AuthenticationResult result;
+                    try
+                    {
+                        result = await SignInDeadline.RunAsync(
+                            request.SignInTimeout,
+                            "New-PartnerCenterRefreshToken",
+                            limit => MsalFailures.RunAsync(
+                                () => application.AcquireTokenWithDeviceCode(msal.RefreshTokenScopes, code => PersonSignInFlow.ShowDeviceCode(code, log)).ExecuteAsync(limit),
+                                msal.Authority,
+                                certificates,
+                                limit),
+                            cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (PartnerCenterException e) when (e.ErrorId == PartnerCenterErrorIds.InvalidClientCredential)
+                    {
+                        // A confidential registration that does not allow public client flows asks for a
+                        // secret here, which the device code flow never sends: the setting is the fix.
+                        e.RecommendedAction = "Device code is a public client flow: in the app registration, under Authentication, set "
+                            + "'Allow public client flows' to Yes, or sign in in the browser (leave out -UseDeviceAuthentication).";
+                        throw;
+                    }
+
                     return Describe(result, capture, msal, request.Environment, log);
                 }
                 finally
