@@ -15,7 +15,8 @@ namespace PartnerCenterLicenses.Boundary
         /// <summary>For a session or call that knows nothing about the application.</summary>
         public const string General =
             "An admin agent signs in once more with New-PartnerCenterRefreshToken -ApplicationId <app id> -Tenant <tenant> "
-            + "(in the browser, or with -UseDeviceAuthentication), and the token it writes replaces the stored one.";
+            + "(in the browser, or with -UseDeviceAuthentication); the refresh token it writes replaces the stored one, "
+            + "and Connect-PartnerCenter takes it.";
 
         /// <summary>
         /// The sign-in command for an application: its id, its credential as a parameter (a secret is
@@ -52,9 +53,9 @@ namespace PartnerCenterLicenses.Boundary
         public static string ForApplication(PartnerCenterEnvironment environment, string tenant, string applicationId, ApplicationCredential credential)
         {
             return "An admin agent runs " + SignInCommand(environment, tenant, applicationId, credential)
-                + " where a browser can open (or adds -UseDeviceAuthentication to sign in with a code), and the token it writes "
-                + "replaces the stored one. To keep a token from expiring, renew it at least once in its lifetime: "
-                + "New-PartnerCenterRefreshToken -RefreshToken <stored token> with the same application credential.";
+                + " where a browser can open (or adds -UseDeviceAuthentication to sign in with a code); the refresh token it writes "
+                + "replaces the stored one, and Connect-PartnerCenter takes it (pipe the object to it). To keep a refresh token from "
+                + "expiring, renew it with New-PartnerCenterRefreshToken -RefreshToken at least once in its lifetime.";
         }
 
         // Single quotes take everything literally in PowerShell except a single quote, which is
