@@ -13,6 +13,7 @@
     CmdletsToExport      = @(
         'Connect-PartnerCenter',
         'Disconnect-PartnerCenter',
+        'New-PartnerCenterRefreshToken',
         'Get-PartnerCenterContext',
         'Get-PartnerLicenseDeployment',
         'Add-PartnerCenterEnvironment',

@@ -63,6 +63,24 @@ namespace PartnerCenterLicenses.Engine
         }
 
         /// <inheritdoc />
+        public async Task<PartnerCenterRefreshToken> NewRefreshTokenAsync(SignInRequest request, IEngineLog log, CancellationToken cancellationToken)
+        {
+            if (request == null)
+            {
+                throw new ArgumentNullException(nameof(request));
+            }
+
+            try
+            {
+                return await RefreshTokenIssuance.NewAsync(request, new CertificateFailures(), log, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!(e is PartnerCenterException) && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+            {
+                throw Unexpected("Getting a refresh token", e);
+            }
+        }
+
+        /// <inheritdoc />
         public bool Disconnect()
         {
             PartnerCenterSession previous = Swap(null);

@@ -165,6 +165,28 @@ namespace PartnerCenter.Emulator
             }
         }
 
+        /// <summary>
+        /// Sets "Allow public client flows" of a confidential client: with it, device code and refresh token
+        /// requests without a client credential are accepted, as Entra ID treats such an app as a public client
+        /// where a request has no redirect URI to tell its platform by. A request that does send a credential
+        /// must still send a right one.
+        /// </summary>
+        /// <exception cref="InvalidOperationException">The client is not registered, or is a public client already.</exception>
+        public void AllowPublicClientFlows(string clientId, bool allow = true)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(clientId);
+            lock (_gate)
+            {
+                ClientRegistration client = RequireClient(clientId);
+                if (!client.IsConfidential)
+                {
+                    throw new InvalidOperationException($"Client '{clientId}' is a public client; public client flows are all it has.");
+                }
+
+                _clients[clientId] = client.WithPublicClientFlows(allow);
+            }
+        }
+
         /// <summary>Registers a public client, which has no secret and must not send one.</summary>
         public void RegisterPublicClient(string clientId)
         {

@@ -44,6 +44,7 @@ namespace PartnerCenter.Emulator
 
             string clientSecret = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(24));
             server.State.RegisterConfidentialClient(DemoClientId, clientSecret);
+            server.State.AllowPublicClientFlows(DemoClientId);
             server.State.RegisterPublicClient(DemoPublicClientId);
             string refreshToken = server.State.IssueRefreshToken(DemoClientId);
 
@@ -96,6 +97,8 @@ namespace PartnerCenter.Emulator
                   Add-PartnerCenterEnvironment -Name Emulator -ActiveDirectoryAuthority {url} -PartnerCenterEndpoint {url}
                   Connect-PartnerCenter -Environment Emulator -ApplicationId {DemoClientId} -Credential (New-Object PSCredential '{DemoClientId}', (ConvertTo-SecureString '{clientSecret}' -AsPlainText -Force)) -RefreshToken '{refreshToken}' -Tenant {EmulatorState.DefaultTenantId}
                   Get-PartnerLicenseDeployment
+                  New-PartnerCenterRefreshToken -Environment Emulator -ApplicationId {DemoClientId} -Credential <as above> -Tenant {EmulatorState.DefaultTenantId}
+                    (the demo app also allows public client flows, so -UseDeviceAuthentication works for it)
 
                 Press Ctrl+C to stop.
 

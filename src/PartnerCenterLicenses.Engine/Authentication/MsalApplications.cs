@@ -33,35 +33,75 @@ namespace PartnerCenterLicenses.Engine.Authentication
         /// <summary>The application of the secure application model: confidential with its credential, public without one.</summary>
         public static MsalApplication ForRefreshToken(RefreshTokenSignIn request, CertificateFailures certificates)
         {
+            return ForApplication(request.Environment, request.Tenant, request.ApplicationId, request.Credential, redirectUri: null, certificates);
+        }
+
+        /// <summary>
+        /// The confidential application an admin agent signs in to in the browser (New-PartnerCenterRefreshToken
+        /// with a credential): MSAL builds the authorize URL and redeems the code the module's own loopback
+        /// listener receives at <paramref name="loopbackRedirect"/>. Its token cache is MSAL's in-memory one,
+        /// new with the application, so the sign-in's tokens live and die with it.
+        /// </summary>
+        public static MsalApplication ForAdminAgent(AdminAgentSignIn request, Uri loopbackRedirect, CertificateFailures certificates)
+        {
+            return ForApplication(request.Environment, request.Tenant, request.ApplicationId, request.Credential, loopbackRedirect.AbsoluteUri, certificates);
+        }
+
+        /// <summary>
+        /// The same app registration as a public client, for the flows MSAL allows only there: device code,
+        /// and the system browser with MSAL's own loopback listener when the application has no credential.
+        /// In-memory cache of its own, as above.
+        /// </summary>
+        public static MsalApplication ForAdminAgentPublicClient(AdminAgentSignIn request, CertificateFailures certificates)
+        {
             string authority = Authority(request.Environment, request.Tenant);
+            HttpClient http = HttpClients.ForAuthority(certificates);
+            IPublicClientApplication application = Configure(
+                PublicClientApplicationBuilder.Create(request.ApplicationId).WithRedirectUri("http://localhost"), request.Environment, authority, http).Build();
+            return new MsalApplication(application, authority, request.Environment, http);
+        }
+
+        private static MsalApplication ForApplication(
+            PartnerCenterEnvironment environment, string tenant, string applicationId, ApplicationCredential credential, string redirectUri, CertificateFailures certificates)
+        {
+            string authority = Authority(environment, tenant);
             HttpClient http = HttpClients.ForAuthority(certificates);
             try
             {
                 IClientApplicationBase application;
-                switch (request.Credential)
+                switch (credential)
                 {
                     case ApplicationCredential.ClientSecret secret:
-                        application = Configure(ConfidentialClientApplicationBuilder.Create(request.ApplicationId)
-                            .WithClientSecret(SecureStrings.Reveal(secret.Secret)), request.Environment, authority, http).Build();
+                        application = Configure(ConfidentialClientApplicationBuilder.Create(applicationId)
+                            .WithClientSecret(SecureStrings.Reveal(secret.Secret)), environment, authority, http)
+                            .WithRedirect(redirectUri).Build();
                         break;
                     case ApplicationCredential.ClientCertificate certificate:
-                        application = Configure(ConfidentialClientApplicationBuilder.Create(request.ApplicationId)
+                        application = Configure(ConfidentialClientApplicationBuilder.Create(applicationId)
                             .WithCertificate(certificate.Certificate != null
                                 ? CertificateLocator.Validate(certificate.Certificate)
-                                : CertificateLocator.FindByThumbprint(certificate.Thumbprint)), request.Environment, authority, http).Build();
+                                : CertificateLocator.FindByThumbprint(certificate.Thumbprint)), environment, authority, http)
+                            .WithRedirect(redirectUri).Build();
                         break;
                     default:
-                        application = Configure(PublicClientApplicationBuilder.Create(request.ApplicationId), request.Environment, authority, http).Build();
+                        application = Configure(PublicClientApplicationBuilder.Create(applicationId), environment, authority, http)
+                            .WithRedirect(redirectUri).Build();
                         break;
                 }
 
-                return new MsalApplication(application, authority, request.Environment, http);
+                return new MsalApplication(application, authority, environment, http);
             }
             catch
             {
                 http.Dispose();
                 throw;
             }
+        }
+
+        private static T WithRedirect<T>(this T builder, string redirectUri)
+            where T : AbstractApplicationBuilder<T>
+        {
+            return redirectUri == null ? builder : builder.WithRedirectUri(redirectUri);
         }
 
         /// <summary>The public client a person signs in to, with the loopback redirect the browser answers on.</summary>
@@ -123,6 +163,9 @@ namespace PartnerCenterLicenses.Engine.Authentication
 
         /// <summary>The Partner Center user_impersonation scope of the environment.</summary>
         public string[] Scopes { get; }
+
+        /// <summary>The scope plus offline_access, for a sign-in whose point is the refresh token.</summary>
+        public string[] RefreshTokenScopes => new[] { Scopes[0], "offline_access" };
 
         public HttpClient Http { get; }
 

@@ -11,18 +11,22 @@ namespace PartnerCenterLicenses.Engine.Authentication
     /// <summary>The one place MSAL's exceptions become the module's errors.</summary>
     internal static class MsalFailures
     {
-        private const string ObtainRefreshToken =
-            "Obtain a new refresh token for the application with the secure application model (an admin agent signs in once "
-            + "and consents, for example with Connect-PartnerCenter -UseDeviceAuthentication or your consent tooling), store it, "
-            + "and run Connect-PartnerCenter -RefreshToken again.";
-
         /// <summary>
         /// Runs one MSAL call and lets out only the module's errors (or the user's own cancellation).
         /// The guard under MSAL raises some of them itself (a refused redirect, an unusable token
         /// answer, a timeout); those pass through unchanged, whether or not MSAL wrapped them.
         /// </summary>
+        /// <param name="call">The MSAL call.</param>
+        /// <param name="authority">The authority it talks to, for messages.</param>
+        /// <param name="certificates">Why server certificates were refused, for messages.</param>
+        /// <param name="cancellationToken">The user's cancellation.</param>
+        /// <param name="refreshTokenAdvice">
+        /// What to do when Entra ID rejects the refresh token (the command that gets a new one); null for
+        /// <see cref="RefreshTokenAdvice.General"/>.
+        /// </param>
         public static async Task<AuthenticationResult> RunAsync(
-            Func<Task<AuthenticationResult>> call, string authority, CertificateFailures certificates, CancellationToken cancellationToken)
+            Func<Task<AuthenticationResult>> call, string authority, CertificateFailures certificates, CancellationToken cancellationToken,
+            string refreshTokenAdvice = null)
         {
             try
             {
@@ -42,7 +46,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
             }
             catch (MsalException e)
             {
-                throw Translate(e, authority);
+                throw Translate(e, authority, refreshTokenAdvice);
             }
             catch (HttpRequestException e)
             {
@@ -68,7 +72,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
             return null;
         }
 
-        public static PartnerCenterException Translate(MsalException exception, string authority)
+        public static PartnerCenterException Translate(MsalException exception, string authority, string refreshTokenAdvice = null)
         {
             var service = exception as MsalServiceException;
             string code = exception.ErrorCode ?? string.Empty;
@@ -106,7 +110,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
                     + OneLine(exception.Message),
                     exception)
                 {
-                    RecommendedAction = ObtainRefreshToken,
+                    RecommendedAction = refreshTokenAdvice ?? RefreshTokenAdvice.General,
                 };
             }
 

@@ -22,16 +22,22 @@ namespace PartnerCenterLicenses.Engine.Authentication
         private readonly MsalApplication _msal;
         private readonly CertificateFailures _certificates;
         private readonly PartnerCenterAuthenticationType _authenticationType;
+        private readonly string _refreshTokenAdvice;
         private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
         private IssuedToken _current;
         private IAccount _account;
         private string _tenant;
 
-        public MsalTokenSource(MsalApplication msal, CertificateFailures certificates, PartnerCenterAuthenticationType authenticationType)
+        /// <param name="msal">The application the session signed in with.</param>
+        /// <param name="certificates">Why server certificates were refused, for messages.</param>
+        /// <param name="authenticationType">How the session signed in.</param>
+        /// <param name="refreshTokenAdvice">What to do once Entra ID rejects the session's refresh token.</param>
+        public MsalTokenSource(MsalApplication msal, CertificateFailures certificates, PartnerCenterAuthenticationType authenticationType, string refreshTokenAdvice = null)
         {
             _msal = msal;
             _certificates = certificates;
             _authenticationType = authenticationType;
+            _refreshTokenAdvice = refreshTokenAdvice;
         }
 
         public bool CanRenew => true;
@@ -142,7 +148,8 @@ namespace PartnerCenterLicenses.Engine.Authentication
                 () => _msal.Application.AcquireTokenSilent(_msal.Scopes, _account).WithForceRefresh(forceRefresh).ExecuteAsync(cancellationToken),
                 _msal.Authority,
                 _certificates,
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken,
+                _refreshTokenAdvice).ConfigureAwait(false);
 
             if (result.AuthenticationResultMetadata?.TokenSource == TokenSource.Cache)
             {

@@ -16,6 +16,10 @@ namespace PartnerCenterLicenses.Engine.Authentication
     /// </summary>
     internal static class PersonSignInFlow
     {
+        // A person's session renews with the refresh token MSAL keeps; once that is refused, the
+        // person signs in again.
+        private const string SignInAgain = "Run Connect-PartnerCenter again to sign in.";
+
         public static async Task<MsalTokenSource> ConnectAsync(
             PersonSignIn request, CertificateFailures certificates, IEngineLog log, CancellationToken cancellationToken)
         {
@@ -60,7 +64,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
                     certificates,
                     cancellationToken).ConfigureAwait(false);
 
-                var source = new MsalTokenSource(msal, certificates, request.AuthenticationType);
+                var source = new MsalTokenSource(msal, certificates, request.AuthenticationType, SignInAgain);
                 source.Accept(result);
                 log.Verbose("Signed in as " + (result.Account?.Username ?? "(unknown user)") + " in tenant " + result.TenantId + ".");
                 return source;
@@ -72,34 +76,18 @@ namespace PartnerCenterLicenses.Engine.Authentication
             }
         }
 
-        // A sign-in waits for a person; it may take minutes, never forever. Only the sign-in's own
-        // limit becomes SignInTimedOut: a single request to Entra ID that times out is a Timeout.
-        private static async Task<AuthenticationResult> WaitForPersonAsync(
+        private static Task<AuthenticationResult> WaitForPersonAsync(
             PersonSignIn request, Func<CancellationToken, Task<AuthenticationResult>> signIn, MsalApplication msal,
             CertificateFailures certificates, CancellationToken cancellationToken)
         {
-            using (var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-            {
-                limit.CancelAfter(request.SignInTimeout);
-                try
-                {
-                    return await MsalFailures.RunAsync(() => signIn(limit.Token), msal.Authority, certificates, limit.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException e) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-                {
-                    throw new PartnerCenterException(
-                        PartnerCenterErrorIds.SignInTimedOut,
-                        PartnerCenterErrorKind.Timeout,
-                        "The sign-in was not completed within " + request.SignInTimeout.TotalMinutes + " minutes.",
-                        e)
-                    {
-                        RecommendedAction = "Run Connect-PartnerCenter again and complete the sign-in in time.",
-                    };
-                }
-            }
+            return SignInDeadline.RunAsync(
+                request.SignInTimeout,
+                "Connect-PartnerCenter",
+                limit => MsalFailures.RunAsync(() => signIn(limit), msal.Authority, certificates, limit),
+                cancellationToken);
         }
 
-        private static Task ShowDeviceCode(DeviceCodeResult code, IEngineLog log)
+        internal static Task ShowDeviceCode(DeviceCodeResult code, IEngineLog log)
         {
             // The warning stream reaches the console, runbook job output and transcripts alike.
             log.Warning(code.Message);
@@ -132,7 +120,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
                 return null;
             }
 
-            var source = new MsalTokenSource(msal, certificates, PartnerCenterAuthenticationType.TokenCache);
+            var source = new MsalTokenSource(msal, certificates, PartnerCenterAuthenticationType.TokenCache, SignInAgain);
             source.Accept(result);
             log.Verbose("Reconnected silently as " + account.Username + " from the token cache.");
             return source;

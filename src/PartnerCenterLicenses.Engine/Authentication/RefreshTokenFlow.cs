@@ -18,6 +18,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
             RefreshTokenSignIn request, CertificateFailures certificates, IEngineLog log, CancellationToken cancellationToken)
         {
             MsalApplication msal = MsalApplications.ForRefreshToken(request, certificates);
+            string advice = RefreshTokenAdvice.ForApplication(request.Environment, request.Tenant, request.ApplicationId, request.Credential);
             try
             {
                 log.Verbose("Redeeming the refresh token at " + msal.Authority + " for application " + request.ApplicationId
@@ -27,9 +28,10 @@ namespace PartnerCenterLicenses.Engine.Authentication
                     () => ((IByRefreshToken)msal.Application).AcquireTokenByRefreshToken(msal.Scopes, SecureStrings.Reveal(request.RefreshToken)).ExecuteAsync(cancellationToken),
                     msal.Authority,
                     certificates,
-                    cancellationToken).ConfigureAwait(false);
+                    cancellationToken,
+                    advice).ConfigureAwait(false);
 
-                var source = new MsalTokenSource(msal, certificates, PartnerCenterAuthenticationType.RefreshToken);
+                var source = new MsalTokenSource(msal, certificates, PartnerCenterAuthenticationType.RefreshToken, advice);
                 source.Accept(result);
                 log.Verbose("Signed in as " + (result.Account?.Username ?? "(unknown user)") + " in tenant " + result.TenantId
                     + "; the access token expires at " + result.ExpiresOn.ToString("u") + ".");

@@ -32,6 +32,19 @@ namespace PartnerCenterLicenses.Engine.Authentication
             }
         }
 
+        /// <summary>A read-only SecureString of a token a protocol gave as a string.</summary>
+        public static SecureString Conceal(string value)
+        {
+            var secure = new SecureString();
+            foreach (char c in value)
+            {
+                secure.AppendChar(c);
+            }
+
+            secure.MakeReadOnly();
+            return secure;
+        }
+
         public static bool IsNullOrEmpty(SecureString value)
         {
             return value == null || value.Length == 0;

@@ -18,6 +18,14 @@ namespace PartnerCenterLicenses.Boundary
         /// <summary>Opens a session, replacing any current one once the new one has a token.</summary>
         Task<PartnerCenterContext> ConnectAsync(SignInRequest request, IEngineLog log, CancellationToken cancellationToken);
 
+        /// <summary>
+        /// Gets a refresh token to keep, without opening a session: an admin agent signs in
+        /// (<see cref="AdminAgentSignIn"/>), or an application redeems the refresh token it has
+        /// (<see cref="RefreshTokenSignIn"/>) and gets the rotated one. Nothing is kept in the engine
+        /// or written to disk.
+        /// </summary>
+        Task<PartnerCenterRefreshToken> NewRefreshTokenAsync(SignInRequest request, IEngineLog log, CancellationToken cancellationToken);
+
         /// <summary>Ends the session and forgets its tokens. Returns false when there was none.</summary>
         bool Disconnect();
 

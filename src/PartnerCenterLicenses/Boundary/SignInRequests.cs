@@ -107,6 +107,44 @@ namespace PartnerCenterLicenses.Boundary
             Method == PersonSignInMethod.DeviceCode ? PartnerCenterAuthenticationType.DeviceCode : PartnerCenterAuthenticationType.Interactive;
     }
 
+    /// <summary>
+    /// An admin agent signs in once as the application's user, so that the application gets a refresh
+    /// token to keep (New-PartnerCenterRefreshToken). No session is opened. With a credential the browser
+    /// sign-in is the confidential authorization code flow of the application; device code is always a
+    /// public client flow of the same registration, and with a credential the token it yields is then
+    /// redeemed once by the confidential application.
+    /// </summary>
+    public sealed class AdminAgentSignIn : SignInRequest
+    {
+        /// <summary>Describes the sign-in.</summary>
+        public AdminAgentSignIn(PartnerCenterEnvironment environment, string tenant, string applicationId, ApplicationCredential credential, PersonSignInMethod method)
+            : base(environment, tenant)
+        {
+            ApplicationId = string.IsNullOrEmpty(applicationId) ? throw new ArgumentNullException(nameof(applicationId)) : applicationId;
+            Credential = credential;
+            Method = method;
+        }
+
+        /// <summary>The application (client) id the refresh token is for.</summary>
+        public string ApplicationId { get; }
+
+        /// <summary>The application's credential; null for a public client.</summary>
+        public ApplicationCredential Credential { get; }
+
+        /// <summary>Browser or device code.</summary>
+        public PersonSignInMethod Method { get; }
+
+        /// <summary>Whether the PowerShell host can interact with a person (see <see cref="PersonSignIn.HostIsInteractive"/>).</summary>
+        public bool HostIsInteractive { get; set; }
+
+        /// <summary>How long the person has to complete the sign-in before it is abandoned.</summary>
+        public TimeSpan SignInTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+        /// <inheritdoc />
+        public override PartnerCenterAuthenticationType AuthenticationType =>
+            Method == PersonSignInMethod.DeviceCode ? PartnerCenterAuthenticationType.DeviceCode : PartnerCenterAuthenticationType.Interactive;
+    }
+
     /// <summary>How a person signs in.</summary>
     public enum PersonSignInMethod
     {

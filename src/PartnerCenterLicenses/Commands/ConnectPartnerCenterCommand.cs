@@ -32,6 +32,14 @@ namespace PartnerCenterLicenses.Commands
     /// agent granted it once, without prompting. -RefreshToken takes a SecureString; a plain string is accepted too,
     /// as runbooks written for the archived PartnerCenter module pass one.</para>
     /// </example>
+    /// <example title="Renew the stored refresh token and connect with the new one">
+    /// <code><![CDATA[
+    /// $token = New-PartnerCenterRefreshToken -RefreshToken $refreshToken -ApplicationId '<app id>' -Credential $credential -Tenant '<tenant>'
+    /// $token | Connect-PartnerCenter -Credential $credential
+    /// ]]></code>
+    /// <para>The PartnerCenterRefreshToken object binds by property name: its RefreshToken, ApplicationId, Tenant and
+    /// Environment fill the parameters of the same names. Store $token.RefreshToken for the next run.</para>
+    /// </example>
     /// <example title="Secure application model with a certificate">
     /// <code><![CDATA[
     /// Connect-PartnerCenter -ApplicationId '<app id>' -CertificateThumbprint '<thumbprint>' -RefreshToken $refreshToken -Tenant '<tenant>'
@@ -103,7 +111,7 @@ namespace PartnerCenterLicenses.Commands
         /// may be left out, and the public client the archived PartnerCenter module used is taken.</para>
         /// </summary>
         [Parameter(ParameterSetName = UserSet)]
-        [Parameter(Mandatory = true, ParameterSetName = RefreshTokenSet, HelpMessage = "Application (client) id of the app registration.")]
+        [Parameter(Mandatory = true, ParameterSetName = RefreshTokenSet, ValueFromPipelineByPropertyName = true, HelpMessage = "Application (client) id of the app registration.")]
         [Parameter(Mandatory = true, ParameterSetName = ServicePrincipalCertificateSet)]
         [ValidateNotNullOrEmpty]
         public string ApplicationId { get; set; }
@@ -135,9 +143,10 @@ namespace PartnerCenterLicenses.Commands
 
         /// <summary>
         /// <para type="description">The refresh token obtained with the secure application model, as a SecureString. A plain
-        /// string is accepted too, and becomes a SecureString as the parameter is bound.</para>
+        /// string is accepted too, and becomes a SecureString as the parameter is bound. The object New-PartnerCenterRefreshToken
+        /// writes can be piped in: its RefreshToken, ApplicationId, Tenant and Environment bind by name.</para>
         /// </summary>
-        [Parameter(Mandatory = true, ParameterSetName = RefreshTokenSet, HelpMessage = "Refresh token for the application and a partner user.")]
+        [Parameter(Mandatory = true, ParameterSetName = RefreshTokenSet, ValueFromPipelineByPropertyName = true, HelpMessage = "Refresh token for the application and a partner user.")]
         [SecureStringTransformation]
         [ValidateNotNull]
         public SecureString RefreshToken { get; set; }
@@ -168,7 +177,7 @@ namespace PartnerCenterLicenses.Commands
         /// </summary>
         /// <value>organizations</value>
         [Parameter(ParameterSetName = UserSet)]
-        [Parameter(ParameterSetName = RefreshTokenSet)]
+        [Parameter(ParameterSetName = RefreshTokenSet, ValueFromPipelineByPropertyName = true)]
         [Parameter(ParameterSetName = AccessTokenSet)]
         [Parameter(Mandatory = true, ParameterSetName = ServicePrincipalSet)]
         [Parameter(Mandatory = true, ParameterSetName = ServicePrincipalCertificateSet)]
@@ -204,7 +213,11 @@ namespace PartnerCenterLicenses.Commands
         /// or a name added with Add-PartnerCenterEnvironment.</para>
         /// </summary>
         /// <value>AzureCloud</value>
-        [Parameter]
+        [Parameter(ParameterSetName = UserSet)]
+        [Parameter(ParameterSetName = RefreshTokenSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = AccessTokenSet)]
+        [Parameter(ParameterSetName = ServicePrincipalSet)]
+        [Parameter(ParameterSetName = ServicePrincipalCertificateSet)]
         [ArgumentCompleter(typeof(EnvironmentNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string Environment { get; set; } = PartnerCenterEnvironments.AzureCloud;
@@ -274,7 +287,7 @@ namespace PartnerCenterLicenses.Commands
                 case AccessTokenSet:
                     return new AccessTokenSignIn(environment, Tenant, AccessToken);
                 case RefreshTokenSet:
-                    return new RefreshTokenSignIn(environment, Tenant, ApplicationId, ApplicationCredential(), RefreshToken);
+                    return new RefreshTokenSignIn(environment, Tenant, ApplicationId, ApplicationCredentialOf(ApplicationId, Credential, CertificateThumbprint, Certificate), RefreshToken);
                 default:
                     return new PersonSignIn(
                         environment, Tenant, ApplicationId, UseDeviceAuthentication.IsPresent ? PersonSignInMethod.DeviceCode : PersonSignInMethod.Browser)
@@ -284,61 +297,6 @@ namespace PartnerCenterLicenses.Commands
                         HostIsInteractive = HostIsInteractive(),
                     };
             }
-        }
-
-        private ApplicationCredential ApplicationCredential()
-        {
-            int credentials = (Credential != null ? 1 : 0) + (CertificateThumbprint != null ? 1 : 0) + (Certificate != null ? 1 : 0);
-            if (credentials > 1)
-            {
-                throw new PartnerCenterException(
-                    PartnerCenterErrorIds.InvalidArgument,
-                    PartnerCenterErrorKind.InvalidArgument,
-                    "Give the application one credential: -Credential (client secret), -CertificateThumbprint or -Certificate, not several.");
-            }
-
-            if (Credential != null)
-            {
-                if (!string.IsNullOrEmpty(Credential.UserName)
-                    && !string.Equals(Credential.UserName, ApplicationId, StringComparison.OrdinalIgnoreCase))
-                {
-                    throw new PartnerCenterException(
-                        PartnerCenterErrorIds.InvalidArgument,
-                        PartnerCenterErrorKind.InvalidArgument,
-                        "-Credential names application '" + Credential.UserName + "' but -ApplicationId is '" + ApplicationId
-                        + "'. The credential's user name must be the application id and its password the client secret.");
-                }
-
-                return Boundary.ApplicationCredential.FromSecret(Credential.Password);
-            }
-
-            if (Certificate != null)
-            {
-                return Boundary.ApplicationCredential.FromCertificate(Certificate);
-            }
-
-            return CertificateThumbprint != null ? Boundary.ApplicationCredential.FromThumbprint(CertificateThumbprint) : null;
-        }
-
-        // Hosts without a person behind them: the runbook and service hosts, remoting, and pwsh
-        // started with -NonInteractive. An interactive sign-in there would wait for nobody.
-        private bool HostIsInteractive()
-        {
-            string name = Host?.Name ?? string.Empty;
-            if (name == "Default Host" || name == "ServerRemoteHost" || Host?.UI?.RawUI == null)
-            {
-                return false;
-            }
-
-            foreach (string argument in System.Environment.GetCommandLineArgs())
-            {
-                if (argument.Equals("-NonInteractive", StringComparison.OrdinalIgnoreCase) || argument.Equals("-noni", StringComparison.OrdinalIgnoreCase))
-                {
-                    return false;
-                }
-            }
-
-            return System.Environment.UserInteractive;
         }
     }
 }

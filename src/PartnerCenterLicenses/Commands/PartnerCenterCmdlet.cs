@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Management.Automation;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
 using PartnerCenterLicenses.Boundary;
@@ -176,6 +177,69 @@ namespace PartnerCenterLicenses.Commands
             }
 
             return record;
+        }
+
+        /// <summary>
+        /// The application's credential from the parameters a cmdlet binds: a client secret in a
+        /// PSCredential (user name: the application id), a certificate, a thumbprint, or none for a
+        /// public client. One place, so Connect-PartnerCenter and New-PartnerCenterRefreshToken refuse
+        /// the same mistakes.
+        /// </summary>
+        internal static ApplicationCredential ApplicationCredentialOf(string applicationId, PSCredential credential, string certificateThumbprint, X509Certificate2 certificate)
+        {
+            int credentials = (credential != null ? 1 : 0) + (certificateThumbprint != null ? 1 : 0) + (certificate != null ? 1 : 0);
+            if (credentials > 1)
+            {
+                throw new PartnerCenterException(
+                    PartnerCenterErrorIds.InvalidArgument,
+                    PartnerCenterErrorKind.InvalidArgument,
+                    "Give the application one credential: -Credential (client secret), -CertificateThumbprint or -Certificate, not several.");
+            }
+
+            if (credential != null)
+            {
+                if (!string.IsNullOrEmpty(credential.UserName)
+                    && !string.Equals(credential.UserName, applicationId, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new PartnerCenterException(
+                        PartnerCenterErrorIds.InvalidArgument,
+                        PartnerCenterErrorKind.InvalidArgument,
+                        "-Credential names application '" + credential.UserName + "' but -ApplicationId is '" + applicationId
+                        + "'. The credential's user name must be the application id and its password the client secret.");
+                }
+
+                return ApplicationCredential.FromSecret(credential.Password);
+            }
+
+            if (certificate != null)
+            {
+                return ApplicationCredential.FromCertificate(certificate);
+            }
+
+            return certificateThumbprint != null ? ApplicationCredential.FromThumbprint(certificateThumbprint) : null;
+        }
+
+        /// <summary>
+        /// Hosts without a person behind them: the runbook and service hosts, remoting, and pwsh
+        /// started with -NonInteractive. An interactive sign-in there would wait for nobody.
+        /// </summary>
+        internal bool HostIsInteractive()
+        {
+            string name = Host?.Name ?? string.Empty;
+            if (name == "Default Host" || name == "ServerRemoteHost" || Host?.UI?.RawUI == null)
+            {
+                return false;
+            }
+
+            foreach (string argument in Environment.GetCommandLineArgs())
+            {
+                if (argument.Equals("-NonInteractive", StringComparison.OrdinalIgnoreCase) || argument.Equals("-noni", StringComparison.OrdinalIgnoreCase))
+                {
+                    return false;
+                }
+            }
+
+            return Environment.UserInteractive;
         }
 
         internal static ErrorCategory ToCategory(PartnerCenterErrorKind kind)

@@ -462,6 +462,11 @@ namespace PartnerCenter.Emulator.Entra
                 return await AuthenticateWithAssertionAsync(context, tenant, client, credentials);
             }
 
+            if (!hasSecret && client.AllowsPublicClientFlows && IsWithoutRedirectUri(grantType))
+            {
+                return true;
+            }
+
             if (!hasSecret)
             {
                 await EntraResponses.WriteErrorAsync(context, StatusCodes.Status401Unauthorized, "invalid_client", 7000218, missingSecret);
@@ -481,6 +486,10 @@ namespace PartnerCenter.Emulator.Entra
 
             return true;
         }
+
+        /// <summary>The grants whose requests carry no redirect URI, where "Allow public client flows" applies.</summary>
+        private static bool IsWithoutRedirectUri(string grantType) =>
+            grantType is "device_code" or DeviceCodeGrantType or "refresh_token";
 
         private static async Task<bool> AuthenticateWithAssertionAsync(HttpContext context, TenantSegment tenant, ClientRegistration client, ClientCredentials credentials)
         {

@@ -50,16 +50,18 @@ namespace PartnerCenter.Emulator.State
     internal sealed class ClientRegistration
     {
         public ClientRegistration(string clientId, string clientSecret)
-            : this(clientId, clientSecret, Array.Empty<X509Certificate2>(), Guid.NewGuid().ToString())
+            : this(clientId, clientSecret, Array.Empty<X509Certificate2>(), Guid.NewGuid().ToString(), allowsPublicClientFlows: false)
         {
         }
 
-        private ClientRegistration(string clientId, string clientSecret, IReadOnlyList<X509Certificate2> certificates, string servicePrincipalObjectId)
+        private ClientRegistration(
+            string clientId, string clientSecret, IReadOnlyList<X509Certificate2> certificates, string servicePrincipalObjectId, bool allowsPublicClientFlows)
         {
             ClientId = clientId;
             ClientSecret = clientSecret;
             Certificates = certificates;
             ServicePrincipalObjectId = servicePrincipalObjectId;
+            AllowsPublicClientFlows = allowsPublicClientFlows;
         }
 
         public string ClientId { get; }
@@ -72,12 +74,24 @@ namespace PartnerCenter.Emulator.State
 
         public bool IsConfidential => ClientSecret != null || Certificates.Count > 0;
 
+        /// <summary>
+        /// The portal's "Allow public client flows" (the manifest's <c>isFallbackPublicClient</c>): a confidential
+        /// app is treated as a public client in requests that carry no redirect URI to tell its platform by, that
+        /// is the device code and refresh token grants, which may then come without a client credential. The
+        /// authorization code grant still needs the credential.
+        /// </summary>
+        public bool AllowsPublicClientFlows { get; }
+
         /// <summary>The <c>oid</c> of app-only tokens, standing in for the service principal's object id.</summary>
         public string ServicePrincipalObjectId { get; }
 
         /// <summary>The same app (same service principal) with a new secret and the certificates it had.</summary>
         public ClientRegistration WithSecret(string clientSecret) =>
-            new ClientRegistration(ClientId, clientSecret, Certificates, ServicePrincipalObjectId);
+            new ClientRegistration(ClientId, clientSecret, Certificates, ServicePrincipalObjectId, AllowsPublicClientFlows);
+
+        /// <summary>The same app with "Allow public client flows" set as given.</summary>
+        public ClientRegistration WithPublicClientFlows(bool allow) =>
+            new ClientRegistration(ClientId, ClientSecret, Certificates, ServicePrincipalObjectId, allow);
 
         /// <summary>The same app with one more certificate; a certificate with the same thumbprint is replaced.</summary>
         public ClientRegistration WithCertificate(X509Certificate2 certificate)
@@ -92,7 +106,7 @@ namespace PartnerCenter.Emulator.State
             }
 
             certificates.Add(certificate);
-            return new ClientRegistration(ClientId, ClientSecret, certificates.AsReadOnly(), ServicePrincipalObjectId);
+            return new ClientRegistration(ClientId, ClientSecret, certificates.AsReadOnly(), ServicePrincipalObjectId, AllowsPublicClientFlows);
         }
     }
 

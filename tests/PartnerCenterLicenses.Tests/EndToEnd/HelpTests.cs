@@ -19,6 +19,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         {
             "Add-PartnerCenterEnvironment", "Connect-PartnerCenter", "Disconnect-PartnerCenter",
             "Get-PartnerCenterContext", "Get-PartnerCenterEnvironment", "Get-PartnerCenterRequestOption", "Get-PartnerLicenseDeployment",
+            "New-PartnerCenterRefreshToken",
             "Set-PartnerCenterRequestOption",
         };
 
@@ -115,7 +116,11 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
                             foreach ($call in $calls) {
                                 "call`t$name example $number`t$($call.GetCommandName())"
                                 $binding = [System.Management.Automation.Language.StaticParameterBinder]::BindCommand($call, $true)
+                                # A command further down a pipeline may have its parameter set chosen by the
+                                # input's properties, which the static binder cannot see.
+                                $receivesInput = $call.Parent -is [System.Management.Automation.Language.PipelineAst] -and $call.Parent.PipelineElements.IndexOf($call) -gt 0
                                 foreach ($failure in $binding.BindingExceptions.GetEnumerator()) {
+                                    if ($receivesInput -and $failure.Value.BindingException.ErrorId -eq 'AmbiguousParameterSet') { continue }
                                     "problem`t$name example $number`t$($call.Extent.Text): $($failure.Key): $($failure.Value.BindingException.ErrorId)"
                                 }
                             }

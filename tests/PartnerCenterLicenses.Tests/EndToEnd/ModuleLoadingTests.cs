@@ -20,6 +20,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         {
             "Add-PartnerCenterEnvironment", "Connect-PartnerCenter", "Disconnect-PartnerCenter",
             "Get-PartnerCenterContext", "Get-PartnerCenterEnvironment", "Get-PartnerCenterRequestOption", "Get-PartnerLicenseDeployment",
+            "New-PartnerCenterRefreshToken",
             "Set-PartnerCenterRequestOption",
         };
 

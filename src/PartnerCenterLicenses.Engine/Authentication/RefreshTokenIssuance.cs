@@ -1,0 +1,306 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Security;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Identity.Client;
+using PartnerCenterLicenses.Boundary;
+using PartnerCenterLicenses.Engine.Http;
+using PartnerCenterLicenses.Models;
+
+namespace PartnerCenterLicenses.Engine.Authentication
+{
+    /// <summary>
+    /// New-PartnerCenterRefreshToken: a refresh token to keep, for the secure application model. An admin
+    /// agent signs in once (browser or device code), or the application redeems the token it has and gets
+    /// the rotated one. Every sign-in runs on an MSAL application of its own whose in-memory cache is
+    /// thrown away with it; the refresh token is read from that cache (MSAL has no other way to hand it
+    /// out) and the cache is emptied before the application is let go. No session is opened.
+    /// </summary>
+    internal static class RefreshTokenIssuance
+    {
+        public static Task<PartnerCenterRefreshToken> NewAsync(
+            SignInRequest request, CertificateFailures certificates, IEngineLog log, CancellationToken cancellationToken)
+        {
+            switch (request)
+            {
+                case AdminAgentSignIn admin:
+                    return SignInAsync(admin, certificates, log, cancellationToken);
+                case RefreshTokenSignIn renewal:
+                    return RenewAsync(renewal, certificates, log, cancellationToken);
+                default:
+                    throw new ArgumentException("A refresh token comes from an admin agent's sign-in or from a renewal, not from " + request.GetType().Name + ".", nameof(request));
+            }
+        }
+
+        /// <summary>Redeems a refresh token with the application and returns the one Entra ID rotated it to.</summary>
+        public static async Task<PartnerCenterRefreshToken> RenewAsync(
+            RefreshTokenSignIn request, CertificateFailures certificates, IEngineLog log, CancellationToken cancellationToken)
+        {
+            using (MsalApplication msal = MsalApplications.ForRefreshToken(request, certificates))
+            {
+                RefreshTokenCapture capture = RefreshTokenCapture.Attach(msal.Application.UserTokenCache);
+                try
+                {
+                    log.Verbose("Redeeming the refresh token at " + msal.Authority + " for application " + request.ApplicationId
+                        + " (" + (request.Credential?.Describe() ?? "public client") + "), scope " + string.Join(" ", msal.RefreshTokenScopes) + ".");
+                    AuthenticationResult result = await MsalFailures.RunAsync(
+                        () => ((IByRefreshToken)msal.Application).AcquireTokenByRefreshToken(msal.RefreshTokenScopes, SecureStrings.Reveal(request.RefreshToken))
+                            .ExecuteAsync(cancellationToken),
+                        msal.Authority,
+                        certificates,
+                        cancellationToken,
+                        RefreshTokenAdvice.ForApplication(request.Environment, request.Tenant, request.ApplicationId, request.Credential)).ConfigureAwait(false);
+                    return Describe(result, capture, msal, request.Environment, log);
+                }
+                finally
+                {
+                    await capture.ClearAsync(msal.Application).ConfigureAwait(false);
+                }
+            }
+        }
+
+        private static async Task<PartnerCenterRefreshToken> SignInAsync(
+            AdminAgentSignIn request, CertificateFailures certificates, IEngineLog log, CancellationToken cancellationToken)
+        {
+            bool deviceCode = request.Method == PersonSignInMethod.DeviceCode;
+            if (!deviceCode && !BrowserLauncher.CanOpen(request.HostIsInteractive))
+            {
+                throw new PartnerCenterException(
+                    PartnerCenterErrorIds.InteractiveNotAvailable,
+                    PartnerCenterErrorKind.Authentication,
+                    "Signing in in the browser needs a browser and a person, and this PowerShell host has neither (a runbook, a service, "
+                    + "a remote session or a machine without a desktop).")
+                {
+                    RecommendedAction = "Add -UseDeviceAuthentication to sign in with a code on another device, or run "
+                        + RefreshTokenAdvice.SignInCommand(request.Environment, request.Tenant, request.ApplicationId, request.Credential)
+                        + " on a machine with a browser.",
+                };
+            }
+
+            if (deviceCode)
+            {
+                // A certificate that cannot sign is found out before the person signs in, not after.
+                if (request.Credential is ApplicationCredential.ClientCertificate certificate)
+                {
+                    if (certificate.Certificate != null)
+                    {
+                        CertificateLocator.Validate(certificate.Certificate);
+                    }
+                    else
+                    {
+                        CertificateLocator.FindByThumbprint(certificate.Thumbprint);
+                    }
+                }
+
+                PartnerCenterRefreshToken issued = await DeviceCodeAsync(request, certificates, log, cancellationToken).ConfigureAwait(false);
+                if (request.Credential == null)
+                {
+                    return issued;
+                }
+
+                // The code was redeemed by the registration as a public client; the application that will
+                // keep redeeming the token proves now that it can, with its own credential, and the
+                // token it gets in return is the one to store.
+                log.Verbose("Redeeming the new refresh token once as the confidential application, to check its credential.");
+                return await RenewAsync(
+                    new RefreshTokenSignIn(request.Environment, request.Tenant, request.ApplicationId, request.Credential, issued.RefreshToken),
+                    certificates,
+                    log,
+                    cancellationToken).ConfigureAwait(false);
+            }
+
+            return request.Credential == null
+                ? await PublicBrowserAsync(request, certificates, log, cancellationToken).ConfigureAwait(false)
+                : await ConfidentialBrowserAsync(request, certificates, log, cancellationToken).ConfigureAwait(false);
+        }
+
+        private static async Task<PartnerCenterRefreshToken> DeviceCodeAsync(
+            AdminAgentSignIn request, CertificateFailures certificates, IEngineLog log, CancellationToken cancellationToken)
+        {
+            using (MsalApplication msal = MsalApplications.ForAdminAgentPublicClient(request, certificates))
+            {
+                RefreshTokenCapture capture = RefreshTokenCapture.Attach(msal.Application.UserTokenCache);
+                try
+                {
+                    var application = (IPublicClientApplication)msal.Application;
+                    log.Verbose("Signing in with a device code at " + msal.Authority + " for application " + request.ApplicationId + " (as a public client).");
+                    AuthenticationResult result;
+                    try
+                    {
+                        result = await SignInDeadline.RunAsync(
+                            request.SignInTimeout,
+                            "New-PartnerCenterRefreshToken",
+                            limit => MsalFailures.RunAsync(
+                                () => application.AcquireTokenWithDeviceCode(msal.RefreshTokenScopes, code => PersonSignInFlow.ShowDeviceCode(code, log)).ExecuteAsync(limit),
+                                msal.Authority,
+                                certificates,
+                                limit),
+                            cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (PartnerCenterException e) when (e.ErrorId == PartnerCenterErrorIds.InvalidClientCredential)
+                    {
+                        // A confidential registration that does not allow public client flows asks for a
+                        // secret here, which the device code flow never sends: the setting is the fix.
+                        e.RecommendedAction = "Device code is a public client flow: in the app registration, under Authentication, set "
+                            + "'Allow public client flows' to Yes, or sign in in the browser (leave out -UseDeviceAuthentication).";
+                        throw;
+                    }
+
+                    return Describe(result, capture, msal, request.Environment, log);
+                }
+                finally
+                {
+                    await capture.ClearAsync(msal.Application).ConfigureAwait(false);
+                }
+            }
+        }
+
+        // A public client: MSAL runs the whole browser sign-in (PKCE, state, its own loopback listener).
+        private static async Task<PartnerCenterRefreshToken> PublicBrowserAsync(
+            AdminAgentSignIn request, CertificateFailures certificates, IEngineLog log, CancellationToken cancellationToken)
+        {
+            using (MsalApplication msal = MsalApplications.ForAdminAgentPublicClient(request, certificates))
+            {
+                RefreshTokenCapture capture = RefreshTokenCapture.Attach(msal.Application.UserTokenCache);
+                try
+                {
+                    var application = (IPublicClientApplication)msal.Application;
+                    log.Verbose("Signing in in the browser at " + msal.Authority + " for application " + request.ApplicationId + " (public client).");
+                    AuthenticationResult result = await SignInDeadline.RunAsync(
+                        request.SignInTimeout,
+                        "New-PartnerCenterRefreshToken",
+                        limit => MsalFailures.RunAsync(
+                            () => application.AcquireTokenInteractive(msal.RefreshTokenScopes)
+                                .WithUseEmbeddedWebView(false)
+                                .WithSystemWebViewOptions(new SystemWebViewOptions { OpenBrowserAsync = BrowserLauncher.OpenAsync })
+                                .WithPrompt(Prompt.SelectAccount)
+                                .ExecuteAsync(limit),
+                            msal.Authority,
+                            certificates,
+                            limit),
+                        cancellationToken).ConfigureAwait(false);
+                    return Describe(result, capture, msal, request.Environment, log);
+                }
+                finally
+                {
+                    await capture.ClearAsync(msal.Application).ConfigureAwait(false);
+                }
+            }
+        }
+
+        // A confidential client: MSAL builds the authorize URL with PKCE and redeems the code with the
+        // application's credential; the browser and the loopback listener are the module's.
+        private static async Task<PartnerCenterRefreshToken> ConfidentialBrowserAsync(
+            AdminAgentSignIn request, CertificateFailures certificates, IEngineLog log, CancellationToken cancellationToken)
+        {
+            using (LoopbackRedirectListener listener = LoopbackRedirectListener.Start())
+            using (MsalApplication msal = MsalApplications.ForAdminAgent(request, listener.RedirectUri, certificates))
+            {
+                RefreshTokenCapture capture = RefreshTokenCapture.Attach(msal.Application.UserTokenCache);
+                try
+                {
+                    var application = (IConfidentialClientApplication)msal.Application;
+                    string verifier = null;
+                    Uri authorize = await application.GetAuthorizationRequestUrl(msal.RefreshTokenScopes)
+                        .WithPkce(out verifier)
+                        .WithPrompt(Prompt.SelectAccount)
+                        .ExecuteAsync(cancellationToken).ConfigureAwait(false);
+                    authorize = WithState(authorize, out string state);
+
+                    log.Verbose("Signing in in the browser at " + msal.Authority + " for application " + request.ApplicationId + " ("
+                        + request.Credential.Describe() + "); the answer comes back to " + listener.RedirectUri + ".");
+                    AuthorizationAnswer answer = await SignInDeadline.RunAsync(
+                        request.SignInTimeout,
+                        "New-PartnerCenterRefreshToken",
+                        async limit =>
+                        {
+                            await BrowserLauncher.OpenAsync(authorize).ConfigureAwait(false);
+                            return await listener.WaitAsync(state, log.Verbose, limit).ConfigureAwait(false);
+                        },
+                        cancellationToken).ConfigureAwait(false);
+
+                    if (answer.Code == null)
+                    {
+                        throw Refused(answer, msal.Authority);
+                    }
+
+                    AuthenticationResult result = await MsalFailures.RunAsync(
+                        () => application.AcquireTokenByAuthorizationCode(msal.RefreshTokenScopes, answer.Code)
+                            .WithPkceCodeVerifier(verifier)
+                            .ExecuteAsync(cancellationToken),
+                        msal.Authority,
+                        certificates,
+                        cancellationToken).ConfigureAwait(false);
+                    return Describe(result, capture, msal, request.Environment, log);
+                }
+                finally
+                {
+                    await capture.ClearAsync(msal.Application).ConfigureAwait(false);
+                }
+            }
+        }
+
+        // MSAL puts a state of its own into the URL it builds; that is the one to expect back. Should a
+        // version leave it out, the module adds one, since the listener accepts no answer without it.
+        internal static Uri WithState(Uri authorize, out string state)
+        {
+            Dictionary<string, string> query = LoopbackRedirectListener.ParseForm(authorize.Query.TrimStart('?'));
+            if (query.TryGetValue("state", out state) && !string.IsNullOrEmpty(state))
+            {
+                return authorize;
+            }
+
+            state = LoopbackRedirectListener.NewState();
+            var builder = new UriBuilder(authorize);
+            builder.Query = (builder.Query.Length > 1 ? builder.Query.Substring(1) + "&" : string.Empty) + "state=" + Uri.EscapeDataString(state);
+            return builder.Uri;
+        }
+
+        private static PartnerCenterException Refused(AuthorizationAnswer answer, string authority)
+        {
+            string description = Causes.OneLine(answer.ErrorDescription ?? string.Empty);
+            if (answer.Error == "access_denied" || answer.Error == "consent_required" || answer.Error == "interaction_required")
+            {
+                return new PartnerCenterException(
+                    PartnerCenterErrorIds.SignInDeclined,
+                    PartnerCenterErrorKind.Authentication,
+                    "The sign-in was declined or cancelled (" + answer.Error + "): " + description)
+                {
+                    RecommendedAction = "Run New-PartnerCenterRefreshToken again and accept the sign-in as an admin agent of the partner tenant; "
+                        + "an administrator may need to grant the application consent first.",
+                };
+            }
+
+            return new PartnerCenterException(
+                PartnerCenterErrorIds.AuthenticationFailed,
+                PartnerCenterErrorKind.Authentication,
+                "Signing in to Microsoft Entra ID at " + authority + " failed (" + answer.Error + "): " + description);
+        }
+
+        private static PartnerCenterRefreshToken Describe(
+            AuthenticationResult result, RefreshTokenCapture capture, MsalApplication msal, PartnerCenterEnvironment environment, IEngineLog log)
+        {
+            string clientId = msal.Application.AppConfig.ClientId;
+            string refreshToken = capture.Read(clientId, result.Account?.HomeAccountId?.Identifier);
+            if (string.IsNullOrEmpty(refreshToken))
+            {
+                throw new PartnerCenterException(
+                    PartnerCenterErrorIds.InvalidTokenResponse,
+                    PartnerCenterErrorKind.Authentication,
+                    "Microsoft Entra ID at " + msal.Authority + " signed in but issued no refresh token, so there is nothing to keep.")
+                {
+                    RecommendedAction = "Check that the application may ask for offline_access (it is granted with any delegated permission "
+                        + "unless a policy removes it) and that -Environment names Microsoft Entra ID.",
+                };
+            }
+
+            JwtClaims id = JwtClaims.TryParse(result.IdToken);
+            string tenant = id?.TenantId ?? result.TenantId;
+            string account = id?.UserPrincipalName ?? result.Account?.Username;
+            log.Verbose("Issued a refresh token for " + (account ?? "(unknown user)") + " in tenant " + tenant + " to application " + clientId + ".");
+            return new PartnerCenterRefreshToken(SecureStrings.Conceal(refreshToken), clientId, tenant, account, environment.Name, DateTimeOffset.UtcNow);
+        }
+    }
+}
