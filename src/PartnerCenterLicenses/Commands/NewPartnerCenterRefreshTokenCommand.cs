@@ -48,11 +48,12 @@ namespace PartnerCenterLicenses.Commands
     /// $app   = Get-AutomationPSCredential -Name 'PartnerCenterApp'
     /// $token = New-PartnerCenterRefreshToken -RefreshToken (Get-AutomationVariable -Name 'PartnerCenterRefreshToken') `
     ///     -ApplicationId $app.UserName -Credential $app -Tenant 'contoso.onmicrosoft.com'
-    /// Set-AutomationVariable -Name 'PartnerCenterRefreshToken' -Value $token.RefreshToken
+    /// Set-AutomationVariable -Name 'PartnerCenterRefreshToken' -Value ([pscredential]::new('rt', $token.RefreshToken).GetNetworkCredential().Password)
     /// $token | Connect-PartnerCenter -Credential $app
     /// ]]></code>
-    /// <para>The old token is redeemed and the rotated one written back to the encrypted variable, then piped to
-    /// Connect-PartnerCenter, which takes ApplicationId, RefreshToken, Tenant and Environment from it.</para>
+    /// <para>The old token is redeemed and the rotated one written back to the encrypted variable (Automation variables
+    /// hold strings, so its text exists only for that call), then piped to Connect-PartnerCenter, which takes
+    /// ApplicationId, RefreshToken, Tenant and Environment from it.</para>
     /// </example>
     /// <example title="With a certificate instead of a secret">
     /// <code><![CDATA[
