@@ -14,10 +14,11 @@ BeforeDiscovery {
     $expiredToken = (ConvertTo-Base64Url '{"alg":"RS256","typ":"JWT"}') + '.' +
         (ConvertTo-Base64Url "{""aud"":""https://api.partnercenter.microsoft.com"",""exp"":$expiredAt}") + '.c2lnbmF0dXJl'
 
-    # Secrets are read from the environment when each test runs, never written here.
+    # Each case changes the secure application model's sign-in (or, with -AccessToken, replaces it).
+    $wrongSecret = [pscredential]::new($env:PCL_CLIENT_ID, (ConvertTo-SecureString 'not-the-secret' -AsPlainText -Force))
     $failures = @(
         @{ Case = 'a wrong client secret'; Id = 'PartnerCenter.InvalidClientCredential'; Category = 'AuthenticationError'; Target = $null
-            Parameters = @{ WrongSecret = $true } }
+            Parameters = @{ Credential = $wrongSecret } }
         @{ Case = 'a refresh token the authority does not know'; Id = 'PartnerCenter.RefreshTokenExpired'; Category = 'AuthenticationError'; Target = $null
             Parameters = @{ RefreshToken = 'not-a-refresh-token' } }
         @{ Case = 'an environment nobody added'; Id = 'PartnerCenter.UnknownEnvironment'; Category = 'InvalidArgument'; Target = 'Nowhere'
@@ -39,27 +40,13 @@ Describe 'Connect-PartnerCenter failures, caught with try/catch and -ErrorAction
     }
 
     It 'refuses <Case> with <Id> (<Category>)' -ForEach $failures {
-        if ($Parameters.ContainsKey('AccessToken')) {
-            $arguments = @{ Environment = 'Emulator'; AccessToken = $Parameters.AccessToken }
+        $arguments = @{ Environment = 'Emulator' }
+        if (-not $Parameters.ContainsKey('AccessToken')) {
+            $arguments += @{ ApplicationId = $env:PCL_CLIENT_ID; Credential = New-AppCredential; RefreshToken = Get-RefreshToken; Tenant = $env:PCL_TENANT }
         }
-        else {
-            $credential = New-AppCredential
-            if ($Parameters.WrongSecret) {
-                $credential = [pscredential]::new($env:PCL_CLIENT_ID, (ConvertTo-SecureString 'not-the-secret' -AsPlainText -Force))
-            }
 
-            $arguments = @{
-                Environment   = 'Emulator'
-                ApplicationId = $env:PCL_CLIENT_ID
-                Credential    = $credential
-                RefreshToken  = Get-RefreshToken
-                Tenant        = $env:PCL_TENANT
-            }
-            foreach ($name in @('RefreshToken', 'Environment', 'Tenant')) {
-                if ($Parameters.ContainsKey($name)) {
-                    $arguments[$name] = $Parameters[$name]
-                }
-            }
+        foreach ($name in $Parameters.Keys) {
+            $arguments[$name] = $Parameters[$name]
         }
 
         $failure = $null

@@ -27,24 +27,21 @@ if (-not (Test-Path -LiteralPath $ModuleManifest)) {
 # Imported once for the whole run: importing it again is a no-op.
 Import-Module $ModuleManifest
 
-function Get-TestSetting([string] $Name) {
-    $value = [Environment]::GetEnvironmentVariable($Name)
-    if (-not $value) {
-        throw "$Name is not set. Run the suite with the README's test command, or set the PCL_* variables as tests/TestSetup.ps1 says."
-    }
-
-    $value
+$missing = @('PCL_EMULATOR_URL', 'PCL_TENANT', 'PCL_CLIENT_ID', 'PCL_CLIENT_SECRET', 'PCL_REFRESH_TOKEN', 'PCL_CERTIFICATE_PATH', 'PCL_PUBLIC_CLIENT_ID') |
+    Where-Object { -not [Environment]::GetEnvironmentVariable($_) }
+if ($missing) {
+    throw "Not set: $($missing -join ', '). Run the suite with the README's test command, or set them as tests/TestSetup.ps1 says."
 }
 
-$EmulatorUrl = Get-TestSetting PCL_EMULATOR_URL
+$EmulatorUrl = $env:PCL_EMULATOR_URL
 $null = Add-PartnerCenterEnvironment -Name Emulator -ActiveDirectoryAuthority $EmulatorUrl -PartnerCenterEndpoint $EmulatorUrl
 
 function New-AppCredential {
-    [pscredential]::new((Get-TestSetting PCL_CLIENT_ID), (ConvertTo-SecureString (Get-TestSetting PCL_CLIENT_SECRET) -AsPlainText -Force))
+    [pscredential]::new($env:PCL_CLIENT_ID, (ConvertTo-SecureString $env:PCL_CLIENT_SECRET -AsPlainText -Force))
 }
 
 function Get-RefreshToken {
-    ConvertTo-SecureString (Get-TestSetting PCL_REFRESH_TOKEN) -AsPlainText -Force
+    ConvertTo-SecureString $env:PCL_REFRESH_TOKEN -AsPlainText -Force
 }
 
 # The runbook's sign-in: the secure application model with a client secret. -Verbose and -Debug reach
@@ -53,6 +50,6 @@ function Connect-Emulator {
     [CmdletBinding()]
     param()
 
-    Connect-PartnerCenter -Environment Emulator -ApplicationId (Get-TestSetting PCL_CLIENT_ID) -Credential (New-AppCredential) `
-        -RefreshToken (Get-RefreshToken) -Tenant (Get-TestSetting PCL_TENANT)
+    Connect-PartnerCenter -Environment Emulator -ApplicationId $env:PCL_CLIENT_ID -Credential (New-AppCredential) `
+        -RefreshToken (Get-RefreshToken) -Tenant $env:PCL_TENANT
 }
