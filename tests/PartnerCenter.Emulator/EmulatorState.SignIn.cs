@@ -262,6 +262,21 @@ namespace PartnerCenter.Emulator
             }
         }
 
+        /// <summary>
+        /// Makes a self-signed certificate (RSA 2048, valid from a day ago for a week) and adds it to the
+        /// client with <see cref="RegisterConfidentialClientCertificate"/>, as an admin uploading an app's
+        /// certificate would. Returns it with its private key, for the caller to hand to the app (as a PFX).
+        /// </summary>
+        public X509Certificate2 CreateClientCertificate(string clientId)
+        {
+            using RSA key = RSA.Create(2048);
+            var request = new CertificateRequest("CN=PartnerCenter.Emulator client " + clientId, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            DateTimeOffset now = DateTimeOffset.UtcNow;
+            X509Certificate2 certificate = request.CreateSelfSigned(now.AddDays(-1), now.AddDays(7));
+            RegisterConfidentialClientCertificate(clientId, certificate);
+            return certificate;
+        }
+
         internal DeviceAuthorization CreateDeviceAuthorization(string clientId, string scope)
         {
             lock (_gate)

@@ -26,11 +26,13 @@ namespace PartnerCenter.Emulator
 
         public static async Task<int> Main(string[] args)
         {
-            if (!TryParseArguments(args, out int port, out string infoFile, out bool showHelp) || showHelp)
+            if (!TryParseArguments(args, out int port, out string infoFile, out bool autoApproveDeviceCodes, out bool showHelp) || showHelp)
             {
-                Console.Error.WriteLine("Usage: dotnet run --project tests/PartnerCenter.Emulator [-- --port N] [--info-file PATH]");
-                Console.Error.WriteLine("--info-file writes the URL, trust bundle, demo client and refresh token as JSON (owner-only) once serving,");
-                Console.Error.WriteLine("for scripts such as the Pester tests.");
+                Console.Error.WriteLine("Usage: dotnet run --project tests/PartnerCenter.Emulator [-- --port N] [--info-file PATH] [--auto-approve-device-codes]");
+                Console.Error.WriteLine("--info-file writes the URL, trust bundle, server certificate, demo clients, the demo app's certificate (PFX)");
+                Console.Error.WriteLine("and refresh token as JSON (owner-only) once serving, for scripts such as the Pester tests.");
+                Console.Error.WriteLine("--auto-approve-device-codes approves every device code for the default user as soon as it is polled,");
+                Console.Error.WriteLine("so a script can sign in with -UseDeviceAuthentication unattended.");
                 Console.Error.WriteLine("Serves Entra ID and the Partner Center API on https://127.0.0.1 (a free port unless --port is given) until Ctrl+C.");
                 Console.Error.WriteLine("Sign-ins: refresh token and client credentials (secret or certificate) for the demo app; device code and");
                 Console.Error.WriteLine("interactive (authorization code + PKCE, loopback redirect) for the demo public client. A device code is");
@@ -47,16 +49,27 @@ namespace PartnerCenter.Emulator
             server.State.AllowPublicClientFlows(DemoClientId);
             server.State.RegisterPublicClient(DemoPublicClientId);
             string refreshToken = server.State.IssueRefreshToken(DemoClientId);
+            if (autoApproveDeviceCodes)
+            {
+                server.State.AutoApproveDeviceCodesAfter = TimeSpan.Zero;
+            }
 
             string directory = Path.Combine(Path.GetTempPath(), "PartnerCenter.Emulator", server.BaseUri.Port.ToString(CultureInfo.InvariantCulture));
             string bundlePath = server.WriteTrustBundle(Path.Combine(directory, "ca-bundle.pem"));
             string cerPath = Path.Combine(directory, "PartnerCenter.Emulator.cer");
             File.WriteAllBytes(cerPath, server.Certificate.Export(X509ContentType.Cert));
 
-            PrintInstructions(server, clientSecret, refreshToken, bundlePath, cerPath);
+            // The demo app also signs in with a certificate; its PFX has no password, so keep it to the owner.
+            string pfxPath = Path.Combine(directory, "demo-app.pfx");
+            using (X509Certificate2 clientCertificate = server.State.CreateClientCertificate(DemoClientId))
+            {
+                WriteOwnerOnly(pfxPath, clientCertificate.Export(X509ContentType.Pfx));
+            }
+
+            PrintInstructions(server, clientSecret, refreshToken, bundlePath, cerPath, pfxPath, autoApproveDeviceCodes);
             if (infoFile != null)
             {
-                WriteInfoFile(infoFile, server, clientSecret, refreshToken, bundlePath);
+                WriteInfoFile(infoFile, server, clientSecret, refreshToken, bundlePath, cerPath, pfxPath);
             }
 
             await WaitForShutdownSignalAsync();
@@ -64,8 +77,12 @@ namespace PartnerCenter.Emulator
             return 0;
         }
 
-        private static void PrintInstructions(EmulatorServer server, string clientSecret, string refreshToken, string bundlePath, string cerPath)
+        private static void PrintInstructions(
+            EmulatorServer server, string clientSecret, string refreshToken, string bundlePath, string cerPath, string pfxPath, bool autoApproveDeviceCodes)
         {
+            string deviceCodeApproval = autoApproveDeviceCodes
+                ? "approved for " + EmulatorState.DefaultUserPrincipalName + " when first polled (--auto-approve-device-codes), or by hand at"
+                : "the code is also logged below when issued; approve it at";
             string url = server.BaseUri.ToString().TrimEnd('/');
             Console.WriteLine($"""
 
@@ -77,6 +94,7 @@ namespace PartnerCenter.Emulator
                   Tenant id               : {EmulatorState.DefaultTenantId} ({EmulatorState.DefaultTenantDomain})
                   User                    : {EmulatorState.DefaultUserPrincipalName}
                   Refresh token           : {refreshToken}
+                  Certificate (PFX)       : {pfxPath}  (no password; -Certificate (Get-PfxCertificate <path>))
 
                 Trust the emulator's certificate (a new one is made on every start):
                   Linux / macOS - in the shell, before starting pwsh:
@@ -87,7 +105,7 @@ namespace PartnerCenter.Emulator
                     Remove-Item Cert:\CurrentUser\Root\{server.Certificate.Thumbprint}
 
                 User sign-in (public client {DemoPublicClientId}):
-                  Device code  - the code is also logged below when issued; approve it at
+                  Device code  - {deviceCodeApproval}
                                  {url}/devicelogin?user_code=CODE  (&action=deny to decline,
                                  &login_hint=UPN for another user in {EmulatorState.DefaultTenantDomain})
                   Interactive  - redirect URI http://localhost (any port and path); the authorize endpoint signs in
@@ -107,32 +125,46 @@ namespace PartnerCenter.Emulator
 
         // Written to a temporary name and moved into place, so a script polling for the file never
         // reads half of it; demo secrets only, still kept from other local users.
-        private static void WriteInfoFile(string path, EmulatorServer server, string clientSecret, string refreshToken, string bundlePath)
+        private static void WriteInfoFile(
+            string path, EmulatorServer server, string clientSecret, string refreshToken, string bundlePath, string cerPath, string pfxPath)
         {
             var info = new System.Text.Json.Nodes.JsonObject
             {
                 ["url"] = server.BaseUri.ToString().TrimEnd('/'),
                 ["trustBundle"] = bundlePath,
+                ["serverCertificate"] = cerPath,
                 ["clientId"] = DemoClientId,
                 ["clientSecret"] = clientSecret,
                 ["publicClientId"] = DemoPublicClientId,
                 ["refreshToken"] = refreshToken,
+                ["clientCertificate"] = pfxPath,
                 ["tenantId"] = EmulatorState.DefaultTenantId,
             };
             string temporary = path + ".tmp";
-            File.WriteAllText(temporary, info.ToJsonString());
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
-
+            WriteOwnerOnly(temporary, System.Text.Encoding.UTF8.GetBytes(info.ToJsonString()));
             File.Move(temporary, path, overwrite: true);
         }
 
-        private static bool TryParseArguments(string[] args, out int port, out string infoFile, out bool showHelp)
+        // Created with owner-only permissions rather than narrowed afterwards, so no other local user
+        // can open it in between (Windows: the temporary folder is the user's own).
+        private static void WriteOwnerOnly(string path, byte[] content)
+        {
+            File.Delete(path);
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using var stream = new FileStream(path, options);
+            stream.Write(content);
+        }
+
+        private static bool TryParseArguments(string[] args, out int port, out string infoFile, out bool autoApproveDeviceCodes, out bool showHelp)
         {
             port = 0;
             infoFile = null;
+            autoApproveDeviceCodes = false;
             showHelp = false;
             for (int i = 0; i < args.Length; i++)
             {
@@ -141,6 +173,12 @@ namespace PartnerCenter.Emulator
                 if (arg == "-h" || arg == "--help" || arg == "-?")
                 {
                     showHelp = true;
+                    continue;
+                }
+
+                if (arg == "--auto-approve-device-codes")
+                {
+                    autoApproveDeviceCodes = true;
                     continue;
                 }
 

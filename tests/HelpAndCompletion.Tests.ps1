@@ -1,0 +1,77 @@
+<#
+    What a person finds at the prompt: Get-Help for every command and tab completion of environment names.
+    See tests/TestSetup.ps1 for what the suite needs.
+#>
+
+BeforeDiscovery {
+    $manifest = Join-Path (Split-Path -Parent $PSScriptRoot) 'out/PartnerCenterLicenses/PartnerCenterLicenses.psd1'
+    $exportedCommands = @((Import-PowerShellDataFile -LiteralPath $manifest).CmdletsToExport)
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestSetup.ps1')
+}
+
+Describe 'Get-Help' {
+    It 'the module exports the commands its manifest lists, and nothing else' {
+        $listed = @((Import-PowerShellDataFile -LiteralPath $ModuleManifest).CmdletsToExport) | Sort-Object
+        @((Get-Command -Module PartnerCenterLicenses).Name | Sort-Object) | Should -Be $listed
+        (Get-Command -Module PartnerCenterLicenses).CommandType | Sort-Object -Unique | Should -Be 'Cmdlet'
+    }
+
+    It '<_> has a synopsis, a description and examples' -ForEach $exportedCommands {
+        $help = Get-Help -Name $_ -Full
+
+        $help.Synopsis | Should -Not -BeNullOrEmpty
+        # Without a help file, Get-Help makes the synopsis up from the syntax.
+        $help.Synopsis.Trim() | Should -Not -BeLike "$_*"
+        (@($help.description) | ForEach-Object Text) -join ' ' | Should -Not -BeNullOrEmpty
+        $examples = @($help.examples.example)
+        $examples.Count | Should -BeGreaterThan 0
+        foreach ($example in $examples) {
+            $example.code | Should -Match ([regex]::Escape($_))
+        }
+    }
+}
+
+Describe 'Tab completion of -Environment' {
+    BeforeAll {
+        $null = Add-PartnerCenterEnvironment -Name 'My Cloud' -ActiveDirectoryAuthority $EmulatorUrl -PartnerCenterEndpoint $EmulatorUrl
+
+        function Get-Completion([string] $Line) {
+            TabExpansion2 -inputScript $Line -cursorColumn $Line.Length
+        }
+    }
+
+    It 'offers the built-in and the added environments' {
+        $texts = (Get-Completion 'Connect-PartnerCenter -Environment ').CompletionMatches.CompletionText
+
+        $texts | Should -Contain 'AzureCloud'
+        $texts | Should -Contain 'AzureChinaCloud'
+        $texts | Should -Contain 'AzureUSGovernment'
+        $texts | Should -Contain 'Emulator'
+    }
+
+    It 'quotes a name with a space, so the completed line runs' {
+        $line = 'Get-PartnerCenterEnvironment -Name My'
+        $completion = Get-Completion $line
+        $match = @($completion.CompletionMatches)
+
+        $match.Count | Should -Be 1
+        $match[0].CompletionText | Should -BeExactly "'My Cloud'"
+        $match[0].ListItemText | Should -BeExactly 'My Cloud'
+        $completed = $line.Remove($completion.ReplacementIndex) + $match[0].CompletionText
+        $completed | Should -BeExactly "Get-PartnerCenterEnvironment -Name 'My Cloud'"
+        (& ([scriptblock]::Create($completed))).Name | Should -BeExactly 'My Cloud'
+    }
+
+    It 'completes within the quote the user opened' {
+        $match = @((Get-Completion 'Connect-PartnerCenter -Environment "My C').CompletionMatches)
+
+        $match.CompletionText | Should -Be @('"My Cloud"')
+    }
+
+    It 'leaves a plain name bare' {
+        (Get-Completion 'Connect-PartnerCenter -Environment Emu').CompletionMatches.CompletionText | Should -Be @('Emulator')
+    }
+}
