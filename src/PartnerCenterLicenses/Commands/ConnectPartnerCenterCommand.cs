@@ -227,14 +227,7 @@ namespace PartnerCenterLicenses.Commands
         {
             // First: the tenant becomes part of the authority URL, so nothing happens with one
             // that is not a tenant.
-            try
-            {
-                Tenant = TenantName.Validate(Tenant);
-            }
-            catch (PartnerCenterException e)
-            {
-                ThrowTerminating(e, Tenant);
-            }
+            Tenant = CheckedTenant(Tenant);
 
             if (ParameterSetName == ServicePrincipalSet || ParameterSetName == ServicePrincipalCertificateSet)
             {
@@ -249,16 +242,7 @@ namespace PartnerCenterLicenses.Commands
                 });
             }
 
-            PartnerCenterEnvironment environment;
-            try
-            {
-                environment = PartnerCenterEnvironments.Get(Environment);
-            }
-            catch (PartnerCenterException e)
-            {
-                ThrowTerminating(e, Environment);
-                return;
-            }
+            PartnerCenterEnvironment environment = KnownEnvironment(Environment);
 
             SignInRequest request;
             try

@@ -154,27 +154,8 @@ namespace PartnerCenterLicenses.Commands
         /// <summary>Signs in or renews, and writes the refresh token object.</summary>
         protected override void ProcessRecord()
         {
-            string tenant;
-            try
-            {
-                tenant = TenantName.Validate(Tenant);
-            }
-            catch (PartnerCenterException e)
-            {
-                ThrowTerminating(e, Tenant);
-                return;
-            }
-
-            PartnerCenterEnvironment environment;
-            try
-            {
-                environment = PartnerCenterEnvironments.Get(Environment);
-            }
-            catch (PartnerCenterException e)
-            {
-                ThrowTerminating(e, Environment);
-                return;
-            }
+            string tenant = CheckedTenant(Tenant);
+            PartnerCenterEnvironment environment = KnownEnvironment(Environment);
 
             SignInRequest request;
             try

@@ -160,6 +160,37 @@ namespace PartnerCenterLicenses.Commands
             }
         }
 
+        /// <summary>
+        /// The tenant checked before it can become part of an authority URL (trimmed; null for the
+        /// flow's default), or the cmdlet ends with PartnerCenter.InvalidArgument.
+        /// </summary>
+        internal string CheckedTenant(string tenant)
+        {
+            try
+            {
+                return TenantName.Validate(tenant);
+            }
+            catch (PartnerCenterException e)
+            {
+                ThrowTerminating(e, tenant);
+                return null;
+            }
+        }
+
+        /// <summary>The environment of that name, or the cmdlet ends with PartnerCenter.UnknownEnvironment.</summary>
+        internal PartnerCenterLicenses.Models.PartnerCenterEnvironment KnownEnvironment(string name)
+        {
+            try
+            {
+                return PartnerCenterLicenses.Models.PartnerCenterEnvironments.Get(name);
+            }
+            catch (PartnerCenterException e)
+            {
+                ThrowTerminating(e, name);
+                return null;
+            }
+        }
+
         /// <summary>Reports an engine failure and ends the cmdlet.</summary>
         internal void ThrowTerminating(PartnerCenterException e, object target = null)
         {
