@@ -177,7 +177,8 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             const string connect =
                 "Connect-PartnerCenter -Environment Emulator -ApplicationId $env:PCL_PUBLIC_CLIENT_ID -Tenant $env:PCL_TENANT -ContextScope CurrentUser -AllowUnencryptedTokenCache";
 
-            var first = await _emulator.RunAsync(connect + " -UseDeviceAuthentication", CacheEnvironment(cache));
+            // Each run is a process of its own: what is under test is the cache that outlives one.
+            var first = await _emulator.RunAsync(connect + " -UseDeviceAuthentication", CacheEnvironment(cache), freshProcess: true);
             Assert.True(first.TerminatingError == null, first.Describe());
             Assert.Equal("DeviceCode", first.Output[0].Property("AuthenticationType").Value);
             string file = Path.Combine(cache, "PartnerCenterLicenses.msalcache");
@@ -188,13 +189,13 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             }
 
             _emulator.State.ClearRecords();
-            var second = await _emulator.RunAsync(connect + "\n(Get-PartnerLicenseDeployment).Count\nDisconnect-PartnerCenter", CacheEnvironment(cache));
+            var second = await _emulator.RunAsync(connect + "\n(Get-PartnerLicenseDeployment).Count\nDisconnect-PartnerCenter", CacheEnvironment(cache), freshProcess: true);
             Assert.True(second.TerminatingError == null && second.Errors.Count == 0, second.Describe());
             Assert.Equal("TokenCache", second.Output[0].Property("AuthenticationType").Value);
             Assert.Equal("2", second.Output[1].Text);
             Assert.DoesNotContain(_emulator.State.Requests, r => r.Path.EndsWith("/devicecode", StringComparison.Ordinal));
 
-            var third = await _emulator.RunAsync(connect, CacheEnvironment(cache));
+            var third = await _emulator.RunAsync(connect, CacheEnvironment(cache), freshProcess: true);
             Assert.Equal("PartnerCenter.InteractiveNotAvailable,PartnerCenterLicenses.Commands.ConnectPartnerCenterCommand", third.TerminatingError?.FullyQualifiedErrorId);
         }
 

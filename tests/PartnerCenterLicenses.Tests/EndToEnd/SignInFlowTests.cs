@@ -201,18 +201,26 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             return (certificate, pfx);
         }
 
-        // The child gets its own HOME, so its CurrentUser\My store is a fresh folder of this test.
-        private Dictionary<string, string> CertificateEnvironment(string clientId, string pfx)
+        // With a store of its own, the child gets its own HOME, so its CurrentUser\My store is a fresh
+        // folder of this test. .NET fixes a process's store folder the first time it opens one, so such a
+        // run gets a process of its own (the harness sees HOME and arranges it). A certificate given as an
+        // object needs no store, and runs in the pooled host.
+        private Dictionary<string, string> CertificateEnvironment(string clientId, string pfx, bool ownStore)
         {
-            string home = Path.Combine(Scratch, "home");
-            Directory.CreateDirectory(home);
-            return new Dictionary<string, string>
+            var environment = new Dictionary<string, string>
             {
-                ["HOME"] = home,
                 ["PCL_CERT_CLIENT_ID"] = clientId,
                 ["PCL_PFX"] = pfx,
                 ["PCL_REFRESH_TOKEN"] = _emulator.State.IssueRefreshToken(clientId),
             };
+            if (ownStore)
+            {
+                string home = Path.Combine(Scratch, "home");
+                Directory.CreateDirectory(home);
+                environment["HOME"] = home;
+            }
+
+            return environment;
         }
 
         private const string ImportToCurrentUserMy = @"
@@ -231,7 +239,7 @@ $store.Open('ReadWrite'); $store.Add($pfx); $store.Close()
                 ImportToCurrentUserMy
                 + "Connect-PartnerCenter -Environment Emulator -ApplicationId $env:PCL_CERT_CLIENT_ID -CertificateThumbprint '" + certificate.Thumbprint.ToLowerInvariant()
                 + "' -RefreshToken $env:PCL_REFRESH_TOKEN -Tenant $env:PCL_TENANT\n(Get-PartnerLicenseDeployment).Count",
-                CertificateEnvironment(clientId, pfx));
+                CertificateEnvironment(clientId, pfx, ownStore: true));
 
             Assert.True(result.TerminatingError == null && result.Errors.Count == 0, result.Describe());
             Assert.Equal("RefreshToken", result.Output[0].Property("AuthenticationType").Value);
@@ -250,7 +258,7 @@ $store.Open('ReadWrite'); $store.Add($pfx); $store.Close()
             var result = await _emulator.RunAsync(
                 "$cert = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new($env:PCL_PFX, [string]::Empty)\n"
                 + "Connect-PartnerCenter -Environment Emulator -ApplicationId $env:PCL_CERT_CLIENT_ID -Certificate $cert -RefreshToken $env:PCL_REFRESH_TOKEN -Tenant $env:PCL_TENANT",
-                CertificateEnvironment(clientId, pfx));
+                CertificateEnvironment(clientId, pfx, ownStore: false));
 
             Assert.True(result.TerminatingError == null, result.Describe());
             Assert.Equal(EmulatorState.DefaultUserPrincipalName, result.Output[0].Property("Account").Value);
@@ -264,7 +272,7 @@ $store.Open('ReadWrite'); $store.Add($pfx); $store.Close()
 
             var result = await _emulator.RunAsync(
                 "Connect-PartnerCenter -Environment Emulator -ApplicationId $env:PCL_CERT_CLIENT_ID -CertificateThumbprint 00112233445566778899AABBCCDDEEFF00112233 -RefreshToken $env:PCL_REFRESH_TOKEN",
-                CertificateEnvironment(clientId, pfx));
+                CertificateEnvironment(clientId, pfx, ownStore: true));
 
             Assert.Equal(Id("PartnerCenter.CertificateNotFound"), result.TerminatingError?.FullyQualifiedErrorId);
             Assert.Equal("ObjectNotFound", result.TerminatingError.Category);
@@ -282,7 +290,7 @@ $store.Open('ReadWrite'); $store.Add($pfx); $store.Close()
             var result = await _emulator.RunAsync(
                 "$cert = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new('" + cer + "')\n"
                 + "Connect-PartnerCenter -Environment Emulator -ApplicationId $env:PCL_CERT_CLIENT_ID -Certificate $cert -RefreshToken $env:PCL_REFRESH_TOKEN",
-                CertificateEnvironment(clientId, pfx));
+                CertificateEnvironment(clientId, pfx, ownStore: false));
 
             Assert.Equal(Id("PartnerCenter.CertificateWithoutPrivateKey"), result.TerminatingError?.FullyQualifiedErrorId);
             Assert.Equal("InvalidArgument", result.TerminatingError.Category);
@@ -298,7 +306,7 @@ $store.Open('ReadWrite'); $store.Add($pfx); $store.Close()
             var result = await _emulator.RunAsync(
                 ImportToCurrentUserMy
                 + "Connect-PartnerCenter -Environment Emulator -ApplicationId $env:PCL_CERT_CLIENT_ID -CertificateThumbprint " + certificate.Thumbprint + " -RefreshToken $env:PCL_REFRESH_TOKEN",
-                CertificateEnvironment(clientId, pfx));
+                CertificateEnvironment(clientId, pfx, ownStore: true));
 
             Assert.Equal(Id("PartnerCenter.CertificateExpired"), result.TerminatingError?.FullyQualifiedErrorId);
             Assert.Equal("InvalidArgument", result.TerminatingError.Category);
