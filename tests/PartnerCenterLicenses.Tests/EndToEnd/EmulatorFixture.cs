@@ -93,6 +93,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             State.DeviceCodeLifetime = TimeSpan.FromMinutes(15);
             State.DeviceCodePollInterval = TimeSpan.FromSeconds(5);
             State.AutoApproveDeviceCodesAfter = null;
+            State.AutoApproveDeviceCodesOnPoll = null;
             State.InteractiveSignInDenied = false;
         }
 
@@ -124,17 +125,17 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         }
 
         /// <summary>
-        /// A condition for <see cref="HostedRunRequest.StopWhen"/>: met once the emulator has recorded a
-        /// request of the current test that <paramref name="matches"/>, and then <paramref name="andThen"/>
-        /// has passed. It ties a Ctrl+C to what the module is doing rather than to a guess at how long
-        /// getting there takes on a loaded machine.
+        /// A condition for <see cref="HostedRunRequest.StopWhen"/>: met once the emulator has recorded
+        /// <paramref name="times"/> requests of the current test that <paramref name="matches"/>, and then
+        /// <paramref name="andThen"/> has passed. It ties a Ctrl+C to what the module is doing rather than
+        /// to a guess at how long getting there takes on a loaded machine.
         /// </summary>
-        public Func<CancellationToken, Task> Seen(Func<RecordedRequest, bool> matches, TimeSpan andThen = default)
+        public Func<CancellationToken, Task> Seen(Func<RecordedRequest, bool> matches, TimeSpan andThen = default, int times = 1)
         {
             DateTimeOffset since = ResetAt;
             return async cancellation =>
             {
-                while (!State.Requests.Any(r => r.ReceivedAt >= since && matches(r)))
+                while (State.Requests.Count(r => r.ReceivedAt >= since && matches(r)) < times)
                 {
                     await Task.Delay(20, cancellation);
                 }

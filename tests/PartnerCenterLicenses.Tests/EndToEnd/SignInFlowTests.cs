@@ -53,8 +53,10 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         [Fact]
         public async Task Device_code_shows_the_code_on_the_warning_stream_and_connects_once_approved()
         {
+            // The user approves between the first and the second poll, counted by the emulator rather than
+            // timed: a clock would let a slow first poll find the code approved already.
             _emulator.State.DeviceCodePollInterval = TimeSpan.FromSeconds(1);
-            _emulator.State.AutoApproveDeviceCodesAfter = TimeSpan.FromSeconds(1.5);
+            _emulator.State.AutoApproveDeviceCodesOnPoll = 2;
 
             var result = await _emulator.RunAsync(DeviceConnect + "\n(Get-PartnerLicenseDeployment).Count", PublicClient());
 
@@ -114,9 +116,15 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         {
             _emulator.State.DeviceCodePollInterval = TimeSpan.FromSeconds(1);
 
-            // Stopped while polling: after the code is shown even on a loaded machine, long before it expires.
-            var result = await _emulator.RunAsync(DeviceConnect, PublicClient(), stopAfter: TimeSpan.FromSeconds(8));
+            // Stopped while polling: at the second poll, which comes a poll interval after the first (made
+            // as soon as the code is shown), and long before the code expires.
+            var result = await _emulator.RunAsync(
+                DeviceConnect,
+                PublicClient(),
+                stopWhen: _emulator.Seen(r => r.Path.EndsWith("/oauth2/v2.0/token", StringComparison.Ordinal) && r.Body != null && r.Body.Contains("device_code"), times: 2));
 
+            // "At once" is the behaviour: Stop() returns in tens of milliseconds when the poll loop honours
+            // the cancellation, and only when the code expires (15 minutes) when it does not.
             Assert.True(result.Stopped, result.Describe());
             Assert.NotNull(result.StopElapsed);
             Assert.True(result.StopElapsed.Value < TimeSpan.FromSeconds(1), result.StopElapsed.ToString());
@@ -135,6 +143,9 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             Assert.Equal(Id("PartnerCenter.InteractiveNotAvailable"), result.TerminatingError?.FullyQualifiedErrorId);
             Assert.Equal("AuthenticationError", result.TerminatingError.Category);
             Assert.Contains("-UseDeviceAuthentication", result.TerminatingError.RecommendedAction);
+
+            // "Fast" is the behaviour under test, so it keeps a bound; the run itself takes about a second,
+            // and 30 s is room for a loaded machine, not a measurement.
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30));
             Assert.DoesNotContain(_emulator.State.Requests, r => r.Path.Contains("/oauth2/"));
         }
