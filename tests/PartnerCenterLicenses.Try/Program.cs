@@ -40,6 +40,8 @@ namespace PartnerCenterLicenses.Try
 
                 HostedRunResult result = await HostedPowerShell.RunAsync(new HostedRunRequest
                 {
+                    // One run: a process started for it and gone after it, nothing left to share.
+                    FreshProcess = true,
                     ModulePath = RepositoryPaths.ModuleManifest,
                     Environment = new Dictionary<string, string>
                     {
