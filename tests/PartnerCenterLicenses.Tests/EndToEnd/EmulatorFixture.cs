@@ -8,6 +8,12 @@ using PartnerCenter.Emulator;
 using PartnerCenterLicenses.Tests.Hosting;
 using Xunit;
 
+// The emulator collection runs its tests one at a time and is the longest of the suite, mostly
+// waiting (on retries, timeouts, device code polls), so it must start at once rather than queue for
+// one of xunit's default processor-count slots, which an awaiting async test keeps while it waits.
+// Unit tests and the other collections fill the time it spends waiting.
+[assembly: CollectionBehavior(MaxParallelThreads = -1)]
+
 namespace PartnerCenterLicenses.Tests.EndToEnd
 {
     /// <summary>
