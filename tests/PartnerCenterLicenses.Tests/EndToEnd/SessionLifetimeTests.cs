@@ -177,6 +177,9 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             Assert.Empty(_emulator.State.PendingDeviceCodes);
         }
 
+        // The token cache tests give the child a HOME of their own (the scratch folder, checked for what
+        // was written there), so each of their runs has a process of its own: .NET's certificate stores
+        // and native code take HOME once, when a process starts, and the harness sees the variable.
         private Dictionary<string, string> CacheEnvironment(string cache)
         {
             return new Dictionary<string, string>

@@ -40,6 +40,7 @@ namespace PartnerCenterLicenses.Tests.Hosting
         private const string HostAssemblyFileName = "PartnerCenterLicenses.TestHost.dll";
         private const string OutputDirectoryMetadataKey = "PartnerCenterLicenses.TestHost.OutputDirectory";
         private const int MaxEchoedOutputLength = 4000;
+        private const string TrustVariable = "SSL_CERT_FILE";
 
         /// <summary>
         /// Bounds the wait for a killed child's pipes to close, so a grandchild that inherited them
@@ -95,7 +96,7 @@ namespace PartnerCenterLicenses.Tests.Hosting
             string needsOwnProcess = WhyAProcessOfItsOwn(request);
             if (needsOwnProcess == null)
             {
-                string trustBundle = request.Environment.TryGetValue(TrustVariable, out string value)
+                string trustBundle = request.Environment != null && request.Environment.TryGetValue(TrustVariable, out string value)
                     ? value
                     : Environment.GetEnvironmentVariable(TrustVariable);
                 HostedPowerShellPool pool = pools.GetOrAdd(trustBundle ?? string.Empty, key => new HostedPowerShellPool(hostAssembly, trustBundle));
@@ -146,7 +147,7 @@ namespace PartnerCenterLicenses.Tests.Hosting
                 return "it loads assemblies before the engine starts";
             }
 
-            string startUpVariable = request.Environment.Keys.FirstOrDefault(IsReadAtStartUp);
+            string startUpVariable = request.Environment?.Keys.FirstOrDefault(IsReadAtStartUp);
             if (startUpVariable != null)
             {
                 return "it sets " + startUpVariable + ", which .NET reads when a process starts";
@@ -165,8 +166,6 @@ namespace PartnerCenterLicenses.Tests.Hosting
                 || name.StartsWith("CORECLR_", StringComparison.Ordinal) || name.StartsWith("LC_", StringComparison.Ordinal)
                 || name == "LANG" || name == "TZ" || name == "SSL_CERT_DIR" || name == "HOME";
         }
-
-        private const string TrustVariable = "SSL_CERT_FILE";
 
         private static async Task<HostedRunResult> RunChildAsync(string hostAssembly, HostedRunRequest request)
         {

@@ -43,9 +43,6 @@ namespace PartnerCenterLicenses.Tests.Hosting
             _trustBundle = trustBundle;
         }
 
-        /// <summary>How many processes this pool has started so far.</summary>
-        public int ProcessesStarted { get; private set; }
-
         /// <summary>Runs <paramref name="request"/> once the runs before it are done.</summary>
         public async Task<HostedRunResult> RunAsync(HostedRunRequest request)
         {
@@ -68,7 +65,6 @@ namespace PartnerCenterLicenses.Tests.Hosting
             {
                 _process?.Dispose();
                 _process = ServingProcess.Start(_hostAssembly, _trustBundle);
-                ProcessesStarted++;
             }
 
             ServingProcess process = _process;
@@ -192,7 +188,7 @@ namespace PartnerCenterLicenses.Tests.Hosting
         private string Envelope(long id, HostedRunRequest request)
         {
             var environment = new JsonObject();
-            foreach (KeyValuePair<string, string> variable in request.Environment)
+            foreach (KeyValuePair<string, string> variable in request.Environment ?? new Dictionary<string, string>())
             {
                 // The process was started with it; OpenSSL would not see a change anyway.
                 if (variable.Key != TrustVariable)
