@@ -14,6 +14,7 @@ namespace PartnerCenter.Emulator
     /// <example>
     /// <code>
     /// state.EnqueueFault(path, EmulatorFault.Status(429).WithRetryAfter(TimeSpan.FromSeconds(2)));
+    /// state.EnqueueFault(path, EmulatorFault.Status(503).WithRetryAfterDateIn(TimeSpan.FromSeconds(3)));
     /// state.EnqueueFault(path, EmulatorFault.ConnectionReset());
     /// state.EnqueueFault(path, EmulatorFault.TruncatedBody(200, json, bytesBeforeAbort: 40));
     /// state.EnqueueFault(path, EmulatorFault.Trickle(200, json, chunkBytes: 16, TimeSpan.FromMilliseconds(200)));
@@ -72,6 +73,14 @@ namespace PartnerCenter.Emulator
         /// <summary>Pause between two trickled pieces of the body.</summary>
         public TimeSpan TrickleInterval { get; init; }
 
+        /// <summary>
+        /// When set, the response carries <c>Retry-After</c> as an HTTP date this far after the moment the
+        /// headers are sent (rounded up to the next whole second, so the client is asked to wait at least
+        /// this long). Computed at sending time, the date cannot have passed already on a slow machine,
+        /// as one computed when the test queues the fault can. See <see cref="WithRetryAfterDateIn"/>.
+        /// </summary>
+        public TimeSpan? RetryAfterDateIn { get; init; }
+
         /// <summary>A response with this status and, optionally, a body (JSON unless a content type header says otherwise).</summary>
         public static EmulatorFault Status(int statusCode, string body = null) =>
             new EmulatorFault { StatusCode = statusCode, Body = body };
@@ -110,8 +119,46 @@ namespace PartnerCenter.Emulator
         }
 
         /// <summary>A copy with <c>Retry-After</c> in its HTTP-date form (RFC 9110 IMF-fixdate, whole seconds, GMT).</summary>
+        /// <remarks>
+        /// The date is fixed now, when the fault is made; a test whose client may take long to get to the
+        /// request wants <see cref="WithRetryAfterDateIn"/>, which fixes it when the response is sent.
+        /// </remarks>
         public EmulatorFault WithRetryAfter(DateTimeOffset retryAt) =>
-            WithHeader("Retry-After", retryAt.ToUniversalTime().ToString("r", CultureInfo.InvariantCulture));
+            WithHeader("Retry-After", FormatHttpDate(retryAt));
+
+        /// <summary>
+        /// A copy with <c>Retry-After</c> in its HTTP-date form, the date being <paramref name="delay"/> after
+        /// the response is sent (rounded up to a whole second): the test's clock starts when the client is
+        /// told to wait, not when the test queued the fault.
+        /// </summary>
+        public EmulatorFault WithRetryAfterDateIn(TimeSpan delay)
+        {
+            if (delay < TimeSpan.Zero)
+            {
+                throw new ArgumentOutOfRangeException(nameof(delay), delay, "Retry-After cannot be in the past.");
+            }
+
+            var headers = new Dictionary<string, string>(Headers, StringComparer.OrdinalIgnoreCase);
+            headers.Remove("Retry-After");
+            return this with { Headers = headers, RetryAfterDateIn = delay };
+        }
+
+        /// <summary>The Retry-After header of <see cref="RetryAfterDateIn"/>, for a response sent at <paramref name="sentAt"/>.</summary>
+        internal string RetryAfterDate(DateTimeOffset sentAt)
+        {
+            DateTimeOffset retryAt = sentAt + RetryAfterDateIn.GetValueOrDefault();
+            long ticksPastSecond = retryAt.UtcTicks % TimeSpan.TicksPerSecond;
+            if (ticksPastSecond != 0)
+            {
+                // An HTTP date has whole seconds; dropping the fraction would ask for less than the delay.
+                retryAt = retryAt.AddTicks(TimeSpan.TicksPerSecond - ticksPastSecond);
+            }
+
+            return FormatHttpDate(retryAt);
+        }
+
+        private static string FormatHttpDate(DateTimeOffset moment) =>
+            moment.ToUniversalTime().ToString("r", CultureInfo.InvariantCulture);
 
         /// <summary>A copy that waits <paramref name="delay"/> before sending anything.</summary>
         public EmulatorFault WithDelay(TimeSpan delay) => this with { DelayBeforeHeaders = delay };
@@ -154,6 +201,11 @@ namespace PartnerCenter.Emulator
             if (TrickleInterval < TimeSpan.Zero)
             {
                 throw new ArgumentException("TrickleInterval cannot be negative.");
+            }
+
+            if (RetryAfterDateIn is TimeSpan retryIn && (retryIn < TimeSpan.Zero || Headers.ContainsKey("Retry-After")))
+            {
+                throw new ArgumentException("RetryAfterDateIn must not be negative, and replaces a Retry-After header rather than joining one.");
             }
 
             if (Headers.ContainsKey("Content-Length") || Headers.ContainsKey("Transfer-Encoding"))

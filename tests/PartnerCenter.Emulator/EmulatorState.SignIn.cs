@@ -53,6 +53,7 @@ namespace PartnerCenter.Emulator
         private TimeSpan _deviceCodePollInterval = DefaultDeviceCodePollInterval;
         private bool _enforceDeviceCodePollInterval = true;
         private TimeSpan? _autoApproveDeviceCodesAfter;
+        private int? _autoApproveDeviceCodesOnPoll;
         private string _interactiveUserPrincipalName = DefaultUserPrincipalName;
         private bool _interactiveSignInDenied;
 
@@ -132,6 +133,27 @@ namespace PartnerCenter.Emulator
                 }
 
                 lock (_gate) { _autoApproveDeviceCodesAfter = value; }
+            }
+        }
+
+        /// <summary>
+        /// When set, every device code issued from now on counts as approved by
+        /// <see cref="InteractiveUserPrincipalName"/> (as it is at issue time) when the client polls for it
+        /// the given time (1 is the first poll): "the user approves between the first and second poll",
+        /// whatever the machine's speed. Null (the default) leaves approval to
+        /// <see cref="AutoApproveDeviceCodesAfter"/> or <see cref="ApproveDeviceCode"/>.
+        /// </summary>
+        public int? AutoApproveDeviceCodesOnPoll
+        {
+            get { lock (_gate) { return _autoApproveDeviceCodesOnPoll; } }
+            set
+            {
+                if (value < 1)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(value), value, "Polls are counted from 1.");
+                }
+
+                lock (_gate) { _autoApproveDeviceCodesOnPoll = value; }
             }
         }
 
@@ -300,6 +322,7 @@ namespace PartnerCenter.Emulator
                     now + _deviceCodeLifetime,
                     _deviceCodePollInterval,
                     now + _autoApproveDeviceCodesAfter,
+                    _autoApproveDeviceCodesOnPoll,
                     _interactiveUserPrincipalName);
                 _deviceCodes.Add(deviceCode, authorization);
                 _deviceCodesByUserCode.Add(userCode, authorization);
@@ -329,6 +352,7 @@ namespace PartnerCenter.Emulator
 
                 DateTimeOffset? previousPoll = authorization.LastPolledAt;
                 authorization.LastPolledAt = now;
+                authorization.Polls++;
                 ApplyAutoApproval(authorization, now);
                 switch (authorization.Status)
                 {
@@ -447,10 +471,9 @@ namespace PartnerCenter.Emulator
 
         private void ApplyAutoApproval(DeviceAuthorization authorization, DateTimeOffset now)
         {
-            if (authorization.Status == DeviceCodeStatus.Pending
-                && authorization.AutoApproveAt is DateTimeOffset approveAt
-                && now >= approveAt
-                && approveAt < authorization.ExpiresAt)
+            bool approveByTime = authorization.AutoApproveAt is DateTimeOffset approveAt && now >= approveAt && approveAt < authorization.ExpiresAt;
+            bool approveByPoll = authorization.AutoApproveOnPoll is int poll && authorization.Polls >= poll && now < authorization.ExpiresAt;
+            if (authorization.Status == DeviceCodeStatus.Pending && (approveByTime || approveByPoll))
             {
                 // The UPN was validated when it was set and users are never removed, so this resolves; if it
                 // ever did not, the code simply stays pending and expires, as an unanswered one would.

@@ -4,7 +4,8 @@ using System.Text.Json;
 namespace PartnerCenterLicenses.TestHost
 {
     /// <summary>
-    /// The single request the test harness sends on standard input.
+    /// One run the test harness asks for: the whole of standard input in the one-shot mode, one line
+    /// of it (inside an envelope, see <see cref="RequestLoop"/>) in the serve mode.
     /// </summary>
     public sealed class HostRequest
     {
@@ -30,6 +31,13 @@ namespace PartnerCenterLicenses.TestHost
         /// </summary>
         public System.Collections.Generic.IReadOnlyList<string> PreloadAssemblies { get; private set; } = Array.Empty<string>();
 
+        /// <summary>
+        /// Variables set for the duration of the run and restored afterwards (a null value removes one).
+        /// Only the serve mode uses them: a one-shot process gets its whole environment when it starts.
+        /// </summary>
+        public System.Collections.Generic.IReadOnlyDictionary<string, string> Environment { get; private set; } =
+            new System.Collections.Generic.Dictionary<string, string>();
+
         /// <summary>Parses the request document; unknown members are ignored so the harness can grow first.</summary>
         /// <exception cref="FormatException">The document is not a usable request.</exception>
         public static HostRequest Parse(string json)
@@ -40,7 +48,13 @@ namespace PartnerCenterLicenses.TestHost
             }
 
             using JsonDocument document = JsonDocument.Parse(json);
-            JsonElement root = document.RootElement;
+            return Parse(document.RootElement);
+        }
+
+        /// <summary>Reads a request from an already parsed JSON value.</summary>
+        /// <exception cref="FormatException">The value is not a usable request.</exception>
+        public static HostRequest Parse(JsonElement root)
+        {
             if (root.ValueKind != JsonValueKind.Object)
             {
                 throw new FormatException("The request must be a JSON object.");
@@ -74,6 +88,22 @@ namespace PartnerCenterLicenses.TestHost
                 }
 
                 request.PreloadAssemblies = paths;
+            }
+
+            if (root.TryGetProperty("environment", out JsonElement environment) && environment.ValueKind == JsonValueKind.Object)
+            {
+                var variables = new System.Collections.Generic.Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (JsonProperty variable in environment.EnumerateObject())
+                {
+                    if (variable.Value.ValueKind != JsonValueKind.String && variable.Value.ValueKind != JsonValueKind.Null)
+                    {
+                        throw new FormatException($"The environment variable \"{variable.Name}\" must be a string or null.");
+                    }
+
+                    variables[variable.Name] = variable.Value.GetString();
+                }
+
+                request.Environment = variables;
             }
 
             if (request.Script == null)

@@ -8,7 +8,7 @@ namespace PartnerCenterLicenses.TestHost
 {
     /// <summary>
     /// Child-process PowerShell host for the end-to-end tests: one JSON request on standard input,
-    /// one JSON result on standard output.
+    /// one JSON result on standard output; or, with <c>--serve</c>, one line of each per run.
     /// </summary>
     /// <remarks>
     /// Running the engine in its own process lets the harness give it an environment of its own
@@ -24,7 +24,11 @@ namespace PartnerCenterLicenses.TestHost
         /// <summary>Exit code for a result that could not be written.</summary>
         public const int WriteFailedExitCode = 3;
 
-        /// <summary>Entry point. <c>--browse URL</c> plays a browser instead (see <see cref="FakeBrowser"/>).</summary>
+        /// <summary>
+        /// Entry point. Without arguments, runs the one request on standard input; <c>--serve</c> runs
+        /// requests until standard input ends (see <see cref="RequestLoop"/>); <c>--browse URL</c> plays a
+        /// browser instead (see <see cref="FakeBrowser"/>).
+        /// </summary>
         public static int Main(string[] args)
         {
             if (args.Length == 2 && args[0] == "--browse")
@@ -42,6 +46,13 @@ namespace PartnerCenterLicenses.TestHost
             if (Environment.GetEnvironmentVariable("POWERSHELL_TELEMETRY_OPTOUT") == null)
             {
                 Environment.SetEnvironmentVariable("POWERSHELL_TELEMETRY_OPTOUT", "1");
+            }
+
+            if (args.Length == 1 && args[0] == "--serve")
+            {
+                RequestLoop.Serve(resultStream);
+                Environment.Exit(0);
+                return 0;
             }
 
             var record = new RunRecord();

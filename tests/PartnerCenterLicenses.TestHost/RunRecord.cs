@@ -54,6 +54,12 @@ namespace PartnerCenterLicenses.TestHost
         /// <summary>Text written straight to <see cref="System.Console.Out"/>, which would bypass PowerShell's streams.</summary>
         public string ConsoleOutput { get; set; }
 
+        /// <summary>
+        /// Text written to <see cref="System.Console.Error"/> during the run. Only the serve mode fills it:
+        /// a one-shot process leaves standard error alone and the harness reads all of it.
+        /// </summary>
+        public string StandardError { get; set; }
+
         /// <summary>Set when the host itself, rather than the script, failed.</summary>
         public string HostFailure { get; set; }
 
@@ -123,6 +129,8 @@ namespace PartnerCenterLicenses.TestHost
                     ["stopElapsedMilliseconds"] = StopElapsedMilliseconds,
                     ["loadedAssemblies"] = LoadedAssemblies,
                     ["consoleOutput"] = ConsoleOutput,
+                    ["standardError"] = StandardError,
+                    ["hostProcessId"] = System.Environment.ProcessId,
                     ["timings"] = timings,
                     ["hostFailure"] = HostFailure,
                 };

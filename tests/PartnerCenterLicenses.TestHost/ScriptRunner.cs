@@ -23,7 +23,17 @@ namespace PartnerCenterLicenses.TestHost
         /// The record is filled in place so that, if the engine throws something unexpected, what was
         /// already collected still reaches the harness alongside the host failure.
         /// </remarks>
-        public static void Run(HostRequest request, RunRecord record)
+        /// <param name="request">What to run.</param>
+        /// <param name="record">Where everything observed goes.</param>
+        /// <param name="stopRequested">
+        /// Cancelled when the harness asks for the script to be stopped now (the serve mode's Ctrl+C);
+        /// the stop is the same <c>PowerShell.Stop()</c> that <see cref="HostRequest.StopAfterMilliseconds"/> makes.
+        /// </param>
+        /// <param name="startClean">
+        /// True in the serve mode: the module's process-wide state (session, request options, custom
+        /// environments) is put back as a new process would have it, between the import and the script.
+        /// </param>
+        public static void Run(HostRequest request, RunRecord record, CancellationToken stopRequested = default, bool startClean = false)
         {
             Stopwatch phase = Stopwatch.StartNew();
             InitialSessionState sessionState = InitialSessionState.CreateDefault2();
@@ -50,17 +60,24 @@ namespace PartnerCenterLicenses.TestHost
                         bool imported = Invoke(runspace, record, ps => ps
                             .AddCommand("Import-Module")
                             .AddParameter("Name", request.ModulePath)
-                            .AddParameter("ErrorAction", ActionPreference.Stop), stopAfterMilliseconds: null);
+                            .AddParameter("ErrorAction", ActionPreference.Stop), stopAfterMilliseconds: null, CancellationToken.None);
                         record.Timings["import"] = phase.Elapsed.TotalMilliseconds;
                         if (!imported)
                         {
                             return;
                         }
+
+                        if (startClean)
+                        {
+                            phase.Restart();
+                            ModuleStateReset.Apply(runspace, request.ModulePath);
+                            record.Timings["reset"] = phase.Elapsed.TotalMilliseconds;
+                        }
                     }
                 }
 
                 phase.Restart();
-                Invoke(runspace, record, ps => ps.AddScript(script), request.StopAfterMilliseconds);
+                Invoke(runspace, record, ps => ps.AddScript(script), request.StopAfterMilliseconds, stopRequested);
                 record.Timings["script"] = phase.Elapsed.TotalMilliseconds;
             }
             finally
@@ -76,7 +93,7 @@ namespace PartnerCenterLicenses.TestHost
         }
 
         /// <summary>Runs one pipeline; returns false when it ended with a terminating error or was stopped.</summary>
-        private static bool Invoke(Runspace runspace, RunRecord record, Action<PowerShell> build, int? stopAfterMilliseconds)
+        private static bool Invoke(Runspace runspace, RunRecord record, Action<PowerShell> build, int? stopAfterMilliseconds, CancellationToken stopRequested)
         {
             using PowerShell ps = PowerShell.Create();
             ps.Runspace = runspace;
@@ -88,8 +105,8 @@ namespace PartnerCenterLicenses.TestHost
             using var output = new PSDataCollection<PSObject>();
 
             using var cancelStop = new CancellationTokenSource();
-            Task stopper = stopAfterMilliseconds is int delay
-                ? StopLaterAsync(ps, record, delay, cancelStop.Token)
+            Task stopper = stopAfterMilliseconds != null || stopRequested.CanBeCanceled
+                ? StopLaterAsync(ps, record, stopAfterMilliseconds, stopRequested, cancelStop.Token)
                 : Task.CompletedTask;
 
             bool completed = false;
@@ -130,9 +147,23 @@ namespace PartnerCenterLicenses.TestHost
             return completed && record.TerminatingError == null;
         }
 
-        private static async Task StopLaterAsync(PowerShell ps, RunRecord record, int delayMilliseconds, CancellationToken cancel)
+        // Stops the pipeline when the delay has passed or the harness asks, whichever comes first;
+        // ends with OperationCanceledException when the script finished before either.
+        private static async Task StopLaterAsync(PowerShell ps, RunRecord record, int? delayMilliseconds, CancellationToken stopRequested, CancellationToken finished)
         {
-            await Task.Delay(delayMilliseconds, cancel).ConfigureAwait(false);
+            using (var either = CancellationTokenSource.CreateLinkedTokenSource(stopRequested, finished))
+            {
+                try
+                {
+                    await Task.Delay(delayMilliseconds ?? Timeout.Infinite, either.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!finished.IsCancellationRequested)
+                {
+                    // Asked to stop now.
+                }
+            }
+
+            finished.ThrowIfCancellationRequested();
             Stopwatch stopping = Stopwatch.StartNew();
             ps.Stop();
             record.StopElapsedMilliseconds = stopping.Elapsed.TotalMilliseconds;

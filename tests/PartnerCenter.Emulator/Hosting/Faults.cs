@@ -59,6 +59,13 @@ namespace PartnerCenter.Emulator.Hosting
                 response.Headers[header.Key] = header.Value;
             }
 
+            if (fault.RetryAfterDateIn != null)
+            {
+                // Fixed now, after any delay and just before the headers go: the client is asked to wait
+                // from the moment it is told, however long it took to ask.
+                response.Headers["Retry-After"] = fault.RetryAfterDate(DateTimeOffset.UtcNow);
+            }
+
             byte[] body = string.IsNullOrEmpty(fault.Body) ? Array.Empty<byte>() : Encoding.UTF8.GetBytes(fault.Body);
             if (body.Length > 0 && string.IsNullOrEmpty(response.ContentType))
             {

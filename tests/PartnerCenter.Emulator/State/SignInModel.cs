@@ -25,6 +25,7 @@ namespace PartnerCenter.Emulator.State
             DateTimeOffset expiresAt,
             TimeSpan pollInterval,
             DateTimeOffset? autoApproveAt,
+            int? autoApproveOnPoll,
             string autoApproveUserPrincipalName)
         {
             DeviceCode = deviceCode;
@@ -35,6 +36,7 @@ namespace PartnerCenter.Emulator.State
             ExpiresAt = expiresAt;
             PollInterval = pollInterval;
             AutoApproveAt = autoApproveAt;
+            AutoApproveOnPoll = autoApproveOnPoll;
             AutoApproveUserPrincipalName = autoApproveUserPrincipalName;
         }
 
@@ -56,6 +58,12 @@ namespace PartnerCenter.Emulator.State
 
         /// <summary>When set, the code counts as approved by <see cref="AutoApproveUserPrincipalName"/> from this instant on.</summary>
         public DateTimeOffset? AutoApproveAt { get; }
+
+        /// <summary>When set, the code counts as approved by <see cref="AutoApproveUserPrincipalName"/> from this poll on (1 is the first).</summary>
+        public int? AutoApproveOnPoll { get; }
+
+        /// <summary>How many times the client has polled for this code.</summary>
+        public int Polls { get; set; }
 
         public string AutoApproveUserPrincipalName { get; }
 

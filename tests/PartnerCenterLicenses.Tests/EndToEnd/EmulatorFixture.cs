@@ -2,10 +2,17 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using PartnerCenter.Emulator;
 using PartnerCenterLicenses.Tests.Hosting;
 using Xunit;
+
+// The emulator collection runs its tests one at a time and is the longest of the suite, mostly
+// waiting (on retries, timeouts, device code polls), so it must start at once rather than queue for
+// one of xunit's default processor-count slots, which an awaiting async test keeps while it waits.
+// Unit tests and the other collections fill the time it spends waiting.
+[assembly: CollectionBehavior(MaxParallelThreads = -1)]
 
 namespace PartnerCenterLicenses.Tests.EndToEnd
 {
@@ -92,6 +99,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             State.DeviceCodeLifetime = TimeSpan.FromMinutes(15);
             State.DeviceCodePollInterval = TimeSpan.FromSeconds(5);
             State.AutoApproveDeviceCodesAfter = null;
+            State.AutoApproveDeviceCodesOnPoll = null;
             State.InteractiveSignInDenied = false;
         }
 
@@ -99,8 +107,16 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         /// Runs a script in a hosted engine that has the module imported and an environment named
         /// Emulator pointing here. Secrets reach the script through environment variables, as a
         /// runbook gets them from its automation account, so they never appear in script text.
+        /// The run goes to the pooled host unless <paramref name="freshProcess"/> asks for a process
+        /// of its own; <paramref name="stopWhen"/> stops it as Ctrl+C would (see <see cref="Seen"/>).
         /// </summary>
-        public Task<HostedRunResult> RunAsync(string script, IDictionary<string, string> environment = null, TimeSpan? timeout = null, TimeSpan? stopAfter = null)
+        public Task<HostedRunResult> RunAsync(
+            string script,
+            IDictionary<string, string> environment = null,
+            TimeSpan? timeout = null,
+            TimeSpan? stopAfter = null,
+            bool freshProcess = false,
+            Func<CancellationToken, Task> stopWhen = null)
         {
             return HostedPowerShell.RunAsync(new HostedRunRequest
             {
@@ -109,7 +125,32 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
                 Environment = EnvironmentFor(environment),
                 Timeout = timeout ?? TimeSpan.FromSeconds(60),
                 StopAfter = stopAfter,
+                StopWhen = stopWhen,
+                FreshProcess = freshProcess,
             });
+        }
+
+        /// <summary>
+        /// A condition for <see cref="HostedRunRequest.StopWhen"/>: met once the emulator has recorded
+        /// <paramref name="times"/> requests of the current test that <paramref name="matches"/>, and then
+        /// <paramref name="andThen"/> has passed. It ties a Ctrl+C to what the module is doing rather than
+        /// to a guess at how long getting there takes on a loaded machine.
+        /// </summary>
+        public Func<CancellationToken, Task> Seen(Func<RecordedRequest, bool> matches, TimeSpan andThen = default, int times = 1)
+        {
+            DateTimeOffset since = ResetAt;
+            return async cancellation =>
+            {
+                while (State.Requests.Count(r => r.ReceivedAt >= since && matches(r)) < times)
+                {
+                    await Task.Delay(20, cancellation);
+                }
+
+                if (andThen > TimeSpan.Zero)
+                {
+                    await Task.Delay(andThen, cancellation);
+                }
+            };
         }
 
         /// <summary>The child's environment: trust of the emulator's certificate, its URL, the client and the given extras.</summary>

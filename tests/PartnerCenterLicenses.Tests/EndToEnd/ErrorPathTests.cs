@@ -156,6 +156,8 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
 
             var result = await HostedPowerShell.RunAsync(new HostedRunRequest
             {
+                // Another copy of the module, whose engine has never loaded: only a new process has neither.
+                FreshProcess = true,
                 ModulePath = System.IO.Path.Combine(module, "PartnerCenterLicenses.psd1"),
                 Script = "$ErrorActionPreference = 'Stop'; Get-PartnerLicenseDeployment",
             });

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using PartnerCenter.Emulator;
 using PartnerCenterLicenses.Tests.Hosting;
@@ -27,13 +28,13 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             _emulator.Reset();
         }
 
-        private Task<HostedRunResult> GetAsync(string options = QuickRetries, string get = "Get-PartnerLicenseDeployment", TimeSpan? stopAfter = null)
+        private Task<HostedRunResult> GetAsync(string options = QuickRetries, string get = "Get-PartnerLicenseDeployment", Func<CancellationToken, Task> stopWhen = null)
         {
             return _emulator.RunAsync(
                 options + "$null = " + EmulatorFixture.ConnectWithRefreshToken + "\n" + get,
                 new Dictionary<string, string> { ["PCL_REFRESH_TOKEN"] = _emulator.State.IssueRefreshToken(EmulatorFixture.ClientId) },
                 timeout: TimeSpan.FromSeconds(60),
-                stopAfter: stopAfter);
+                stopWhen: stopWhen);
         }
 
         private void Fault(EmulatorFault fault, int times = 1)
@@ -85,8 +86,9 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         [Fact]
         public async Task Retry_after_as_an_http_date_is_honoured()
         {
-            // The date is set before the engine starts, which takes a few seconds of its own.
-            Fault(EmulatorFault.Status(503, "{}").WithRetryAfter(DateTimeOffset.UtcNow.AddSeconds(9)));
+            // The date is fixed when the 503 is sent, at least 3 s ahead, however long the module took to
+            // ask; the quick retries' own back-off is 50 ms, so a gap of 2 s is the date's doing.
+            Fault(EmulatorFault.Status(503, "{}").WithRetryAfterDateIn(TimeSpan.FromSeconds(3)));
 
             var result = await GetAsync();
 
@@ -110,7 +112,9 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         {
             Fault(EmulatorFault.Status(200, SeedBody) with { DelayBeforeHeaders = TimeSpan.FromSeconds(20) });
 
-            var result = await GetAsync(options: "Set-PartnerCenterRequestOption -MaximumRetryCount 2 -RetryIntervalSec 0.05 -TimeoutSec 1\n");
+            // The retry must be answered within the timeout too, over a new TLS connection: 3 s leaves
+            // a loaded machine room for that, and is still far from the 20 s the first answer would take.
+            var result = await GetAsync(options: "Set-PartnerCenterRequestOption -MaximumRetryCount 2 -RetryIntervalSec 0.05 -TimeoutSec 3\n");
 
             AssertTwoInsights(result);
             Assert.Equal(2, Calls.Count);
@@ -205,8 +209,9 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         [Fact]
         public async Task A_slow_body_that_keeps_coming_is_read_to_the_end_past_the_timeout()
         {
-            // About 5 s in all, with no gap near the 2 s timeout: the timeout is for a stall, not for the whole body.
-            Fault(EmulatorFault.Trickle(200, SeedBody, 16, TimeSpan.FromMilliseconds(200)));
+            // About 5 s in all (some 770 bytes, 32 at a time), with no gap near the 2 s timeout: the
+            // timeout is for a stall, not for the whole body.
+            Fault(EmulatorFault.Trickle(200, SeedBody, 32, TimeSpan.FromMilliseconds(200)));
 
             var result = await GetAsync(options: "Set-PartnerCenterRequestOption -MaximumRetryCount 0 -TimeoutSec 2\n");
 
@@ -240,10 +245,14 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         {
             Fault(EmulatorFault.Status(503, "{}").WithRetryAfter(TimeSpan.FromSeconds(40)));
 
-            // The stop comes well after connect and the first answer, even on a loaded machine, and
-            // well inside the 40 s wait.
-            var result = await GetAsync(options: "Set-PartnerCenterRequestOption -MaximumRetryWaitSec 100\n", stopAfter: TimeSpan.FromSeconds(10));
+            // The stop comes a second after the 503 went out: the module has read it and is waiting,
+            // and the 40 s wait is far from over.
+            var result = await GetAsync(
+                options: "Set-PartnerCenterRequestOption -MaximumRetryWaitSec 100\n",
+                stopWhen: _emulator.Seen(r => r.Path == DeploymentPath && r.StatusCode == 503, andThen: TimeSpan.FromSeconds(1)));
 
+            // The second is the behaviour under test, so it keeps its bound: Stop() returns in tens of
+            // milliseconds when the wait honours the cancellation, and not before the wait is over when not.
             Assert.True(result.Stopped, result.Describe());
             Assert.True(result.StopElapsed < TimeSpan.FromSeconds(1), result.StopElapsed.ToString());
             Assert.Single(Calls);
@@ -254,8 +263,10 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         {
             Fault(EmulatorFault.Status(200, SeedBody) with { DelayBeforeHeaders = TimeSpan.FromSeconds(40) });
 
-            var result = await GetAsync(stopAfter: TimeSpan.FromSeconds(10));
+            // Stopped once the request has reached the emulator, whose answer is 40 s away: the call is in flight.
+            var result = await GetAsync(stopWhen: _emulator.Seen(r => r.Path == DeploymentPath));
 
+            // As above: a second is the behaviour; an in-flight call that ignored the stop would take 40 s.
             Assert.True(result.Stopped, result.Describe());
             Assert.True(result.StopElapsed < TimeSpan.FromSeconds(1), result.StopElapsed.ToString());
         }

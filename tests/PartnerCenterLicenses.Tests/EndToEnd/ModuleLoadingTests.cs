@@ -57,6 +57,9 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         {
             var result = await HostedPowerShell.RunAsync(new HostedRunRequest
             {
+                // The import under test must be the first of the process, as a user's is.
+                FreshProcess = true,
+
                 // No Sort-Object among the hosted engine's core cmdlets: sort with .NET.
                 Script = "function Join-Sorted([string[]] $names) { [Array]::Sort($names); $names -join ',' }\n"
                     + "$m = Test-ModuleManifest -Path '" + RepositoryPaths.ModuleManifest + "'\n"
@@ -97,6 +100,8 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         {
             var result = await HostedPowerShell.RunAsync(new HostedRunRequest
             {
+                // What the import loads can only be seen in a process where nothing has used the engine yet.
+                FreshProcess = true,
                 ModulePath = RepositoryPaths.ModuleManifest,
                 Script = "@(Get-Command -Module PartnerCenterLicenses).Count\nGet-PartnerCenterEnvironment AzureCloud | ForEach-Object Name\n@(Get-PartnerCenterContext).Count\nDisconnect-PartnerCenter",
             });
@@ -113,9 +118,11 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         public async Task On_first_use_the_dependencies_load_into_the_modules_own_context()
         {
             string refreshToken = _emulator.State.IssueRefreshToken(EmulatorFixture.ClientId);
+            // "On first use": the engine must load in this run, not in an earlier one of a shared process.
             var result = await _emulator.RunAsync(
                 "$null = " + EmulatorFixture.ConnectWithRefreshToken + "\n(Get-PartnerLicenseDeployment).Count",
-                new Dictionary<string, string> { ["PCL_REFRESH_TOKEN"] = refreshToken });
+                new Dictionary<string, string> { ["PCL_REFRESH_TOKEN"] = refreshToken },
+                freshProcess: true);
 
             Assert.True(result.TerminatingError == null, result.Describe());
             Assert.Equal("2", Assert.Single(result.Output).Text);
@@ -144,6 +151,8 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
 
             var result = await HostedPowerShell.RunAsync(new HostedRunRequest
             {
+                // The older versions must be in the default context before the engine ever loads.
+                FreshProcess = true,
                 PreloadAssemblies = preload,
                 ModulePath = RepositoryPaths.ModuleManifest,
                 Environment = _emulator.EnvironmentFor(new Dictionary<string, string> { ["PCL_REFRESH_TOKEN"] = refreshToken }),
@@ -174,7 +183,10 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
                 + "$builder = $msal.GetType('Microsoft.Identity.Client.PublicClientApplicationBuilder', $true)\n"
                 + "$builder::Create('11111111-2222-3333-4444-555555555555').WithAuthority('https://login.microsoftonline.com/organizations').Build().AppConfig.ClientId\n"
                 + "(Get-PartnerLicenseDeployment).Count",
-                new Dictionary<string, string> { ["PCL_REFRESH_TOKEN"] = refreshToken });
+                new Dictionary<string, string> { ["PCL_REFRESH_TOKEN"] = refreshToken },
+
+                // It leaves an older MSAL in the default context for good, which no later run should inherit.
+                freshProcess: true);
 
             Assert.True(result.TerminatingError == null && result.Errors.Count == 0, result.Describe());
             Assert.Equal(new[] { "2", "4.61.3.0", "11111111-2222-3333-4444-555555555555", "2" }, result.Output.Select(o => o.Text));

@@ -46,25 +46,46 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         [Fact]
         public async Task Tokens_are_reused_until_shortly_before_expiry_and_renewed_silently()
         {
-            // MSAL treats a token's last five minutes as expired, so 302 s tokens serve for about
-            // 2 s: calls made until 5 s after the first token was issued span three tokens. The
-            // window is measured from that token's own expiry, so a slow start cannot shift it.
-            _emulator.State.AccessTokenLifetime = TimeSpan.FromSeconds(302);
+            // A token is renewed in its last five minutes, so 303 s tokens serve for about 3 s. The script
+            // calls until it has seen the session on its third token, and notes for every call the
+            // token's expiry before and after it and when it started and ended: each call is judged by
+            // the token's own expiry, not by a window of wall-clock time a slow machine could miss.
+            _emulator.State.AccessTokenLifetime = TimeSpan.FromSeconds(303);
 
             var result = await _emulator.RunAsync(
                 "$null = " + EmulatorFixture.ConnectWithRefreshToken + "\n"
-                + "$end = (Get-PartnerCenterContext).TokenExpiresOn.AddSeconds(-302 + 5); $calls = 0\n"
-                + "while ([DateTimeOffset]::UtcNow -lt $end) { $null = Get-PartnerLicenseDeployment; $calls++; [Threading.Thread]::Sleep(50) }\n"
-                + "$calls",
+                + "$seen = [Collections.Generic.HashSet[DateTimeOffset]]::new(); $null = $seen.Add((Get-PartnerCenterContext).TokenExpiresOn)\n"
+                + "$deadline = [DateTimeOffset]::UtcNow.AddSeconds(60)\n"
+                + "while ($seen.Count -lt 3 -and [DateTimeOffset]::UtcNow -lt $deadline) {\n"
+                + "  $before = (Get-PartnerCenterContext).TokenExpiresOn; $started = [DateTimeOffset]::UtcNow\n"
+                + "  $null = Get-PartnerLicenseDeployment\n"
+                + "  $ended = [DateTimeOffset]::UtcNow; $after = (Get-PartnerCenterContext).TokenExpiresOn; $null = $seen.Add($after)\n"
+                + "  '{0:o}|{1:o}|{2:o}|{3:o}' -f $before, $started, $ended, $after\n"
+                + "  [Threading.Thread]::Sleep(50)\n"
+                + "}",
                 WithRefreshToken());
 
             Assert.True(result.TerminatingError == null && result.Errors.Count == 0, result.Describe());
-            int calls = int.Parse(Assert.Single(result.Output).Text);
-            Assert.True(calls >= 20, calls + " calls");
-            Assert.Equal(calls, _emulator.State.Requests.Count(r => r.Path == DeploymentPath));
+            var calls = result.Output.Select(o => o.Text.Split('|').Select(t => DateTimeOffset.Parse(t, System.Globalization.CultureInfo.InvariantCulture)).ToArray())
+                .Select(f => (Before: f[0], Started: f[1], Ended: f[2], After: f[3])).ToList();
+            var tokensUsed = calls.Select(c => c.After).Distinct().ToList();
+            Assert.True(calls.Select(c => c.Before).Concat(tokensUsed).Distinct().Count() == 3, "The session did not reach its third token: " + result.Describe());
+
+            // Renewed silently, one token request per token, and each call sent the token it was given.
+            Assert.Equal(calls.Count, _emulator.State.Requests.Count(r => r.Path == DeploymentPath));
             Assert.Equal(3, _emulator.State.TokenRequestCount);
-            var tokens = _emulator.State.Requests.Where(r => r.Path == DeploymentPath).Select(r => r.Headers["Authorization"]).Distinct().Count();
-            Assert.Equal(3, tokens);
+            var bearers = _emulator.State.Requests.Where(r => r.Path == DeploymentPath).Select(r => r.Headers["Authorization"]).Distinct().Count();
+            Assert.Equal(tokensUsed.Count, bearers);
+
+            // Reused while it had more than five minutes left, for the whole of a call; renewed by a call
+            // that began with less. A call during which the token crossed the line may do either.
+            TimeSpan margin = TimeSpan.FromMinutes(5);
+            var reused = calls.Where(c => c.Before - margin > c.Ended).ToList();
+            Assert.All(reused, c => Assert.Equal(c.Before, c.After));
+            Assert.All(calls.Where(c => c.Before - margin <= c.Started), c => Assert.True(c.After > c.Before, $"A call at {c.Started:o} kept a token that expires at {c.Before:o}."));
+
+            // The first two tokens each served about three seconds of calls of tens of milliseconds.
+            Assert.True(reused.Count >= 2, reused.Count + " calls reused a token: " + result.Describe());
         }
 
         [Fact]
@@ -156,6 +177,9 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             Assert.Empty(_emulator.State.PendingDeviceCodes);
         }
 
+        // The token cache tests give the child a HOME of their own (the scratch folder, checked for what
+        // was written there), so each of their runs has a process of its own: .NET's certificate stores
+        // and native code take HOME once, when a process starts, and the harness sees the variable.
         private Dictionary<string, string> CacheEnvironment(string cache)
         {
             return new Dictionary<string, string>
@@ -177,7 +201,8 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             const string connect =
                 "Connect-PartnerCenter -Environment Emulator -ApplicationId $env:PCL_PUBLIC_CLIENT_ID -Tenant $env:PCL_TENANT -ContextScope CurrentUser -AllowUnencryptedTokenCache";
 
-            var first = await _emulator.RunAsync(connect + " -UseDeviceAuthentication", CacheEnvironment(cache));
+            // Each run is a process of its own: what is under test is the cache that outlives one.
+            var first = await _emulator.RunAsync(connect + " -UseDeviceAuthentication", CacheEnvironment(cache), freshProcess: true);
             Assert.True(first.TerminatingError == null, first.Describe());
             Assert.Equal("DeviceCode", first.Output[0].Property("AuthenticationType").Value);
             string file = Path.Combine(cache, "PartnerCenterLicenses.msalcache");
@@ -188,13 +213,13 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             }
 
             _emulator.State.ClearRecords();
-            var second = await _emulator.RunAsync(connect + "\n(Get-PartnerLicenseDeployment).Count\nDisconnect-PartnerCenter", CacheEnvironment(cache));
+            var second = await _emulator.RunAsync(connect + "\n(Get-PartnerLicenseDeployment).Count\nDisconnect-PartnerCenter", CacheEnvironment(cache), freshProcess: true);
             Assert.True(second.TerminatingError == null && second.Errors.Count == 0, second.Describe());
             Assert.Equal("TokenCache", second.Output[0].Property("AuthenticationType").Value);
             Assert.Equal("2", second.Output[1].Text);
             Assert.DoesNotContain(_emulator.State.Requests, r => r.Path.EndsWith("/devicecode", StringComparison.Ordinal));
 
-            var third = await _emulator.RunAsync(connect, CacheEnvironment(cache));
+            var third = await _emulator.RunAsync(connect, CacheEnvironment(cache), freshProcess: true);
             Assert.Equal("PartnerCenter.InteractiveNotAvailable,PartnerCenterLicenses.Commands.ConnectPartnerCenterCommand", third.TerminatingError?.FullyQualifiedErrorId);
         }
 

@@ -53,8 +53,10 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         [Fact]
         public async Task Device_code_shows_the_code_on_the_warning_stream_and_connects_once_approved()
         {
+            // The user approves between the first and the second poll, counted by the emulator rather than
+            // timed: a clock would let a slow first poll find the code approved already.
             _emulator.State.DeviceCodePollInterval = TimeSpan.FromSeconds(1);
-            _emulator.State.AutoApproveDeviceCodesAfter = TimeSpan.FromSeconds(1.5);
+            _emulator.State.AutoApproveDeviceCodesOnPoll = 2;
 
             var result = await _emulator.RunAsync(DeviceConnect + "\n(Get-PartnerLicenseDeployment).Count", PublicClient());
 
@@ -114,9 +116,15 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         {
             _emulator.State.DeviceCodePollInterval = TimeSpan.FromSeconds(1);
 
-            // Stopped while polling: after the code is shown even on a loaded machine, long before it expires.
-            var result = await _emulator.RunAsync(DeviceConnect, PublicClient(), stopAfter: TimeSpan.FromSeconds(8));
+            // Stopped while polling: at the second poll, which comes a poll interval after the first (made
+            // as soon as the code is shown), and long before the code expires.
+            var result = await _emulator.RunAsync(
+                DeviceConnect,
+                PublicClient(),
+                stopWhen: _emulator.Seen(r => r.Path.EndsWith("/oauth2/v2.0/token", StringComparison.Ordinal) && r.Body != null && r.Body.Contains("device_code"), times: 2));
 
+            // "At once" is the behaviour: Stop() returns in tens of milliseconds when the poll loop honours
+            // the cancellation, and only when the code expires (15 minutes) when it does not.
             Assert.True(result.Stopped, result.Describe());
             Assert.NotNull(result.StopElapsed);
             Assert.True(result.StopElapsed.Value < TimeSpan.FromSeconds(1), result.StopElapsed.ToString());
@@ -135,6 +143,9 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             Assert.Equal(Id("PartnerCenter.InteractiveNotAvailable"), result.TerminatingError?.FullyQualifiedErrorId);
             Assert.Equal("AuthenticationError", result.TerminatingError.Category);
             Assert.Contains("-UseDeviceAuthentication", result.TerminatingError.RecommendedAction);
+
+            // "Fast" is the behaviour under test, so it keeps a bound; the run itself takes about a second,
+            // and 30 s is room for a loaded machine, not a measurement.
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30));
             Assert.DoesNotContain(_emulator.State.Requests, r => r.Path.Contains("/oauth2/"));
         }
@@ -201,18 +212,26 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             return (certificate, pfx);
         }
 
-        // The child gets its own HOME, so its CurrentUser\My store is a fresh folder of this test.
-        private Dictionary<string, string> CertificateEnvironment(string clientId, string pfx)
+        // With a store of its own, the child gets its own HOME, so its CurrentUser\My store is a fresh
+        // folder of this test. .NET fixes a process's store folder the first time it opens one, so such a
+        // run gets a process of its own (the harness sees HOME and arranges it). A certificate given as an
+        // object needs no store, and runs in the pooled host.
+        private Dictionary<string, string> CertificateEnvironment(string clientId, string pfx, bool ownStore)
         {
-            string home = Path.Combine(Scratch, "home");
-            Directory.CreateDirectory(home);
-            return new Dictionary<string, string>
+            var environment = new Dictionary<string, string>
             {
-                ["HOME"] = home,
                 ["PCL_CERT_CLIENT_ID"] = clientId,
                 ["PCL_PFX"] = pfx,
                 ["PCL_REFRESH_TOKEN"] = _emulator.State.IssueRefreshToken(clientId),
             };
+            if (ownStore)
+            {
+                string home = Path.Combine(Scratch, "home");
+                Directory.CreateDirectory(home);
+                environment["HOME"] = home;
+            }
+
+            return environment;
         }
 
         private const string ImportToCurrentUserMy = @"
@@ -231,7 +250,7 @@ $store.Open('ReadWrite'); $store.Add($pfx); $store.Close()
                 ImportToCurrentUserMy
                 + "Connect-PartnerCenter -Environment Emulator -ApplicationId $env:PCL_CERT_CLIENT_ID -CertificateThumbprint '" + certificate.Thumbprint.ToLowerInvariant()
                 + "' -RefreshToken $env:PCL_REFRESH_TOKEN -Tenant $env:PCL_TENANT\n(Get-PartnerLicenseDeployment).Count",
-                CertificateEnvironment(clientId, pfx));
+                CertificateEnvironment(clientId, pfx, ownStore: true));
 
             Assert.True(result.TerminatingError == null && result.Errors.Count == 0, result.Describe());
             Assert.Equal("RefreshToken", result.Output[0].Property("AuthenticationType").Value);
@@ -250,7 +269,7 @@ $store.Open('ReadWrite'); $store.Add($pfx); $store.Close()
             var result = await _emulator.RunAsync(
                 "$cert = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new($env:PCL_PFX, [string]::Empty)\n"
                 + "Connect-PartnerCenter -Environment Emulator -ApplicationId $env:PCL_CERT_CLIENT_ID -Certificate $cert -RefreshToken $env:PCL_REFRESH_TOKEN -Tenant $env:PCL_TENANT",
-                CertificateEnvironment(clientId, pfx));
+                CertificateEnvironment(clientId, pfx, ownStore: false));
 
             Assert.True(result.TerminatingError == null, result.Describe());
             Assert.Equal(EmulatorState.DefaultUserPrincipalName, result.Output[0].Property("Account").Value);
@@ -264,7 +283,7 @@ $store.Open('ReadWrite'); $store.Add($pfx); $store.Close()
 
             var result = await _emulator.RunAsync(
                 "Connect-PartnerCenter -Environment Emulator -ApplicationId $env:PCL_CERT_CLIENT_ID -CertificateThumbprint 00112233445566778899AABBCCDDEEFF00112233 -RefreshToken $env:PCL_REFRESH_TOKEN",
-                CertificateEnvironment(clientId, pfx));
+                CertificateEnvironment(clientId, pfx, ownStore: true));
 
             Assert.Equal(Id("PartnerCenter.CertificateNotFound"), result.TerminatingError?.FullyQualifiedErrorId);
             Assert.Equal("ObjectNotFound", result.TerminatingError.Category);
@@ -282,7 +301,7 @@ $store.Open('ReadWrite'); $store.Add($pfx); $store.Close()
             var result = await _emulator.RunAsync(
                 "$cert = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new('" + cer + "')\n"
                 + "Connect-PartnerCenter -Environment Emulator -ApplicationId $env:PCL_CERT_CLIENT_ID -Certificate $cert -RefreshToken $env:PCL_REFRESH_TOKEN",
-                CertificateEnvironment(clientId, pfx));
+                CertificateEnvironment(clientId, pfx, ownStore: false));
 
             Assert.Equal(Id("PartnerCenter.CertificateWithoutPrivateKey"), result.TerminatingError?.FullyQualifiedErrorId);
             Assert.Equal("InvalidArgument", result.TerminatingError.Category);
@@ -298,7 +317,7 @@ $store.Open('ReadWrite'); $store.Add($pfx); $store.Close()
             var result = await _emulator.RunAsync(
                 ImportToCurrentUserMy
                 + "Connect-PartnerCenter -Environment Emulator -ApplicationId $env:PCL_CERT_CLIENT_ID -CertificateThumbprint " + certificate.Thumbprint + " -RefreshToken $env:PCL_REFRESH_TOKEN",
-                CertificateEnvironment(clientId, pfx));
+                CertificateEnvironment(clientId, pfx, ownStore: true));
 
             Assert.Equal(Id("PartnerCenter.CertificateExpired"), result.TerminatingError?.FullyQualifiedErrorId);
             Assert.Equal("InvalidArgument", result.TerminatingError.Category);

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.ComponentModel;
 using System.Diagnostics;
@@ -14,31 +15,51 @@ using System.Threading.Tasks;
 namespace PartnerCenterLicenses.Tests.Hosting
 {
     /// <summary>
-    /// Runs PowerShell scripts in a real, freshly started PowerShell engine hosted by the
-    /// PartnerCenterLicenses.TestHost child process, and returns what the script produced.
+    /// Runs PowerShell scripts in a real PowerShell engine hosted by the PartnerCenterLicenses.TestHost
+    /// child process, each in a new runspace, and returns what the script produced.
     /// </summary>
     /// <remarks>
-    /// Each run is its own process so it can be given its own environment (SSL_CERT_FILE pointing at a
-    /// bundle that trusts the emulator's certificate, the way a user trusts a private CA) and so each
-    /// run starts with no module loaded and no assembly already in memory.
+    /// <para>
+    /// The engine runs in a child process so it can be given its own environment: SSL_CERT_FILE pointing
+    /// at a bundle that trusts the emulator's certificate, the way a user trusts a private CA.
+    /// </para>
+    /// <para>
+    /// By default a run goes to a long-lived pooled child (one per trust bundle), which imports the built
+    /// module into a new runspace for each run and first puts the module's process-wide state back as a
+    /// new process has it (no session, default request options, no custom environments); the run's
+    /// environment variables are set for its duration. Starting .NET, PowerShell and the module's JIT is
+    /// paid once instead of once per script. A run gets a process of its own, started for it, when it
+    /// asks (<see cref="HostedRunRequest.FreshProcess"/>) or when it needs what only a new process gives:
+    /// another module than the built one, assemblies loaded before the engine, the import written in
+    /// the script, or a variable .NET reads only at start-up. Pooled runs see the test process's
+    /// environment as it was when the pooled child started.
+    /// </para>
     /// </remarks>
     public static class HostedPowerShell
     {
         private const string HostAssemblyFileName = "PartnerCenterLicenses.TestHost.dll";
         private const string OutputDirectoryMetadataKey = "PartnerCenterLicenses.TestHost.OutputDirectory";
         private const int MaxEchoedOutputLength = 4000;
+        private const string TrustVariable = "SSL_CERT_FILE";
 
-        // Bounds the wait for a killed child's pipes to close, so a grandchild that inherited them
-        // cannot turn a timeout into a hang.
-        private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(5);
+        /// <summary>
+        /// Bounds the wait for a killed child's pipes to close, so a grandchild that inherited them
+        /// cannot turn a timeout into a hang.
+        /// </summary>
+        internal static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(5);
+
+        /// <summary>How the result documents the host writes are read.</summary>
+        internal static readonly JsonSerializerOptions ResultOptions = new JsonSerializerOptions(JsonSerializerDefaults.Web);
 
         private static readonly Lazy<string> hostAssemblyPath = new Lazy<string>(LocateHostAssembly);
-
-        private static readonly JsonSerializerOptions resultOptions = new JsonSerializerOptions(JsonSerializerDefaults.Web);
 
         // xunit's thread limit does not hold async tests back while they await, so without this many
         // engines could start at once and starve each other into timeouts on a small build agent.
         private static readonly SemaphoreSlim concurrentRuns = new SemaphoreSlim(Math.Max(2, Environment.ProcessorCount));
+
+        // One pooled child per SSL_CERT_FILE ("" for none): OpenSSL reads it once per process.
+        private static readonly ConcurrentDictionary<string, HostedPowerShellPool> pools =
+            new ConcurrentDictionary<string, HostedPowerShellPool>(StringComparer.Ordinal);
 
         /// <summary>
         /// Full path of the host assembly that is run. It is the TestHost project's own build output,
@@ -50,8 +71,9 @@ namespace PartnerCenterLicenses.Tests.Hosting
         public static Task<HostedRunResult> RunAsync(string script) => RunAsync(new HostedRunRequest(script));
 
         /// <summary>
-        /// Runs the request in a new child process and returns its result. Script failures are part of
-        /// the result; exceptions mean the harness or the host failed.
+        /// Runs the request in the pooled child or in a new child process (see the remarks on the class)
+        /// and returns its result. Script failures are part of the result; exceptions mean the harness or
+        /// the host failed.
         /// </summary>
         /// <exception cref="TimeoutException">The run exceeded <see cref="HostedRunRequest.Timeout"/>; the process tree was killed.</exception>
         /// <exception cref="HostedPowerShellException">The host could not produce a result.</exception>
@@ -71,6 +93,23 @@ namespace PartnerCenterLicenses.Tests.Hosting
             // Resolve before waiting for a slot so a broken build fails fast with a clear message.
             string hostAssembly = HostAssemblyPath;
 
+            string needsOwnProcess = WhyAProcessOfItsOwn(request);
+            if (needsOwnProcess == null)
+            {
+                string trustBundle = request.Environment != null && request.Environment.TryGetValue(TrustVariable, out string value)
+                    ? value
+                    : Environment.GetEnvironmentVariable(TrustVariable);
+                HostedPowerShellPool pool = pools.GetOrAdd(trustBundle ?? string.Empty, key => new HostedPowerShellPool(hostAssembly, trustBundle));
+                return await pool.RunAsync(request).ConfigureAwait(false);
+            }
+
+            if (request.StopWhen != null)
+            {
+                throw new ArgumentException(
+                    "StopWhen works in the pooled host only, and this run needs a process of its own (" + needsOwnProcess + "); use StopAfter.",
+                    nameof(request));
+            }
+
             await concurrentRuns.WaitAsync().ConfigureAwait(false);
             try
             {
@@ -82,9 +121,55 @@ namespace PartnerCenterLicenses.Tests.Hosting
             }
         }
 
+        /// <summary>
+        /// Null when the run can share the pooled child; otherwise why it needs a process of its own.
+        /// </summary>
+        internal static string WhyAProcessOfItsOwn(HostedRunRequest request)
+        {
+            if (request.FreshProcess)
+            {
+                return "it asks for one";
+            }
+
+            if (request.ModulePath == null || !string.Equals(Path.GetFullPath(request.ModulePath), RepositoryPaths.ModuleManifest, StringComparison.Ordinal))
+            {
+                // A binary module's assembly loads once per process: another module folder cannot follow it.
+                return "it imports no module or another module than the built one";
+            }
+
+            if (request.ImportModuleInScript)
+            {
+                return "it imports the module in its script, where the host cannot reset the module first";
+            }
+
+            if (request.PreloadAssemblies.Count > 0)
+            {
+                return "it loads assemblies before the engine starts";
+            }
+
+            string startUpVariable = request.Environment?.Keys.FirstOrDefault(IsReadAtStartUp);
+            if (startUpVariable != null)
+            {
+                return "it sets " + startUpVariable + ", which .NET reads when a process starts";
+            }
+
+            return null;
+        }
+
+        // Variables a running process does not look at again: the runtime's own, the culture and time
+        // zone (cached on first use), OpenSSL's certificate folder, and HOME, which .NET's certificate
+        // stores take once per process and native code (D-Bus, OpenSSL) reads from the environment the
+        // process started with. SSL_CERT_FILE picks the pooled child instead.
+        private static bool IsReadAtStartUp(string name)
+        {
+            return name.StartsWith("DOTNET_", StringComparison.Ordinal) || name.StartsWith("COMPlus_", StringComparison.Ordinal)
+                || name.StartsWith("CORECLR_", StringComparison.Ordinal) || name.StartsWith("LC_", StringComparison.Ordinal)
+                || name == "LANG" || name == "TZ" || name == "SSL_CERT_DIR" || name == "HOME";
+        }
+
         private static async Task<HostedRunResult> RunChildAsync(string hostAssembly, HostedRunRequest request)
         {
-            using var process = new Process { StartInfo = CreateStartInfo(hostAssembly, request) };
+            using var process = new Process { StartInfo = CreateStartInfo(hostAssembly, request.Environment) };
             Stopwatch clock = Stopwatch.StartNew();
             try
             {
@@ -99,7 +184,7 @@ namespace PartnerCenterLicenses.Tests.Hosting
             // Both pipes are drained from the start: a child blocked on a full pipe would never exit.
             Task<string> standardOutput = process.StandardOutput.ReadToEndAsync();
             Task<string> standardError = process.StandardError.ReadToEndAsync();
-            Task feed = WriteRequestAsync(process.StandardInput, BuildRequestDocument(request));
+            Task feed = WriteRequestAsync(process.StandardInput, RequestDocument(request).ToJsonString());
 
             using (var timeout = new CancellationTokenSource(request.Timeout))
             {
@@ -153,7 +238,7 @@ namespace PartnerCenterLicenses.Tests.Hosting
             HostedRunResult result;
             try
             {
-                result = JsonSerializer.Deserialize<HostedRunResult>(output, resultOptions);
+                result = JsonSerializer.Deserialize<HostedRunResult>(output, ResultOptions);
             }
             catch (JsonException ex)
             {
@@ -181,7 +266,8 @@ namespace PartnerCenterLicenses.Tests.Hosting
             return result;
         }
 
-        private static ProcessStartInfo CreateStartInfo(string hostAssembly, HostedRunRequest request)
+        /// <summary>How a host child is started: dotnet, the host assembly, pipes in UTF-8, and <paramref name="environment"/> (a null value removes a variable).</summary>
+        internal static ProcessStartInfo CreateStartInfo(string hostAssembly, IEnumerable<KeyValuePair<string, string>> environment)
         {
             var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
             var startInfo = new ProcessStartInfo(DotnetExecutable())
@@ -197,9 +283,9 @@ namespace PartnerCenterLicenses.Tests.Hosting
             };
             startInfo.ArgumentList.Add(hostAssembly);
 
-            if (request.Environment != null)
+            if (environment != null)
             {
-                foreach (KeyValuePair<string, string> variable in request.Environment)
+                foreach (KeyValuePair<string, string> variable in environment)
                 {
                     if (variable.Value == null)
                     {
@@ -215,7 +301,8 @@ namespace PartnerCenterLicenses.Tests.Hosting
             return startInfo;
         }
 
-        private static string BuildRequestDocument(HostedRunRequest request)
+        /// <summary>The request as the host reads it (the serve mode adds the environment).</summary>
+        internal static JsonObject RequestDocument(HostedRunRequest request)
         {
             var document = new JsonObject
             {
@@ -239,7 +326,7 @@ namespace PartnerCenterLicenses.Tests.Hosting
                 document["stopAfterMilliseconds"] = (int)Math.Max(0, Math.Round(stopAfter.TotalMilliseconds));
             }
 
-            return document.ToJsonString();
+            return document;
         }
 
         private static async Task WriteRequestAsync(StreamWriter input, string document)
@@ -322,7 +409,8 @@ namespace PartnerCenterLicenses.Tests.Hosting
             }
         }
 
-        private static string Section(string title, string text)
+        /// <summary>A titled block of a failure message, shortened when long; empty when there is nothing to show.</summary>
+        internal static string Section(string title, string text)
         {
             if (string.IsNullOrWhiteSpace(text))
             {

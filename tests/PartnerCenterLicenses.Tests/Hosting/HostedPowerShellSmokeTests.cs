@@ -12,6 +12,8 @@ namespace PartnerCenterLicenses.Tests.Hosting
     /// streams, errors, stopping, time limits, environment and module import.
     /// </summary>
     /// <remarks>
+    /// Every run here asks for a process of its own, because these are the tests of the one-shot host
+    /// (one process, one request); <see cref="HostedPowerShellPoolTests"/> covers the pooled host.
     /// The engine comes from the System.Management.Automation package, which has only the core
     /// cmdlets: Write-Verbose, Write-Error, Start-Sleep and the rest of Microsoft.PowerShell.Utility
     /// do not exist, so scripts here write to streams through $PSCmdlet and spin instead of sleeping.
@@ -153,6 +155,7 @@ namespace PartnerCenterLicenses.Tests.Hosting
             // The stop comes well after the first statement, even on a loaded two-core machine.
             HostedRunResult result = await HostedPowerShell.RunAsync(new HostedRunRequest("'started'; while ($true) { }")
             {
+                FreshProcess = true,
                 StopAfter = TimeSpan.FromSeconds(3),
                 Timeout = TimeSpan.FromSeconds(30),
             });
@@ -168,7 +171,7 @@ namespace PartnerCenterLicenses.Tests.Hosting
         [Fact]
         public async Task A_run_past_its_timeout_is_killed_and_reported()
         {
-            var request = new HostedRunRequest("while ($true) { }") { Timeout = TimeSpan.FromSeconds(3) };
+            var request = new HostedRunRequest("while ($true) { }") { Timeout = TimeSpan.FromSeconds(3), FreshProcess = true };
 
             TimeoutException timeout = await Assert.ThrowsAsync<TimeoutException>(() => HostedPowerShell.RunAsync(request));
 
@@ -181,6 +184,7 @@ namespace PartnerCenterLicenses.Tests.Hosting
             Environment.SetEnvironmentVariable("PCL_SMOKE_INHERITED", "from-test-process");
             var request = new HostedRunRequest("$env:PCL_SMOKE_VALUE; [string]::IsNullOrEmpty($env:PCL_SMOKE_INHERITED)")
             {
+                FreshProcess = true,
                 Environment =
                 {
                     ["PCL_SMOKE_VALUE"] = "hello from the harness",
@@ -210,6 +214,7 @@ namespace PartnerCenterLicenses.Tests.Hosting
             {
                 HostedRunResult result = await HostedPowerShell.RunAsync(new HostedRunRequest("Get-Smoke; (Get-Module Smoke).Version.ToString()")
                 {
+                    FreshProcess = true,
                     ModulePath = Path.Combine(folder, "Smoke.psd1"),
                     ImportModuleInScript = importModuleInScript,
                 });
@@ -233,6 +238,7 @@ namespace PartnerCenterLicenses.Tests.Hosting
 
             HostedRunResult result = await HostedPowerShell.RunAsync(new HostedRunRequest("'script ran'")
             {
+                FreshProcess = true,
                 ModulePath = missing,
                 ImportModuleInScript = importModuleInScript,
             });
@@ -273,7 +279,7 @@ namespace PartnerCenterLicenses.Tests.Hosting
 
         private async Task<HostedRunResult> RunAsync(string script)
         {
-            HostedRunResult result = await HostedPowerShell.RunAsync(script);
+            HostedRunResult result = await HostedPowerShell.RunAsync(new HostedRunRequest(script) { FreshProcess = true });
             Log(result);
             return result;
         }

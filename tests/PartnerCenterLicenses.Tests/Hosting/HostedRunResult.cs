@@ -55,7 +55,8 @@ namespace PartnerCenterLicenses.Tests.Hosting
         /// Text written directly to the console (<c>Console.Out</c>) instead of a PowerShell stream.
         /// A runbook would lose it or show it unstructured, so well-behaved code leaves this empty.
         /// </summary>
-        public string ConsoleOutput { get; init; }
+        [JsonInclude]
+        public string ConsoleOutput { get; internal set; }
 
         /// <summary>Phase timings reported by the child, in milliseconds (runspaceOpen, import, script, sinceProcessStart).</summary>
         public IReadOnlyDictionary<string, double> Timings { get; init; } = new Dictionary<string, double>();
@@ -63,13 +64,24 @@ namespace PartnerCenterLicenses.Tests.Hosting
         /// <summary>Set by the child when it failed for reasons other than the script; the harness throws on it.</summary>
         public string HostFailure { get; init; }
 
-        /// <summary>Whatever the child wrote to standard error.</summary>
-        [JsonIgnore]
+        /// <summary>
+        /// Whatever the child wrote to standard error: all of it for a one-shot child; for a pooled run,
+        /// what the run wrote to <c>Console.Error</c> and anything else the process wrote to its standard
+        /// error while the run was going.
+        /// </summary>
+        [JsonInclude]
         public string StandardError { get; internal set; } = string.Empty;
 
-        /// <summary>Wall-clock time from starting the child process to having its result.</summary>
+        /// <summary>Wall-clock time from sending the request (for a one-shot run, from starting the child) to having its result.</summary>
         [JsonIgnore]
         public TimeSpan Elapsed { get; internal set; }
+
+        /// <summary>The id of the process that ran the script.</summary>
+        public int HostProcessId { get; init; }
+
+        /// <summary>True when the long-lived pooled host ran the script; false for a process of its own.</summary>
+        [JsonIgnore]
+        public bool Pooled { get; internal set; }
 
         /// <summary>Finds a loaded assembly by simple name; null when it was not loaded.</summary>
         public HostedAssembly FindLoadedAssembly(string simpleName) =>
@@ -100,7 +112,8 @@ namespace PartnerCenterLicenses.Tests.Hosting
             }
 
             text.Append("HadErrors=").Append(HadErrors).Append(" Stopped=").Append(Stopped)
-                .Append(" Elapsed=").Append((int)Elapsed.TotalMilliseconds).AppendLine("ms");
+                .Append(" Elapsed=").Append((int)Elapsed.TotalMilliseconds).Append("ms")
+                .Append(Pooled ? " in the pooled host " : " in a process of its own ").Append(HostProcessId).AppendLine();
             if (!string.IsNullOrEmpty(ConsoleOutput))
             {
                 text.Append("Console output: ").AppendLine(ConsoleOutput);
