@@ -90,7 +90,9 @@ namespace PartnerCenterLicenses.Tests.RealConsole
 
             string dotnet = System.Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
             var command = new StringBuilder()
-                .Append("stty cols ").Append(columns).Append(" rows 50 && exec ")
+                // A terminal's Ctrl+C must reach pwsh even when this test run was started in the
+                // background, whose programs inherit SIGINT as ignored (and .NET keeps it so).
+                .Append("stty cols ").Append(columns).Append(" rows 50 && exec env --default-signal=INT ")
                 .Append(ShellQuote(dotnet)).Append(' ').Append(ShellQuote(RepositoryPaths.Pwsh))
                 .Append(" -NoLogo -NoProfile");
             foreach (string argument in arguments)
