@@ -73,6 +73,12 @@ namespace PartnerCenterLicenses.Try
                 start.Environment["SSL_CERT_FILE"] = bundle;
                 start.Environment["POWERSHELL_TELEMETRY_OPTOUT"] = "1";
                 start.Environment["POWERSHELL_UPDATECHECK"] = "Off";
+                if (Console.IsOutputRedirected)
+                {
+                    // Into a file or a pipe, plain text: pwsh leaves out its colour codes.
+                    start.Environment["NO_COLOR"] = "1";
+                }
+
                 start.Environment["PCL_MODULE"] = RepositoryPaths.ModuleManifest;
                 start.Environment["PCL_URL"] = emulator.BaseUri.ToString().TrimEnd('/');
                 start.Environment["PCL_CLIENT_ID"] = ClientId;
