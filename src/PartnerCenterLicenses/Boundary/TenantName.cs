@@ -93,7 +93,11 @@ namespace PartnerCenterLicenses.Boundary
             message.Append("Give the tenant id (a GUID such as 00000000-0000-0000-0000-000000000000), a domain of the tenant ")
                 .Append("(letters, digits, hyphens and dots, for example contoso.onmicrosoft.com), or '")
                 .Append(Organizations).Append("' or '").Append(Common).Append("'.");
-            return new PartnerCenterException(PartnerCenterErrorIds.InvalidArgument, PartnerCenterErrorKind.InvalidArgument, message.ToString());
+            return new PartnerCenterException(PartnerCenterErrorIds.InvalidArgument, PartnerCenterErrorKind.InvalidArgument, message.ToString())
+            {
+                RecommendedAction = "Pass the partner tenant's id (a GUID) or one of its verified domains (contoso.onmicrosoft.com), "
+                    + "or leave -" + parameterName + " out to sign in to the user's home tenant.",
+            };
         }
 
         // The value as the message shows it: shortened, in case something long such as a token was

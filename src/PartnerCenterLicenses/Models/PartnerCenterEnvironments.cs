@@ -63,7 +63,11 @@ namespace PartnerCenterLicenses.Models
                     PartnerCenterErrorIds.UnknownEnvironment,
                     PartnerCenterErrorKind.InvalidArgument,
                     "There is no Partner Center environment named '" + Printable(name) + "'. Known environments: "
-                    + string.Join(", ", All.Select(e => e.Name)) + ". Add one with Add-PartnerCenterEnvironment.");
+                    + string.Join(", ", All.Select(e => e.Name)) + ". Add one with Add-PartnerCenterEnvironment.")
+                {
+                    RecommendedAction = "Pass one of the names Get-PartnerCenterEnvironment lists (tab completion offers them), "
+                        + "or add the environment first with Add-PartnerCenterEnvironment.",
+                };
             }
 
             return environment;

@@ -118,6 +118,7 @@ namespace PartnerCenterLicenses.Tests.Unit
 
             Assert.Equal(PartnerCenterErrorIds.UnknownEnvironment, error.ErrorId);
             Assert.Contains("AzureCloud", error.Message);
+            Assert.Contains("Get-PartnerCenterEnvironment", error.RecommendedAction);
         }
     }
 }

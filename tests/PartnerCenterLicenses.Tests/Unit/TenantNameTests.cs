@@ -73,6 +73,7 @@ namespace PartnerCenterLicenses.Tests.Unit
             Assert.Contains("contoso.onmicrosoft.com", error.Message);
             Assert.Contains("'organizations'", error.Message);
             Assert.DoesNotContain(error.Message, c => char.IsControl(c));
+            Assert.Contains("leave -Tenant out", error.RecommendedAction);
         }
 
         [Fact]
