@@ -54,12 +54,8 @@ namespace PartnerCenterLicenses.Engine.Authentication
                 AuthenticationResult result = await WaitForPersonAsync(
                     request,
                     token => deviceCode
-                        ? application.AcquireTokenWithDeviceCode(msal.Scopes, code => ShowDeviceCode(code, log)).ExecuteAsync(token)
-                        : application.AcquireTokenInteractive(msal.Scopes)
-                            .WithUseEmbeddedWebView(false)
-                            .WithSystemWebViewOptions(new SystemWebViewOptions { OpenBrowserAsync = BrowserLauncher.OpenAsync })
-                            .WithPrompt(Prompt.SelectAccount)
-                            .ExecuteAsync(token),
+                        ? WithDeviceCode(application, msal.Scopes, log, token)
+                        : InSystemBrowser(application, msal.Scopes, token),
                     msal,
                     certificates,
                     cancellationToken).ConfigureAwait(false);
@@ -87,7 +83,23 @@ namespace PartnerCenterLicenses.Engine.Authentication
                 cancellationToken);
         }
 
-        internal static Task ShowDeviceCode(DeviceCodeResult code, IEngineLog log)
+        /// <summary>MSAL's device code flow, with the code and URL on the warning stream.</summary>
+        internal static Task<AuthenticationResult> WithDeviceCode(IPublicClientApplication application, string[] scopes, IEngineLog log, CancellationToken cancellationToken)
+        {
+            return application.AcquireTokenWithDeviceCode(scopes, code => ShowDeviceCode(code, log)).ExecuteAsync(cancellationToken);
+        }
+
+        /// <summary>MSAL's interactive flow in the system browser (BrowserLauncher), answering on its loopback listener.</summary>
+        internal static Task<AuthenticationResult> InSystemBrowser(IPublicClientApplication application, string[] scopes, CancellationToken cancellationToken)
+        {
+            return application.AcquireTokenInteractive(scopes)
+                .WithUseEmbeddedWebView(false)
+                .WithSystemWebViewOptions(new SystemWebViewOptions { OpenBrowserAsync = BrowserLauncher.OpenAsync })
+                .WithPrompt(Prompt.SelectAccount)
+                .ExecuteAsync(cancellationToken);
+        }
+
+        private static Task ShowDeviceCode(DeviceCodeResult code, IEngineLog log)
         {
             // The warning stream reaches the console, runbook job output and transcripts alike.
             log.Warning(code.Message);

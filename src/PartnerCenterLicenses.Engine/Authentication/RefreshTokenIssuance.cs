@@ -133,7 +133,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
                             request.SignInTimeout,
                             "New-PartnerCenterRefreshToken",
                             limit => MsalFailures.RunAsync(
-                                () => application.AcquireTokenWithDeviceCode(msal.RefreshTokenScopes, code => PersonSignInFlow.ShowDeviceCode(code, log)).ExecuteAsync(limit),
+                                () => PersonSignInFlow.WithDeviceCode(application, msal.RefreshTokenScopes, log, limit),
                                 msal.Authority,
                                 certificates,
                                 limit),
@@ -172,11 +172,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
                         request.SignInTimeout,
                         "New-PartnerCenterRefreshToken",
                         limit => MsalFailures.RunAsync(
-                            () => application.AcquireTokenInteractive(msal.RefreshTokenScopes)
-                                .WithUseEmbeddedWebView(false)
-                                .WithSystemWebViewOptions(new SystemWebViewOptions { OpenBrowserAsync = BrowserLauncher.OpenAsync })
-                                .WithPrompt(Prompt.SelectAccount)
-                                .ExecuteAsync(limit),
+                            () => PersonSignInFlow.InSystemBrowser(application, msal.RefreshTokenScopes, limit),
                             msal.Authority,
                             certificates,
                             limit),
