@@ -26,10 +26,6 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             _emulator.Reset();
         }
 
-        private Dictionary<string, string> WithRefreshToken()
-        {
-            return new Dictionary<string, string> { ["PCL_REFRESH_TOKEN"] = _emulator.State.IssueRefreshToken(EmulatorFixture.ClientId) };
-        }
 
         private static Dictionary<string, string[]> Lines(HostedRunResult result)
         {
@@ -87,7 +83,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
                 }
                 Connect-PartnerCenter -Environment Emulator -ApplicationId $env:PCL_CLIENT_ID -Credential $credential -RefreshToken (ConvertTo-Secure $env:PCL_REFRESH_TOKEN) -Tenant '?x=1#frag'
                 """,
-                WithRefreshToken());
+                _emulator.WithRefreshToken());
 
             Assert.True(result.TerminatingError != null, result.Describe());
             Assert.Equal(ConnectFailure, result.TerminatingError.FullyQualifiedErrorId);
@@ -127,7 +123,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
                 Set-PartnerCenterRequestOption -TimeoutSec 7 -Confirm:$false
                 "set-confirm`t$((Get-PartnerCenterRequestOption).Timeout.TotalSeconds)"
                 """,
-                WithRefreshToken());
+                _emulator.WithRefreshToken());
 
             var lines = Lines(result);
             Assert.Equal(new[] { "True", "True" }, lines["connect-whatif"]);

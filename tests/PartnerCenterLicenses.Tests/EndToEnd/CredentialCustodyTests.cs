@@ -31,10 +31,6 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             _emulator.Reset();
         }
 
-        private Dictionary<string, string> WithRefreshToken()
-        {
-            return new Dictionary<string, string> { ["PCL_REFRESH_TOKEN"] = _emulator.State.IssueRefreshToken(EmulatorFixture.ClientId) };
-        }
 
         private static void AssertError(HostedRunResult result, string fullyQualifiedErrorId, string category)
         {
@@ -60,7 +56,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         {
             string target = _emulator.Other.BaseUri.ToString().TrimEnd('/') + TokenPath;
             _emulator.State.EnqueueFault(TokenPath, EmulatorFault.Status(status).WithHeader("Location", target));
-            var environment = WithRefreshToken();
+            var environment = _emulator.WithRefreshToken();
 
             var result = await _emulator.RunAsync(
                 "try { " + EmulatorFixture.ConnectWithRefreshToken + " } finally { 'session: ' + ($null -ne (Get-PartnerCenterContext)) }",
@@ -82,7 +78,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
 
             var result = await _emulator.RunAsync(
                 "Set-PartnerCenterRequestOption -TimeoutSec 5\n$null = " + EmulatorFixture.ConnectWithRefreshToken + "\nGet-PartnerLicenseDeployment",
-                WithRefreshToken());
+                _emulator.WithRefreshToken());
 
             AssertError(result, "PartnerCenter.InsecureRedirectRefused" + Get, "SecurityError");
             Assert.Contains(plain.Url, result.TerminatingError.Message);
@@ -99,7 +95,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
 
             var result = await _emulator.RunAsync(
                 "Set-PartnerCenterRequestOption -RetryIntervalSec 0.05\n$null = " + EmulatorFixture.ConnectWithRefreshToken + "\nGet-PartnerLicenseDeployment",
-                WithRefreshToken());
+                _emulator.WithRefreshToken());
 
             Assert.True(result.TerminatingError == null && result.Errors.Count == 0, result.Describe());
             Assert.Equal(new[] { "crm", "o365" }, result.Output.Select(o => o.Property("ServiceName").Value));
@@ -117,7 +113,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             _emulator.State.EnqueueFault(DeploymentPath, EmulatorFault.Status(307).WithHeader("Location", target));
             _emulator.Other.State.EnqueueFault(DeploymentPath, EmulatorFault.Status(401, "{\"code\":900420,\"description\":\"no\"}"));
 
-            var result = await _emulator.RunAsync("$null = " + EmulatorFixture.ConnectWithRefreshToken + "\nGet-PartnerLicenseDeployment", WithRefreshToken());
+            var result = await _emulator.RunAsync("$null = " + EmulatorFixture.ConnectWithRefreshToken + "\nGet-PartnerLicenseDeployment", _emulator.WithRefreshToken());
 
             AssertError(result, "PartnerCenter.Unauthorized" + Get, "AuthenticationError");
             Assert.Equal(1, _emulator.State.TokenRequestCount);
@@ -143,7 +139,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
                 _emulator.State.EnqueueFault(TokenPath, answer);
             }
 
-            var environment = WithRefreshToken();
+            var environment = _emulator.WithRefreshToken();
             var result = await _emulator.RunAsync(
                 "foreach ($i in 1.." + answers.Length + ") { try { $null = " + EmulatorFixture.ConnectWithRefreshToken + "; 'connected' } "
                 + "catch { $_.FullyQualifiedErrorId + ' | ' + $_.CategoryInfo.Category + ' | ' + $_.Exception.Message } }\n"

@@ -172,6 +172,21 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             return variables;
         }
 
+        /// <summary>
+        /// The child environment of a run that connects with the secure application model: a refresh
+        /// token newly issued to the confidential client (PCL_REFRESH_TOKEN), plus the given extras.
+        /// </summary>
+        public Dictionary<string, string> WithRefreshToken(IDictionary<string, string> extra = null)
+        {
+            var variables = new Dictionary<string, string> { ["PCL_REFRESH_TOKEN"] = State.IssueRefreshToken(ClientId) };
+            foreach (var pair in extra ?? new Dictionary<string, string>())
+            {
+                variables[pair.Key] = pair.Value;
+            }
+
+            return variables;
+        }
+
         /// <summary>The connect line of the secure application model, reading its secrets from the environment.</summary>
         public const string ConnectWithRefreshToken =
             "Connect-PartnerCenter -Environment Emulator -ApplicationId $env:PCL_CLIENT_ID -Credential $credential "

@@ -30,16 +30,6 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
 
         private string Scratch => _folder.Path;
 
-        private Dictionary<string, string> WithRefreshToken(Dictionary<string, string> extra = null)
-        {
-            var variables = new Dictionary<string, string> { ["PCL_REFRESH_TOKEN"] = _emulator.State.IssueRefreshToken(EmulatorFixture.ClientId) };
-            foreach (var pair in extra ?? new Dictionary<string, string>())
-            {
-                variables[pair.Key] = pair.Value;
-            }
-
-            return variables;
-        }
 
         private int TokenRequests => _emulator.State.Requests.Count(r => r.Path.EndsWith("/oauth2/v2.0/token", StringComparison.Ordinal));
 
@@ -63,7 +53,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
                 + "  '{0:o}|{1:o}|{2:o}|{3:o}' -f $before, $started, $ended, $after\n"
                 + "  [Threading.Thread]::Sleep(50)\n"
                 + "}",
-                WithRefreshToken());
+                _emulator.WithRefreshToken());
 
             Assert.True(result.TerminatingError == null && result.Errors.Count == 0, result.Describe());
             var calls = result.Output.Select(o => o.Text.Split('|').Select(t => DateTimeOffset.Parse(t, System.Globalization.CultureInfo.InvariantCulture)).ToArray())
@@ -93,7 +83,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         {
             _emulator.State.AccessTokenLifetime = TimeSpan.FromSeconds(301);
             string signal = Path.Combine(Scratch, "signal");
-            var environment = WithRefreshToken(new Dictionary<string, string> { ["PCL_SIGNAL"] = signal });
+            var environment = _emulator.WithRefreshToken(new Dictionary<string, string> { ["PCL_SIGNAL"] = signal });
 
             // The script connects, reads once, then waits while the test revokes every refresh token
             // the user has (MSAL holds the rotated one), and reads again after the token expired.
@@ -136,7 +126,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
                 + "}\n"
                 + "foreach ($job in $jobs) { $job.PowerShell.EndInvoke($job.Handle); $job.PowerShell.Streams.Error.Count; $job.PowerShell.Dispose() }\n"
                 + "$pool.Close()",
-                WithRefreshToken(),
+                _emulator.WithRefreshToken(),
                 timeout: TimeSpan.FromSeconds(120));
 
             Assert.True(result.TerminatingError == null && result.Errors.Count == 0, result.Describe());

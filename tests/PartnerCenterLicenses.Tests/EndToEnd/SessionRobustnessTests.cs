@@ -31,16 +31,6 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
 
         public void Dispose() => _folder.Dispose();
 
-        private Dictionary<string, string> WithRefreshToken(Dictionary<string, string> extra = null)
-        {
-            var variables = new Dictionary<string, string> { ["PCL_REFRESH_TOKEN"] = _emulator.State.IssueRefreshToken(EmulatorFixture.ClientId) };
-            foreach (var pair in extra ?? new Dictionary<string, string>())
-            {
-                variables[pair.Key] = pair.Value;
-            }
-
-            return variables;
-        }
 
         // Runs a script that writes the signal file and waits until the test has done its part.
         private async Task<HostedRunResult> RunWithPauseAsync(string script, Action whilePaused, Dictionary<string, string> environment, TimeSpan? timeout = null)
@@ -81,7 +71,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             var result = await _emulator.RunAsync(
                 "Set-PartnerCenterRequestOption -TimeoutSec 2\n$null = " + EmulatorFixture.ConnectWithRefreshToken + "\n"
                 + "@(Get-PartnerLicenseDeployment | ForEach-Object { [Threading.Thread]::Sleep(100); $_ }).Count",
-                WithRefreshToken());
+                _emulator.WithRefreshToken());
 
             Assert.True(result.TerminatingError == null && result.Errors.Count == 0, result.Describe());
             Assert.Equal("60", Assert.Single(result.Output).Text);
@@ -95,7 +85,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
 
             var result = await _emulator.RunAsync(
                 "Set-PartnerCenterRequestOption -TimeoutSec 2 -MaximumRetryCount 0\n$null = " + EmulatorFixture.ConnectWithRefreshToken + "\nGet-PartnerLicenseDeployment",
-                WithRefreshToken());
+                _emulator.WithRefreshToken());
 
             Assert.Equal("PartnerCenter.Timeout" + Get, result.TerminatingError?.FullyQualifiedErrorId);
             Assert.Contains("sent nothing for 2 s", result.TerminatingError.Message);
@@ -120,7 +110,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
                 + "$reconnect.Invoke(); 'reconnect errors: ' + $reconnect.Streams.Error.Count\n"
                 + "$failures = 0; foreach ($caller in $callers) { $failures += $caller.PowerShell.EndInvoke($caller.Handle)[0] }\n"
                 + "'failed calls: ' + $failures\n$pool.Close()",
-                WithRefreshToken(),
+                _emulator.WithRefreshToken(),
                 timeout: TimeSpan.FromSeconds(150));
 
             Assert.True(result.TerminatingError == null, result.Describe());
@@ -145,7 +135,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
                 + "foreach ($caller in $callers) { $caller.PowerShell.EndInvoke($caller.Handle); $caller.PowerShell.Streams.Error | ForEach-Object { 'error: ' + $_ } }\n"
                 + "$pool.Close()",
                 ExpireEveryAccessToken,
-                WithRefreshToken(),
+                _emulator.WithRefreshToken(),
                 TimeSpan.FromSeconds(90));
 
             Assert.True(result.TerminatingError == null, result.Describe());
@@ -168,7 +158,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
                     _emulator.State.EnqueueFault(TenantPrefix + "token", EmulatorFault.Status(200, "{}").WithDelay(TimeSpan.FromSeconds(40)));
                     _emulator.State.EnqueueFault(TenantPrefix + "token", EmulatorFault.Status(200, "{}").WithDelay(TimeSpan.FromSeconds(40)));
                 },
-                WithRefreshToken(),
+                _emulator.WithRefreshToken(),
                 TimeSpan.FromSeconds(30));
 
             Assert.Equal("PartnerCenter.Timeout" + Get, result.TerminatingError?.FullyQualifiedErrorId);
