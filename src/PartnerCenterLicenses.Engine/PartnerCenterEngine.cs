@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using PartnerCenterLicenses.Boundary;
@@ -89,23 +90,41 @@ namespace PartnerCenterLicenses.Engine
         }
 
         /// <inheritdoc />
-        public async Task<IInsightsReader> OpenLicenseDeploymentAsync(CmdletCall call, IEngineLog log, CancellationToken cancellationToken)
+        public async Task<IItemReader<T>> OpenAsync<T>(ResourceRequest<T> request, CmdletCall call, IEngineLog log, CancellationToken cancellationToken)
         {
             PartnerCenterSession session = LeaseSession();
             try
             {
-                IInsightsReader reader = await session.Client.OpenLicenseDeploymentAsync(call, log, cancellationToken).ConfigureAwait(false);
-                return new LeasedReader(reader, session);
+                IItemReader<T> reader = await session.Client.OpenAsync(ResourceRoutes.For(request, session.Client), call, log, cancellationToken).ConfigureAwait(false);
+                return new LeasedReader<T>(reader, session);
             }
             catch (Exception e) when (!(e is PartnerCenterException) && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {
                 session.Release();
-                throw Unexpected("Reading license deployment insights", e);
+                throw Unexpected("Reading " + request.Kind, e);
             }
             catch
             {
                 session.Release();
                 throw;
+            }
+        }
+
+        /// <inheritdoc />
+        public async Task<IReadOnlyList<T>> ReadAllAsync<T>(ResourceRequest<T> request, CmdletCall call, IEngineLog log, CancellationToken cancellationToken)
+        {
+            PartnerCenterSession session = LeaseSession();
+            try
+            {
+                return await session.Client.ReadAllAsync(ResourceRoutes.For(request, session.Client), call, log, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!(e is PartnerCenterException) && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+            {
+                throw Unexpected("Reading " + request.Kind, e);
+            }
+            finally
+            {
+                session.Release();
             }
         }
 
@@ -165,18 +184,22 @@ namespace PartnerCenterLicenses.Engine
         }
 
         /// <summary>A reader that keeps its session alive until it is disposed.</summary>
-        private sealed class LeasedReader : IInsightsReader
+        private sealed class LeasedReader<T> : IItemReader<T>
         {
-            private readonly IInsightsReader _reader;
+            private readonly IItemReader<T> _reader;
             private PartnerCenterSession _session;
 
-            public LeasedReader(IInsightsReader reader, PartnerCenterSession session)
+            public LeasedReader(IItemReader<T> reader, PartnerCenterSession session)
             {
                 _reader = reader;
                 _session = session;
             }
 
-            public bool TryReadNext(out PartnerLicensesDeploymentInsights item)
+            public long? TotalCount => _reader.TotalCount;
+
+            public int Pages => _reader.Pages;
+
+            public bool TryReadNext(out T item)
             {
                 return _reader.TryReadNext(out item);
             }

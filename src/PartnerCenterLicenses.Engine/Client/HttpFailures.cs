@@ -15,6 +15,9 @@ namespace PartnerCenterLicenses.Engine.Client
     /// </summary>
     internal static class HttpFailures
     {
+        // Partner Center's code for a customer the partner has no relationship with.
+        private const string NoRelationshipCode = "20002";
+
         public static PartnerCenterException FromResponse(
             HttpResponseMessage response, string body, RequestIds ids, bool tokenIsAppOnly)
         {
@@ -39,15 +42,21 @@ namespace PartnerCenterLicenses.Engine.Client
                 case 403 when tokenIsAppOnly:
                     id = PartnerCenterErrorIds.AppOnlyTokenRejected;
                     kind = PartnerCenterErrorKind.PermissionDenied;
-                    message = "License deployment analytics need App+User credentials, but the session's token is app-only "
+                    message = "License analytics need App+User credentials, but the session's token is app-only "
                         + "(it has application roles and no signed-in user). " + service;
                     action = "Connect with App+User credentials: Connect-PartnerCenter -ApplicationId <app id> -Credential <app id + secret> "
                         + "-RefreshToken <refresh token of a partner user>, or pass an App+User -AccessToken.";
                     break;
+                case 403 when error?.Code == NoRelationshipCode:
+                    id = PartnerCenterErrorIds.Forbidden;
+                    kind = PartnerCenterErrorKind.PermissionDenied;
+                    message = "Partner Center refused the request: the partner has no relationship with this customer. " + service;
+                    action = "Check the customer id (Invoke-PartnerCenterRequest -Path /v1/customers -All lists the partner's customers).";
+                    break;
                 case 403:
                     id = PartnerCenterErrorIds.Forbidden;
                     kind = PartnerCenterErrorKind.PermissionDenied;
-                    message = "Partner Center refused the request: the signed-in user or the application is not allowed to read license analytics. " + service;
+                    message = "Partner Center refused the request: the signed-in user or the application is not allowed to do this. " + service;
                     action = "Sign in as a partner user with a Partner Center role that can see analytics (for example an admin agent), "
                         + "and check that the application has the Partner Center API permission (user_impersonation).";
                     break;
@@ -55,7 +64,7 @@ namespace PartnerCenterLicenses.Engine.Client
                     id = PartnerCenterErrorIds.NotFound;
                     kind = PartnerCenterErrorKind.NotFound;
                     message = "Partner Center did not find the resource. " + service;
-                    action = "Check that -Environment points at the right Partner Center endpoint.";
+                    action = "Check the path or customer id, and that -Environment points at the right Partner Center endpoint.";
                     break;
                 case 429:
                     id = PartnerCenterErrorIds.Throttled;

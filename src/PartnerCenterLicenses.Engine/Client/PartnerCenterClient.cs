@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
@@ -22,9 +23,10 @@ namespace PartnerCenterLicenses.Engine.Client
     /// </summary>
     internal sealed class PartnerCenterClient : IDisposable
     {
-        internal const string LicenseDeploymentPath = "v1/analytics/licenses/deployment";
-
         private const int MaxRedirects = 5;
+
+        // A customer's analytics body is a few kilobytes; one read whole into memory is bounded.
+        private const int MaxBufferedBodyBytes = 64 * 1024 * 1024;
 
         // Error bodies are small; a larger one is not an error body worth holding in memory.
         private const int MaxErrorBodyChars = 64 * 1024;
@@ -33,6 +35,7 @@ namespace PartnerCenterLicenses.Engine.Client
         private readonly Uri _endpoint;
         private readonly ITokenSource _tokens;
         private readonly CertificateFailures _certificates;
+        private readonly ThrottlePause _pause = new ThrottlePause();
 
         public PartnerCenterClient(HttpClient http, Uri endpoint, ITokenSource tokens, CertificateFailures certificates = null)
         {
@@ -42,11 +45,188 @@ namespace PartnerCenterLicenses.Engine.Client
             _certificates = certificates ?? new CertificateFailures();
         }
 
+        /// <summary>The connected endpoint, ending in '/'.</summary>
+        public Uri Endpoint => _endpoint;
+
         /// <summary>GET /v1/analytics/licenses/deployment, returned as a reader over the body.</summary>
-        public async Task<IInsightsReader> OpenLicenseDeploymentAsync(CmdletCall call, IEngineLog log, CancellationToken cancellationToken)
+        public Task<IItemReader<Models.PartnerLicensesDeploymentInsights>> OpenLicenseDeploymentAsync(CmdletCall call, IEngineLog log, CancellationToken cancellationToken)
         {
-            OpenedResponse opened = await SendAsync(LicenseDeploymentPath, call, log, cancellationToken).ConfigureAwait(false);
-            return await DeploymentInsightsReader.OpenAsync(opened.Response, opened.Timeout, cancellationToken, opened.Ids, log, call.Options.MaxFieldLength).ConfigureAwait(false);
+            return OpenAsync(ResourceRoutes.For(Boundary.Resources.PartnerLicenseDeployment(), this), call, log, cancellationToken);
+        }
+
+        /// <summary>Sends the route's first request and returns a reader that goes on page after page as the route allows.</summary>
+        public async Task<IItemReader<T>> OpenAsync<T>(ResourceRoute<T> route, CmdletCall call, IEngineLog log, CancellationToken cancellationToken)
+        {
+            CollectionReader<T> first = await OpenPageAsync(route, route.First, call, log, cancellationToken).ConfigureAwait(false);
+            return new PagedReader<T>(this, route, route.First, first, call, log, cancellationToken);
+        }
+
+        /// <summary>Sends one page's request and returns a reader over its body.</summary>
+        internal async Task<CollectionReader<T>> OpenPageAsync<T>(ResourceRoute<T> route, PartnerCenterRequest request, CmdletCall call, IEngineLog log, CancellationToken cancellationToken)
+        {
+            OpenedResponse opened = await SendAsync(request, call, log, cancellationToken).ConfigureAwait(false);
+            return await CollectionReader<T>.OpenAsync(
+                opened.Response, opened.Timeout, cancellationToken, opened.Ids, log, call.Options.MaxFieldLength, route.Format, route.CustomerId).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// Sends the route's request and reads its whole body without holding a thread while it
+        /// arrives, then parses it from memory: for the many small answers of a fan-out.
+        /// </summary>
+        public async Task<IReadOnlyList<T>> ReadAllAsync<T>(ResourceRoute<T> route, CmdletCall call, IEngineLog log, CancellationToken cancellationToken)
+        {
+            OpenedResponse opened = await SendAsync(route.First, call, log, cancellationToken).ConfigureAwait(false);
+            var body = new MemoryStream();
+            try
+            {
+                using (opened.Response)
+                {
+                    CollectionReader<T>.CheckOpenable(opened.Response, opened.Ids, call.Options.MaxFieldLength);
+                    using (Stream stream = await opened.Response.Content.ReadAsStreamAsync().ConfigureAwait(false))
+                    {
+                        await CopyBoundedAsync(stream, body, opened, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+            catch
+            {
+                body.Dispose();
+                opened.Timeout.Dispose();
+                throw;
+            }
+
+            body.Position = 0;
+            var items = new List<T>();
+            using (CollectionReader<T> reader = CollectionReader<T>.OverBuffered(
+                body, opened.Timeout, cancellationToken, opened.Ids, log, call.Options.MaxFieldLength, route.Format, route.CustomerId))
+            {
+                while (reader.TryReadNext(out T item))
+                {
+                    items.Add(item);
+                }
+            }
+
+            return items;
+        }
+
+        private static async Task CopyBoundedAsync(Stream from, MemoryStream to, OpenedResponse opened, CancellationToken cancellationToken)
+        {
+            var buffer = new byte[16 * 1024];
+            try
+            {
+                while (true)
+                {
+                    opened.Timeout.Start();
+                    int read = await from.ReadAsync(buffer, 0, buffer.Length, opened.Timeout.Token).ConfigureAwait(false);
+                    opened.Timeout.Pause();
+                    if (read == 0)
+                    {
+                        return;
+                    }
+
+                    if (to.Length + read > MaxBufferedBodyBytes)
+                    {
+                        throw JsonValues.Invalid(opened.Ids, 0, "Partner Center's response is larger than " + (MaxBufferedBodyBytes / (1024 * 1024)) + " MB, more than one customer's analytics can be; it was not read further.");
+                    }
+
+                    to.Write(buffer, 0, read);
+                }
+            }
+            catch (OperationCanceledException e) when (opened.Timeout.TimedOut)
+            {
+                throw Timeouts.Body(opened.Timeout.Timeout, " The response was cut short.", opened.Ids, e);
+            }
+            catch (Exception e) when (e is IOException || e is HttpRequestException || e is ObjectDisposedException)
+            {
+                throw JsonValues.Invalid(opened.Ids, 0, "The connection to Partner Center broke while the response was being read: " + Causes.Describe(e) + ".", e);
+            }
+        }
+
+        /// <summary>
+        /// A path under the endpoint (relative to it, with or without a leading '/'), with query
+        /// parameters escaped. Callers pass only constant paths or paths checked by PartnerCenterPath.
+        /// </summary>
+        public Uri Under(string path, IEnumerable<KeyValuePair<string, string>> query = null)
+        {
+            var text = new StringBuilder(path.TrimStart('/'));
+            char separator = '?';
+            foreach (KeyValuePair<string, string> parameter in query ?? Enumerable.Empty<KeyValuePair<string, string>>())
+            {
+                text.Append(separator).Append(Uri.EscapeDataString(parameter.Key)).Append('=').Append(Uri.EscapeDataString(parameter.Value ?? string.Empty));
+                separator = '&';
+            }
+
+            return new Uri(_endpoint, text.ToString());
+        }
+
+        /// <summary>
+        /// The request for the page a next link names, or PartnerCenter.InvalidResponse when the link
+        /// leads anywhere but the connected endpoint (another host, port or scheme, user info, a path
+        /// outside the endpoint's): nothing is sent there, and the access token never is.
+        /// </summary>
+        public PartnerCenterRequest NextPageRequest(PartnerCenterRequest current, NextPageLink link, RequestIds ids)
+        {
+            Uri target;
+            string text = link.Uri;
+            if (text.StartsWith("//", StringComparison.Ordinal) || text.IndexOf('\\') >= 0)
+            {
+                target = null;
+            }
+            else if (text.StartsWith("/", StringComparison.Ordinal) && link.RelativeToVersion)
+            {
+                // links.next is relative to the API version under the endpoint: '/customers?...' of a
+                // /v1 request is '/v1/customers?...'.
+                string version = VersionSegment(current.Uri);
+                string path = text.TrimStart('/');
+                bool hasVersion = version == null || path.StartsWith(version, StringComparison.OrdinalIgnoreCase);
+                target = Uri.TryCreate(_endpoint, (hasVersion ? string.Empty : version) + path, out Uri joined) ? joined : null;
+            }
+            else if (text.StartsWith("/", StringComparison.Ordinal))
+            {
+                // An @nextLink path is rooted at the host, as any absolute path is.
+                target = Uri.TryCreate(new Uri(_endpoint.GetLeftPart(UriPartial.Authority)), text, out Uri rooted) ? rooted : null;
+            }
+            else if (!Uri.TryCreate(text, UriKind.Absolute, out target))
+            {
+                target = Uri.TryCreate(current.Uri, text, out Uri relative) ? relative : null;
+            }
+
+            if (target == null || !IsPartnerCenterHost(target) || !string.IsNullOrEmpty(target.UserInfo)
+                || !target.AbsolutePath.StartsWith(_endpoint.AbsolutePath, StringComparison.OrdinalIgnoreCase))
+            {
+                throw JsonValues.Invalid(ids, JsonValues.CollectionLevel,
+                    "Partner Center's response links its next page to '" + Shorten(text) + "', which is not under the connected endpoint "
+                    + _endpoint.GetLeftPart(UriPartial.Authority) + ". The link was refused and nothing was sent there, so the result is incomplete.");
+            }
+
+            foreach (KeyValuePair<string, string> header in link.Headers)
+            {
+                if (header.Value.Any(char.IsControl))
+                {
+                    throw JsonValues.Invalid(ids, JsonValues.CollectionLevel, "Partner Center's response gives its next page a continuation token with control characters; it was not sent.");
+                }
+            }
+
+            return new PartnerCenterRequest(System.Net.Http.HttpMethod.Get, target, null, link.Headers);
+        }
+
+        private static string VersionSegment(Uri uri)
+        {
+            foreach (string segment in uri.AbsolutePath.Split('/'))
+            {
+                if (segment.Length > 1 && (segment[0] == 'v' || segment[0] == 'V') && segment.Skip(1).All(char.IsDigit))
+                {
+                    return segment + "/";
+                }
+            }
+
+            return null;
+        }
+
+        private static string Shorten(string text)
+        {
+            string clean = new string(text.Take(200).Select(c => char.IsControl(c) ? '?' : c).ToArray());
+            return text.Length > 200 ? clean + "..." : clean;
         }
 
         public void Dispose()
@@ -69,11 +249,10 @@ namespace PartnerCenterLicenses.Engine.Client
         /// MS-RequestId follows Partner Center's rule: a retry after a timeout or broken connection
         /// sends the same id; after any answer the next request gets a new one.
         /// </summary>
-        internal async Task<OpenedResponse> SendAsync(string path, CmdletCall call, IEngineLog log, CancellationToken cancellationToken)
+        internal async Task<OpenedResponse> SendAsync(PartnerCenterRequest start, CmdletCall call, IEngineLog log, CancellationToken cancellationToken)
         {
-            var start = new Uri(_endpoint, path);
             var policy = new RetryPolicy(call.Options);
-            Uri uri = start;
+            PartnerCenterRequest request = start;
             Guid requestId = Guid.NewGuid();
             int retries = 0;
             int redirects = 0;
@@ -82,10 +261,11 @@ namespace PartnerCenterLicenses.Engine.Client
 
             while (true)
             {
-                bool toPartnerCenter = IsPartnerCenterHost(uri);
+                await _pause.WaitAsync(log, cancellationToken).ConfigureAwait(false);
+                bool toPartnerCenter = IsPartnerCenterHost(request.Uri);
                 string token = toPartnerCenter ? await AccessTokenAsync(call, null, log, cancellationToken).ConfigureAwait(false) : null;
                 var ids = new RequestIds(requestId, call.CorrelationId);
-                Attempt attempt = await SendOnceAsync(uri, token, ids, call, log, cancellationToken).ConfigureAwait(false);
+                Attempt attempt = await SendOnceAsync(request, token, ids, call, log, cancellationToken).ConfigureAwait(false);
                 if (attempt.Succeeded)
                 {
                     return new OpenedResponse(attempt.Response, attempt.Timeout, ids);
@@ -100,7 +280,7 @@ namespace PartnerCenterLicenses.Engine.Client
 
                     if (attempt.IsRedirect)
                     {
-                        uri = RedirectTarget(uri, attempt.Response, ++redirects, ids, log);
+                        request = Redirected(request, attempt.Response, ++redirects, ids, log);
                         continue;
                     }
 
@@ -112,10 +292,18 @@ namespace PartnerCenterLicenses.Engine.Client
                         continue;
                     }
 
-                    if (attempt.IsTransient)
+                    // A 429 says the request was not processed, so any request may be sent again; after a
+                    // timeout, a broken connection or a 5xx only one that does no harm twice is.
+                    if (attempt.IsTransient && (request.IsIdempotent || attempt.Status == 429))
                     {
                         TimeSpan? retryAfter = attempt.Response != null ? RetryPolicy.RetryAfter(attempt.Response, DateTimeOffset.UtcNow) : null;
                         TimeSpan? delay = policy.NextDelay(retries, waited, retryAfter);
+                        if (attempt.Status == 429)
+                        {
+                            // Throttling is per partner: every request of the session holds back, not just this one.
+                            _pause.PauseFor(retryAfter ?? delay ?? TimeSpan.Zero);
+                        }
+
                         if (delay != null)
                         {
                             string what = attempt.Failure != null
@@ -129,7 +317,7 @@ namespace PartnerCenterLicenses.Engine.Client
                             waited += delay.Value;
 
                             // A redirect answers one request; a retry starts from the URL the call asked for.
-                            uri = start;
+                            request = start;
                             continue;
                         }
                     }
@@ -145,14 +333,16 @@ namespace PartnerCenterLicenses.Engine.Client
         /// The one send: one request, with the timeout running until the headers arrive. A timeout or
         /// broken connection comes back as a failure to decide on; a refused certificate is final.
         /// </summary>
-        private async Task<Attempt> SendOnceAsync(Uri uri, string token, RequestIds ids, CmdletCall call, IEngineLog log, CancellationToken cancellationToken)
+        private async Task<Attempt> SendOnceAsync(PartnerCenterRequest what, string token, RequestIds ids, CmdletCall call, IEngineLog log, CancellationToken cancellationToken)
         {
+            Uri uri = what.Uri;
             var timeout = new IdleTimeout(call.Options.Timeout, cancellationToken);
-            using (HttpRequestMessage request = NewRequest(uri, token, ids, call))
+            using (HttpRequestMessage request = NewRequest(what, token, ids, call))
             {
                 if (log.IsVerboseEnabled)
                 {
-                    log.Verbose("GET " + uri + " (MS-RequestId " + ids.RequestId + ", MS-CorrelationId " + ids.CorrelationId + ").");
+                    log.Verbose(what.Method + " " + uri + (what.Body != null ? " with a " + what.Body.Length + "-byte body" : string.Empty)
+                        + " (MS-RequestId " + ids.RequestId + ", MS-CorrelationId " + ids.CorrelationId + ").");
                 }
 
                 if (log.IsDebugEnabled)
@@ -219,8 +409,9 @@ namespace PartnerCenterLicenses.Engine.Client
             }
         }
 
-        private Uri RedirectTarget(Uri from, HttpResponseMessage response, int redirects, RequestIds ids, IEngineLog log)
+        private PartnerCenterRequest Redirected(PartnerCenterRequest request, HttpResponseMessage response, int redirects, RequestIds ids, IEngineLog log)
         {
+            Uri from = request.Uri;
             if (redirects > MaxRedirects)
             {
                 throw Failure(PartnerCenterErrorIds.RequestFailed, PartnerCenterErrorKind.RequestFailed,
@@ -242,14 +433,42 @@ namespace PartnerCenterLicenses.Engine.Client
                     + "have it keep HTTPS.");
             }
 
-            log.Verbose("Following a " + (int)response.StatusCode + " redirect to " + target.GetLeftPart(UriPartial.Path)
+            // 303, and 301/302 after anything but a GET, turn the request into a GET without body, as
+            // browsers do; 307/308 repeat it, body included, which only Partner Center itself may receive.
+            int status = (int)response.StatusCode;
+            bool becomesGet = request.Method != HttpMethod.Get && (status == 303 || status == 301 || status == 302);
+            if (request.Body != null && !becomesGet && !IsPartnerCenterHost(target))
+            {
+                throw Failure(
+                    PartnerCenterErrorIds.InsecureRedirectRefused,
+                    PartnerCenterErrorKind.Security,
+                    "Partner Center answered " + status + " redirecting the " + request.Method + " of " + from.GetLeftPart(UriPartial.Path) + " to "
+                    + target.GetLeftPart(UriPartial.Path) + ", another host. The request's body goes only to Partner Center, so the redirect "
+                    + "was refused and nothing was sent there.",
+                    ids,
+                    null,
+                    "Check -Environment (and Add-PartnerCenterEnvironment -PartnerCenterEndpoint) and the -Path.");
+            }
+
+            log.Verbose("Following a " + status + " redirect to " + target.GetLeftPart(UriPartial.Path)
                 + (IsPartnerCenterHost(target) ? "." : " (another host: the access token is not sent there)."));
-            return target;
+            return becomesGet ? request.AsGetTo(target) : request.At(target);
         }
 
-        private HttpRequestMessage NewRequest(Uri uri, string token, RequestIds ids, CmdletCall call)
+        private HttpRequestMessage NewRequest(PartnerCenterRequest what, string token, RequestIds ids, CmdletCall call)
         {
-            var request = new HttpRequestMessage(HttpMethod.Get, uri);
+            var request = new HttpRequestMessage(what.Method, what.Uri);
+            if (what.Body != null)
+            {
+                request.Content = new ByteArrayContent(what.Body);
+                request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json; charset=utf-8");
+            }
+
+            foreach (KeyValuePair<string, string> header in what.Headers)
+            {
+                request.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+
             if (token != null)
             {
                 request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token);

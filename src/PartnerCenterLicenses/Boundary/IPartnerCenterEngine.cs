@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using PartnerCenterLicenses.Models;
@@ -30,19 +31,32 @@ namespace PartnerCenterLicenses.Boundary
         bool Disconnect();
 
         /// <summary>
-        /// Sends GET /v1/analytics/licenses/deployment and returns a reader over the response,
-        /// positioned before the first item. Failures before the body arrive as PartnerCenterException.
-        /// The reader keeps the session it started on alive until it is disposed, even when
-        /// another Connect or a Disconnect replaces the session meanwhile.
+        /// Sends the request and returns a reader over the response, positioned before the first item;
+        /// a paged resource's reader goes on to the next pages as it is read. Failures before the body
+        /// arrive as PartnerCenterException. The reader keeps the session it started on alive until it
+        /// is disposed, even when another Connect or a Disconnect replaces the session meanwhile.
         /// </summary>
-        Task<IInsightsReader> OpenLicenseDeploymentAsync(CmdletCall call, IEngineLog log, CancellationToken cancellationToken);
+        Task<IItemReader<T>> OpenAsync<T>(ResourceRequest<T> request, CmdletCall call, IEngineLog log, CancellationToken cancellationToken);
+
+        /// <summary>
+        /// Sends the request and reads the whole (one-page) response without blocking a thread, for
+        /// the many small requests of a fan-out over customers.
+        /// </summary>
+        Task<IReadOnlyList<T>> ReadAllAsync<T>(ResourceRequest<T> request, CmdletCall call, IEngineLog log, CancellationToken cancellationToken);
     }
 
     /// <summary>Reads a response's items one at a time, as they arrive.</summary>
-    public interface IInsightsReader : IDisposable
+    /// <typeparam name="T">The type of the items.</typeparam>
+    public interface IItemReader<T> : IDisposable
     {
         /// <summary>Reads the next item; false at the end of the collection. Throws PartnerCenterException for a bad body.</summary>
-        bool TryReadNext(out PartnerLicensesDeploymentInsights item);
+        bool TryReadNext(out T item);
+
+        /// <summary>The total the service reported (totalCount), once read; null before or when it sends none.</summary>
+        long? TotalCount { get; }
+
+        /// <summary>The number of pages requested so far.</summary>
+        int Pages { get; }
     }
 
     /// <summary>Messages for the verbose and debug streams. Implementations may be called from any thread.</summary>

@@ -44,7 +44,7 @@ namespace PartnerCenterLicenses.Commands
             }
 
             var call = new CmdletCall(Guid.NewGuid(), PartnerCenterLocale());
-            using (IInsightsReader reader = Await(engine.OpenLicenseDeploymentAsync(call, Log, StopToken)))
+            using (IItemReader<PartnerLicensesDeploymentInsights> reader = Await(engine.OpenAsync(Resources.PartnerLicenseDeployment(), call, Log, StopToken)))
             {
                 while (true)
                 {

@@ -1,0 +1,380 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Net.Http;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Newtonsoft.Json;
+using PartnerCenterLicenses.Boundary;
+using PartnerCenterLicenses.Engine.Http;
+
+namespace PartnerCenterLicenses.Engine.Client
+{
+    /// <summary>
+    /// Reads one page of a Partner Center collection from the response stream one item at a time,
+    /// so each object reaches the pipeline as soon as it is parsed. It knows both envelopes
+    /// (<c>items</c>/<c>totalCount</c>/<c>links</c> of the v1 API and <c>Value</c>/<c>TotalCount</c>/<c>@nextLink</c>
+    /// of the analytics API, names read case-insensitively) and checks the whole document as it goes:
+    /// an item is only handed out once it is complete and well typed, and the end is only reported
+    /// once the document has ended properly, so a body cut short is never taken for a whole one.
+    /// </summary>
+    internal sealed class CollectionReader<T> : IDisposable
+    {
+        private readonly IDisposable _owner;
+        private readonly IdleTimeout _requestScope;
+        private readonly CancellationToken _userCancellation;
+        private readonly RequestIds _ids;
+        private readonly IEngineLog _log;
+        private readonly ItemFormat<T> _format;
+        private readonly IItemParser<T> _parser;
+        private readonly JsonTextReader _json;
+        private readonly IEnumerator<T> _items;
+        private int _count;
+        private bool _insideItems;
+
+        private CollectionReader(
+            Stream body, IDisposable owner, IdleTimeout requestScope, CancellationToken userCancellation, RequestIds ids, IEngineLog log,
+            int maxFieldLength, ItemFormat<T> format, string customerId)
+        {
+            _owner = owner;
+            _requestScope = requestScope;
+            _userCancellation = userCancellation;
+            _ids = ids;
+            _log = log;
+            _format = format;
+            _parser = format.NewParser(ids, customerId);
+
+            // The live service starts its bodies with a UTF-8 byte order mark; the reader skips one if present.
+            _json = CreateJsonReader(new StreamReader(new CancellableReadStream(body, requestScope), new UTF8Encoding(false), true), maxFieldLength);
+            _items = ReadDocument().GetEnumerator();
+        }
+
+        /// <summary>The total the body reported, once read.</summary>
+        public long? TotalCount { get; private set; }
+
+        /// <summary>The link to the next page, once the whole page has been read; null when there is none.</summary>
+        public NextPageLink NextPage { get; private set; }
+
+        /// <summary>Items read so far.</summary>
+        public int Count => _count;
+
+        /// <summary>The request's ids, for messages about this page.</summary>
+        public RequestIds Ids => _ids;
+
+        /// <summary>
+        /// Takes over a successful response (and the request's cancellation scope, which also bounds
+        /// the time spent reading the body). A string, number or other token longer than
+        /// <paramref name="maxFieldLength"/> characters makes the body an invalid response.
+        /// </summary>
+        public static async Task<CollectionReader<T>> OpenAsync(
+            HttpResponseMessage response, IdleTimeout requestScope, CancellationToken userCancellation, RequestIds ids, IEngineLog log,
+            int maxFieldLength, ItemFormat<T> format, string customerId = null)
+        {
+            try
+            {
+                CheckOpenable(response, ids, maxFieldLength);
+                Stream body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+                return new CollectionReader<T>(body, new Both(response, requestScope), requestScope, userCancellation, ids, log, maxFieldLength, format, customerId);
+            }
+            catch
+            {
+                response.Dispose();
+                requestScope.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>
+        /// Reads a response whose body has already been read into memory (the fan-out reads each
+        /// customer's small body without holding a thread). It owns the body and the scope.
+        /// </summary>
+        public static CollectionReader<T> OverBuffered(
+            Stream body, IdleTimeout requestScope, CancellationToken userCancellation, RequestIds ids, IEngineLog log, int maxFieldLength,
+            ItemFormat<T> format, string customerId)
+        {
+            return new CollectionReader<T>(body, new Both(body, requestScope), requestScope, userCancellation, ids, log, maxFieldLength, format, customerId);
+        }
+
+        /// <summary>Refuses, before any byte is read, a body that is not JSON or a limit that is not one.</summary>
+        public static void CheckOpenable(HttpResponseMessage response, RequestIds ids, int maxFieldLength)
+        {
+            if (maxFieldLength < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(maxFieldLength), maxFieldLength, "The longest field allowed must be at least one character.");
+            }
+
+            string mediaType = response.Content?.Headers.ContentType?.MediaType;
+            if (mediaType != null && mediaType.IndexOf("json", StringComparison.OrdinalIgnoreCase) < 0)
+            {
+                throw JsonValues.Invalid(ids, 0, "Partner Center answered " + (int)response.StatusCode + " with a " + mediaType + " body instead of JSON.");
+            }
+        }
+
+        /// <summary>
+        /// Makes the JSON reader every Partner Center body is read with. It refuses, with
+        /// <see cref="TokenTooLongException"/>, any token longer than <paramref name="maxFieldLength"/>
+        /// characters before buffering it.
+        /// </summary>
+        internal static JsonTextReader CreateJsonReader(TextReader text, int maxFieldLength)
+        {
+            // Strings stay strings, whatever they look like: only the fields the contract types as
+            // dates are parsed as dates. Numbers are not silently turned into decimals.
+            return new JsonTextReader(new TokenLengthLimitingReader(text, maxFieldLength))
+            {
+                DateParseHandling = DateParseHandling.None,
+                FloatParseHandling = FloatParseHandling.Double,
+                MaxDepth = 64,
+                CloseInput = true,
+            };
+        }
+
+        public bool TryReadNext(out T item)
+        {
+            item = default(T);
+            try
+            {
+                if (!_items.MoveNext())
+                {
+                    return false;
+                }
+
+                item = _items.Current;
+                _count++;
+                return true;
+            }
+            catch (PartnerCenterException)
+            {
+                throw;
+            }
+            catch (OperationCanceledException) when (_userCancellation.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (OperationCanceledException e)
+            {
+                throw Timeouts.Body(_requestScope.Timeout, CutShort(), _ids, e);
+            }
+            catch (JsonException e)
+            {
+                throw JsonValues.Invalid(_ids, _count, "Partner Center's response is not valid JSON: " + e.Message + CutShort(), e);
+            }
+            catch (TokenTooLongException e)
+            {
+                throw new PartnerCenterException(
+                    PartnerCenterErrorIds.InvalidResponse,
+                    PartnerCenterErrorKind.InvalidResponse,
+                    (_insideItems ? "Item " + _count + " of Partner Center's response" : "Partner Center's response") + " has a field longer than "
+                        + e.MaxTokenLength + " characters, so it was not read further; Set-PartnerCenterRequestOption -MaximumFieldLength raises the limit."
+                        + CutShort() + _ids.Text,
+                    e)
+                {
+                    RecommendedAction = "If a field that long is expected, raise the limit with Set-PartnerCenterRequestOption -MaximumFieldLength; otherwise report it to Partner Center support with the ids in this message.",
+                    RequestId = _ids.RequestId.ToString(),
+                    CorrelationId = _ids.CorrelationId.ToString(),
+                };
+            }
+            catch (Exception e) when (e is IOException || e is HttpRequestException || e is ObjectDisposedException)
+            {
+                throw JsonValues.Invalid(_ids, _count, "The connection to Partner Center broke while the response was being read: " + Causes.Describe(e) + "." + CutShort(), e);
+            }
+        }
+
+        public void Dispose()
+        {
+            _items.Dispose();
+            ((IDisposable)_json).Dispose();
+            _owner.Dispose();
+        }
+
+        private string CutShort()
+        {
+            return " The response was cut short" + (_count > 0 ? " after " + _count + " item(s): the objects already written are not the complete result." : ".");
+        }
+
+        private IEnumerable<T> ReadDocument()
+        {
+            if (!_json.Read())
+            {
+                if (_format.AcceptsAnyBody)
+                {
+                    yield break;
+                }
+
+                throw JsonValues.Invalid(_ids, 0, "Partner Center's response is empty where a JSON object is expected.");
+            }
+
+            if (_json.TokenType != JsonToken.StartObject)
+            {
+                if (!_format.AcceptsAnyBody)
+                {
+                    throw JsonValues.Invalid(_ids, 0, "Partner Center's response is not a JSON object (it starts with " + _json.TokenType + ").");
+                }
+
+                // A bare array is a collection without an envelope; anything else is one value.
+                if (_json.TokenType == JsonToken.StartArray)
+                {
+                    foreach (T item in ReadItems())
+                    {
+                        yield return item;
+                    }
+                }
+                else
+                {
+                    yield return _parser.Read(_json, 0);
+                }
+
+                EnsureEnded(_count);
+                yield break;
+            }
+
+            bool sawItems = false;
+            JsonRecord others = _format.AcceptsAnyBody ? new JsonRecord() : null;
+            while (ReadOrFail() && _json.TokenType != JsonToken.EndObject)
+            {
+                string property = (string)_json.Value;
+                ReadOrFail();
+                if (!sawItems && _json.TokenType == JsonToken.StartArray && (Is(property, "items") || Is(property, "value")))
+                {
+                    foreach (T item in ReadItems())
+                    {
+                        yield return item;
+                    }
+
+                    sawItems = true;
+                }
+                else if (!sawItems && !_format.AcceptsAnyBody && (Is(property, "items") || Is(property, "value")))
+                {
+                    throw JsonValues.Invalid(_ids, _count, "Partner Center's response has '" + property + "' of type " + _json.TokenType + " instead of an array.");
+                }
+                else if (Is(property, "totalCount") && (_json.TokenType == JsonToken.Integer || _json.TokenType == JsonToken.Float || !_format.AcceptsAnyBody) && _json.TokenType != JsonToken.Null)
+                {
+                    TotalCount = JsonValues.WholeNumber(_json, property, JsonValues.CollectionLevel, _ids);
+                    others?.Add(property, TotalCount.Value);
+                }
+                else if ((Is(property, "@nextLink") || Is(property, "nextLink") || Is(property, "@odata.nextLink")) && _json.TokenType == JsonToken.String)
+                {
+                    NextPage = NextPageLink.FromNextLink((string)_json.Value);
+                    others?.Add(property, _json.Value);
+                }
+                else if (Is(property, "links") && _json.TokenType == JsonToken.StartObject)
+                {
+                    object links = AnyJsonFormat.ReadValue(_json);
+                    NextPage = NextPage ?? NextPageLink.FromLinks(links as JsonRecord);
+                    others?.Add(property, links);
+                }
+                else if (others != null)
+                {
+                    others.Add(property, AnyJsonFormat.ReadValue(_json));
+                }
+                else
+                {
+                    _json.Skip();
+                }
+            }
+
+            EnsureEnded(_count);
+            if (!sawItems)
+            {
+                if (others == null)
+                {
+                    throw JsonValues.Invalid(_ids, _count, "Partner Center's response has no 'items' collection.");
+                }
+
+                // Not a collection: the body itself is the answer.
+                NextPage = null;
+                _count = -1;
+                yield return _parser.WholeBody(others);
+                yield break;
+            }
+
+            // The v1 collections send every item at once, so a count that differs is worth a warning;
+            // a paged collection's total counts every page.
+            if (_format.TotalCountIsPageCount && TotalCount.HasValue && TotalCount.Value != _count)
+            {
+                _log.Warning("Partner Center reported totalCount " + TotalCount.Value + " but sent " + _count + " item(s)."
+                    + " MS-RequestId: " + _ids.RequestId + ".");
+            }
+
+            if (_log.IsVerboseEnabled)
+            {
+                _log.Verbose("Read " + _count + " " + _format.Noun + "." + (TotalCount.HasValue ? " totalCount: " + TotalCount.Value + "." : string.Empty)
+                    + (NextPage != null ? " More follow." : string.Empty));
+            }
+        }
+
+        private IEnumerable<T> ReadItems()
+        {
+            _insideItems = true;
+            int index = 0;
+            while (ReadOrFail() && _json.TokenType != JsonToken.EndArray)
+            {
+                yield return _parser.Read(_json, index);
+                index++;
+            }
+
+            _insideItems = false;
+        }
+
+        private void EnsureEnded(int index)
+        {
+            if (_json.Read())
+            {
+                throw JsonValues.Invalid(_ids, index, "Partner Center's response has content after the end of the JSON document.");
+            }
+        }
+
+        private bool ReadOrFail()
+        {
+            if (!_json.Read())
+            {
+                throw JsonValues.Invalid(_ids, _count, "Partner Center's response ended before the JSON document was complete." + CutShort());
+            }
+
+            return true;
+        }
+
+        private static bool Is(string name, string field)
+        {
+            return string.Equals(name, field, StringComparison.OrdinalIgnoreCase);
+        }
+
+        /// <summary>Disposes the response and then its timeout scope.</summary>
+        private sealed class Both : IDisposable
+        {
+            private readonly IDisposable _first;
+            private readonly IDisposable _second;
+
+            public Both(IDisposable first, IDisposable second)
+            {
+                _first = first;
+                _second = second;
+            }
+
+            public void Dispose()
+            {
+                _first.Dispose();
+                _second.Dispose();
+            }
+        }
+    }
+
+    /// <summary>The typed reader of the seed's resource, kept by name for the tests that pin its behaviour.</summary>
+    internal static class DeploymentInsightsReader
+    {
+        /// <summary>
+        /// The longest string, number or other single token a body may hold, in characters. The
+        /// longest documented value is a date of about 33; anything near a megabyte is not an
+        /// answer to read but memory to refuse.
+        /// </summary>
+        public const int DefaultMaxFieldLength = 1024 * 1024;
+
+        public static Task<CollectionReader<Models.PartnerLicensesDeploymentInsights>> OpenAsync(
+            HttpResponseMessage response, IdleTimeout requestScope, CancellationToken userCancellation, RequestIds ids, IEngineLog log,
+            int maxFieldLength = DefaultMaxFieldLength)
+        {
+            return CollectionReader<Models.PartnerLicensesDeploymentInsights>.OpenAsync(
+                response, requestScope, userCancellation, ids, log, maxFieldLength, ItemFormats.PartnerLicenseDeployment);
+        }
+    }
+}

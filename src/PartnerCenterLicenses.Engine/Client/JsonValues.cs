@@ -1,0 +1,155 @@
+using System;
+using System.Globalization;
+using Newtonsoft.Json;
+using PartnerCenterLicenses.Boundary;
+
+namespace PartnerCenterLicenses.Engine.Client
+{
+    /// <summary>
+    /// Reads one JSON value with the type the contract gives it, or refuses the body with
+    /// PartnerCenter.InvalidResponse naming the item and field. Every reader of Partner Center
+    /// bodies types its values here, so a string is never silently a date and a float never a count.
+    /// </summary>
+    internal static class JsonValues
+    {
+        /// <summary>The index given for a field of the collection itself rather than of an item.</summary>
+        public const int CollectionLevel = -1;
+
+        // ISO 8601 as Partner Center writes it, with or without fractions and offset, plus the
+        // shorter forms the standard allows. 'K' also matches no offset at all, read as UTC.
+        private static readonly string[] IsoDateFormats =
+        {
+            "yyyy'-'MM'-'dd'T'HH':'mm':'ss.FFFFFFFK",
+            "yyyy'-'MM'-'dd'T'HH':'mmK",
+            "yyyy'-'MM'-'dd",
+        };
+
+        /// <summary>Names what holds a field, for messages only: reading the field builds no text.</summary>
+        public static string Owner(int index)
+        {
+            return index == CollectionLevel ? "Partner Center's response" : "Item " + index + " of Partner Center's response";
+        }
+
+        public static string String(JsonReader json, string name, int index, RequestIds ids)
+        {
+            if (json.TokenType != JsonToken.String)
+            {
+                throw WrongType(ids, index, name, json.TokenType, "a string");
+            }
+
+            return (string)json.Value;
+        }
+
+        /// <summary>A whole number that fits an Int64, written as an integer or as a float with no fraction.</summary>
+        public static long WholeNumber(JsonReader json, string name, int index, RequestIds ids)
+        {
+            if (json.TokenType == JsonToken.Integer && json.Value is long whole)
+            {
+                return whole;
+            }
+
+            // 2^63 itself is a double but not a long, so the upper bound is exclusive.
+            if (json.TokenType == JsonToken.Float && json.Value is double d && d == Math.Floor(d) && d >= -9223372036854775808.0 && d < 9223372036854775808.0)
+            {
+                return (long)d;
+            }
+
+            // Integers beyond Int64 arrive as BigInteger, floats beyond double as infinity.
+            if (json.TokenType == JsonToken.Integer || json.TokenType == JsonToken.Float)
+            {
+                throw Invalid(ids, index, Owner(index) + " has '" + name + "' out of range: a whole number from "
+                    + long.MinValue + " to " + long.MaxValue + " is expected.");
+            }
+
+            throw WrongType(ids, index, name, json.TokenType, "a whole number");
+        }
+
+        public static double Number(JsonReader json, string name, int index, RequestIds ids)
+        {
+            if (json.TokenType == JsonToken.Float && json.Value is double d && !double.IsNaN(d) && !double.IsInfinity(d))
+            {
+                // Adding zero turns -0 into 0, which is what the number means and how it should print.
+                return d + 0.0;
+            }
+
+            if (json.TokenType == JsonToken.Integer && json.Value is long whole)
+            {
+                return whole;
+            }
+
+            if (json.TokenType == JsonToken.Integer || json.TokenType == JsonToken.Float)
+            {
+                throw Invalid(ids, index, Owner(index) + " has '" + name + "' out of range: a finite number is expected.");
+            }
+
+            throw WrongType(ids, index, name, json.TokenType, "a number");
+        }
+
+        /// <summary>
+        /// An ISO 8601 date and time, keeping the offset sent; one without an offset is UTC. The
+        /// reader leaves dates as strings, so this is the one place a string becomes a date.
+        /// </summary>
+        public static DateTimeOffset Date(JsonReader json, string name, int index, RequestIds ids)
+        {
+            if (json.TokenType != JsonToken.String)
+            {
+                throw WrongType(ids, index, name, json.TokenType, "a date and time");
+            }
+
+            if (!TryParseIsoDate((string)json.Value, out DateTimeOffset value))
+            {
+                throw Invalid(ids, index, Owner(index) + " has '" + name + "' that is not an ISO 8601 date and time.");
+            }
+
+            return value;
+        }
+
+        public static bool TryParseIsoDate(string text, out DateTimeOffset value)
+        {
+            if (DateTimeOffset.TryParseExact(text, IsoDateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out value))
+            {
+                return true;
+            }
+
+            // Some services write nanoseconds; .NET keeps 100 ns ticks, so digits beyond the seventh are dropped.
+            int dot = text.IndexOf('.');
+            if (dot < 0)
+            {
+                return false;
+            }
+
+            int end = dot + 1;
+            while (end < text.Length && text[end] >= '0' && text[end] <= '9')
+            {
+                end++;
+            }
+
+            return end - dot - 1 > 7
+                && DateTimeOffset.TryParseExact(text.Remove(dot + 8, end - dot - 8), IsoDateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out value);
+        }
+
+        public static PartnerCenterException Missing(RequestIds ids, int index, string name)
+        {
+            return Invalid(ids, index, "Item " + index + " of Partner Center's response has no '" + name + "'.");
+        }
+
+        public static PartnerCenterException WrongType(RequestIds ids, int index, string name, JsonToken token, string expected)
+        {
+            return Invalid(ids, index, Owner(index) + " has '" + name + "' of type " + token + " where " + expected + " is expected.");
+        }
+
+        public static PartnerCenterException Invalid(RequestIds ids, int index, string message, Exception inner = null)
+        {
+            return new PartnerCenterException(
+                PartnerCenterErrorIds.InvalidResponse,
+                PartnerCenterErrorKind.InvalidResponse,
+                message + (ids != null ? ids.Text : string.Empty),
+                inner)
+            {
+                RecommendedAction = "Try again later. If it persists, report it to Partner Center support with the ids in this message.",
+                RequestId = ids?.RequestId.ToString(),
+                CorrelationId = ids?.CorrelationId.ToString(),
+            };
+        }
+    }
+}

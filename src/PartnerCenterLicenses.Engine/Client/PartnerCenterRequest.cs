@@ -1,0 +1,49 @@
+using System;
+using System.Collections.Generic;
+using System.Net.Http;
+
+namespace PartnerCenterLicenses.Engine.Client
+{
+    /// <summary>
+    /// One request as the client sends it: method, an absolute URL the client has already checked
+    /// is under the connected endpoint, an optional JSON body and the extra headers a next link may
+    /// carry. Immutable, so a retry sends exactly what the first attempt sent.
+    /// </summary>
+    internal sealed class PartnerCenterRequest
+    {
+        public PartnerCenterRequest(HttpMethod method, Uri uri, byte[] body = null, IReadOnlyList<KeyValuePair<string, string>> headers = null)
+        {
+            Method = method;
+            Uri = uri;
+            Body = body;
+            Headers = headers ?? Array.Empty<KeyValuePair<string, string>>();
+        }
+
+        public HttpMethod Method { get; }
+
+        public Uri Uri { get; }
+
+        /// <summary>UTF-8 JSON, or null for none.</summary>
+        public byte[] Body { get; }
+
+        public IReadOnlyList<KeyValuePair<string, string>> Headers { get; }
+
+        /// <summary>
+        /// Whether sending it twice does no more than sending it once (GET, PUT, DELETE). Only such
+        /// requests are sent again after a timeout, a broken connection or a 5xx; any request is sent
+        /// again after a 429, which says it was not processed.
+        /// </summary>
+        public bool IsIdempotent => Method == HttpMethod.Get || Method == HttpMethod.Put || Method == HttpMethod.Delete || Method == HttpMethod.Head;
+
+        public PartnerCenterRequest At(Uri uri)
+        {
+            return new PartnerCenterRequest(Method, uri, Body, Headers);
+        }
+
+        /// <summary>The request a 301/302/303 turns a POST or PATCH into: a GET without body.</summary>
+        public PartnerCenterRequest AsGetTo(Uri uri)
+        {
+            return new PartnerCenterRequest(HttpMethod.Get, uri, null, Headers);
+        }
+    }
+}

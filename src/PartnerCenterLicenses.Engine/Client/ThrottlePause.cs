@@ -1,0 +1,57 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.Threading;
+using System.Threading.Tasks;
+using PartnerCenterLicenses.Boundary;
+
+namespace PartnerCenterLicenses.Engine.Client
+{
+    /// <summary>
+    /// Partner Center throttles per partner tenant, so a 429 to one request speaks for all of the
+    /// session's requests: every request waits here, before it is sent, until the longest
+    /// Retry-After seen has passed. Requests already in flight are not touched.
+    /// </summary>
+    internal sealed class ThrottlePause
+    {
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private long _untilTicks;
+
+        /// <summary>Holds every request of the session back for <paramref name="delay"/> from now (a longer pause already set wins).</summary>
+        public void PauseFor(TimeSpan delay)
+        {
+            long until = _clock.Elapsed.Ticks + delay.Ticks;
+            long seen;
+            while ((seen = Interlocked.Read(ref _untilTicks)) < until)
+            {
+                if (Interlocked.CompareExchange(ref _untilTicks, until, seen) == seen)
+                {
+                    return;
+                }
+            }
+        }
+
+        /// <summary>Returns at once unless a pause is on; then waits it out (Ctrl+C ends the wait).</summary>
+        public async Task WaitAsync(IEngineLog log, CancellationToken cancellationToken)
+        {
+            bool logged = false;
+            while (true)
+            {
+                long remaining = Interlocked.Read(ref _untilTicks) - _clock.Elapsed.Ticks;
+                if (remaining <= 0)
+                {
+                    return;
+                }
+
+                if (!logged && log.IsVerboseEnabled)
+                {
+                    log.Verbose("Partner Center is throttling this partner: waiting " + TimeSpan.FromTicks(remaining).TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)
+                        + " s before sending the next request.");
+                    logged = true;
+                }
+
+                await Task.Delay(TimeSpan.FromTicks(remaining), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+}

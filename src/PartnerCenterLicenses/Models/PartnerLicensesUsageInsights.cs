@@ -1,0 +1,50 @@
+using System;
+
+namespace PartnerCenterLicenses.Models
+{
+    /// <summary>
+    /// How much of the licenses a partner sold for one service, channel and workload are used,
+    /// aggregated over all of the partner's customers (Partner Center's PartnerLicensesUsageInsights).
+    /// </summary>
+    public sealed class PartnerLicensesUsageInsights
+    {
+        /// <summary>Creates an insight with every documented field.</summary>
+        public PartnerLicensesUsageInsights(
+            string serviceName,
+            string channel,
+            string workloadName,
+            double proratedLicensesUsagePercent,
+            DateTimeOffset processedDateTime)
+        {
+            ServiceName = serviceName;
+            Channel = channel;
+            WorkloadName = workloadName;
+            ProratedLicensesUsagePercent = proratedLicensesUsagePercent;
+            ProcessedDateTime = processedDateTime;
+        }
+
+        /// <summary>The service the licenses belong to, for example <c>o365</c>.</summary>
+        public string ServiceName { get; }
+
+        /// <summary>The channel the licenses were sold through, for example <c>reseller</c>.</summary>
+        public string Channel { get; }
+
+        /// <summary>The workload used, for example <c>exchange</c> or <c>sharepoint</c>.</summary>
+        public string WorkloadName { get; }
+
+        /// <summary>
+        /// The prorated share of the licenses that is used by this workload, as Partner Center reports
+        /// it: a fraction, despite the name (0.5 means 50 %). Tables show it as a percent.
+        /// </summary>
+        public double ProratedLicensesUsagePercent { get; }
+
+        /// <summary>When Partner Center computed this insight, with the offset it reported.</summary>
+        public DateTimeOffset ProcessedDateTime { get; }
+
+        /// <summary>A one-line summary, for logs.</summary>
+        public override string ToString()
+        {
+            return ServiceName + "/" + Channel + "/" + WorkloadName;
+        }
+    }
+}
