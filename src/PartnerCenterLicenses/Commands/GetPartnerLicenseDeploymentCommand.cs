@@ -1,5 +1,4 @@
 using System;
-using System.Globalization;
 using System.Management.Automation;
 using PartnerCenterLicenses.Boundary;
 using PartnerCenterLicenses.Models;
@@ -7,13 +6,20 @@ using PartnerCenterLicenses.Models;
 namespace PartnerCenterLicenses.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Gets how many of the licenses the partner sold are deployed, per service and channel.</para>
-    /// <para type="description">Calls Partner Center's GET /v1/analytics/licenses/deployment, aggregated over all customers,
-    /// and writes one PartnerLicensesDeploymentInsights object per service and channel as the response is read.
-    /// Needs a session opened with App+User credentials (Connect-PartnerCenter).</para>
-    /// <para type="description">Transient failures are retried as Set-PartnerCenterRequestOption says; every failure ends
-    /// the cmdlet with an error record whose id starts with PartnerCenter. (for example PartnerCenter.NotConnected or
-    /// PartnerCenter.Throttled), so try/catch works in runbooks.</para>
+    /// <para type="synopsis">Gets how many of the licenses the partner sold are deployed, per service and channel, or per product for each customer.</para>
+    /// <para type="description">Without -CustomerId, calls Partner Center's GET /v1/analytics/licenses/deployment, aggregated over all
+    /// customers, and writes one PartnerLicensesDeploymentInsights object per service and channel as the response is read.</para>
+    /// <para type="description">With -CustomerId (or customer ids from the pipeline), calls GET /v1/customers/{customer-id}/analytics/licenses/deployment
+    /// for each customer, at most -ThrottleLimit at a time, and writes one CustomerLicensesDeploymentInsights object per product
+    /// as soon as each customer's answer is read; one customer's objects stay together. A customer that fails (no relationship,
+    /// not found, retries used up) writes one error naming the customer and the others go on; -ErrorAction Stop stops them all.</para>
+    /// <para type="description">Needs a session opened with App+User credentials (Connect-PartnerCenter). Transient failures are retried
+    /// as Set-PartnerCenterRequestOption says; a throttled request holds every other one back until its Retry-After has passed.
+    /// Every error id starts with PartnerCenter. (for example PartnerCenter.NotConnected or PartnerCenter.Forbidden).</para>
+    /// <para type="description">Get-PartnerLicenseDeploymentInfo and Get-PartnerCustomerLicenseDeploymentInfo, the names in Microsoft's
+    /// archived PartnerCenter module, are aliases of this cmdlet.</para>
+    /// <para type="link">Get-PartnerLicenseUsage</para>
+    /// <para type="link">Get-PartnerCommercialLicenseDeployment</para>
     /// <para type="link">Connect-PartnerCenter</para>
     /// <para type="link">Set-PartnerCenterRequestOption</para>
     /// </summary>
@@ -22,65 +28,39 @@ namespace PartnerCenterLicenses.Commands
     /// <para>One row per service (such as o365 or crm) and channel, with LicensesSold, ProratedDeploymentPercent and
     /// ProcessedDateTime.</para>
     /// </example>
-    /// <example title="Export the under-deployed services">
+    /// <example title="Runbook: every customer below 50 % deployment, to CSV">
     /// <code><![CDATA[
-    /// Get-PartnerLicenseDeployment |
-    ///     Where-Object ProratedDeploymentPercent -lt 0.8 |
-    ///     Export-Csv -Path ./under-deployed.csv -NoTypeInformation
+    /// Invoke-PartnerCenterRequest -Path /v1/customers -All |
+    ///     Get-PartnerLicenseDeployment -ThrottleLimit 16 -ErrorAction Continue |
+    ///     Where-Object DeploymentPercent -lt 0.5 |
+    ///     Export-Csv -Path ./under-deployed-customers.csv -NoTypeInformation
     /// ]]></code>
-    /// <para>ProratedDeploymentPercent is a fraction: 0.8 is 80 percent.</para>
+    /// <para>The customers Invoke-PartnerCenterRequest writes bind to -CustomerId by their id. DeploymentPercent is a fraction:
+    /// 0.5 is 50 percent. A customer that fails writes an error and the others are still exported.</para>
     /// </example>
-    [Cmdlet(VerbsCommon.Get, "PartnerLicenseDeployment")]
-    [OutputType(typeof(PartnerLicensesDeploymentInsights))]
-    public sealed class GetPartnerLicenseDeploymentCommand : PartnerCenterCmdlet
+    /// <example title="Customers from a file">
+    /// <code>Get-Content ./customer-ids.txt | Get-PartnerLicenseDeployment | Format-Table</code>
+    /// <para>One customer id per line; a line that is not a GUID stops the command before any request is sent.</para>
+    /// </example>
+    [Cmdlet(VerbsCommon.Get, "PartnerLicenseDeployment", DefaultParameterSetName = PartnerSet)]
+    [Alias("Get-PartnerLicenseDeploymentInfo", "Get-PartnerCustomerLicenseDeploymentInfo")]
+    [OutputType(typeof(PartnerLicensesDeploymentInsights), ParameterSetName = new[] { PartnerSet })]
+    [OutputType(typeof(CustomerLicensesDeploymentInsights), ParameterSetName = new[] { CustomerSet })]
+    public sealed class GetPartnerLicenseDeploymentCommand : LicenseAnalyticsCmdlet
     {
-        /// <summary>Sends the request and writes the insights as they arrive.</summary>
-        protected override void ProcessRecord()
+        internal override string Subject => "license deployment";
+
+        internal override void ReadPartner(CmdletCall call)
         {
-            IPartnerCenterEngine engine = Engine;
-            if (engine.CurrentContext == null)
+            using (IItemReader<PartnerLicensesDeploymentInsights> reader = Await(Engine.OpenAsync(Resources.PartnerLicenseDeployment(), call, Log, StopToken)))
             {
-                ThrowTerminating(PartnerCenterErrors.NotConnected());
-            }
-
-            var call = new CmdletCall(Guid.NewGuid(), PartnerCenterLocale());
-            using (IItemReader<PartnerLicensesDeploymentInsights> reader = Await(engine.OpenAsync(Resources.PartnerLicenseDeployment(), call, Log, StopToken)))
-            {
-                while (true)
-                {
-                    PartnerLicensesDeploymentInsights item;
-                    bool read;
-                    try
-                    {
-                        read = reader.TryReadNext(out item);
-                    }
-                    catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
-                    {
-                        throw new PipelineStoppedException();
-                    }
-                    catch (PartnerCenterException e)
-                    {
-                        ThrowTerminating(e);
-                        return;
-                    }
-
-                    FlushLog();
-                    if (!read)
-                    {
-                        break;
-                    }
-
-                    WriteObject(item);
-                }
+                WriteItems(reader);
             }
         }
 
-        // Partner Center localizes its messages by X-Locale; send the user's UI culture when it is
-        // a specific culture, and the service's default otherwise (the invariant culture on Linux).
-        private static string PartnerCenterLocale()
+        internal override ICustomerBatch NewCustomerBatch(CmdletCall call)
         {
-            CultureInfo culture = CultureInfo.CurrentUICulture;
-            return culture.IsNeutralCulture || string.IsNullOrEmpty(culture.Name) ? "en-US" : culture.Name;
+            return Batch(Resources.CustomerLicenseDeployment, call);
         }
     }
 }

@@ -92,7 +92,13 @@ namespace PartnerCenterLicenses.Commands
         /// </summary>
         public void Dispose()
         {
+            OnDispose();
             _stopping.Dispose();
+        }
+
+        /// <summary>Releases what a cmdlet holds beyond the cancellation source; called first by <see cref="Dispose"/>.</summary>
+        internal virtual void OnDispose()
+        {
         }
 
         /// <summary>
@@ -143,6 +149,62 @@ namespace PartnerCenterLicenses.Commands
                 ThrowTerminatingError(ToErrorRecord(e, null));
                 throw; // not reached: ThrowTerminatingError always throws
             }
+        }
+
+        /// <summary>
+        /// What every request of this invocation shares: one MS-CorrelationId across all of its
+        /// requests, customers and pages, the user's locale, and the request options in force now.
+        /// </summary>
+        internal CmdletCall NewCall()
+        {
+            return new CmdletCall(Guid.NewGuid(), PartnerCenterLocale());
+        }
+
+        /// <summary>
+        /// Writes a reader's items to the pipeline as they are read, at most <paramref name="limit"/>
+        /// of them, turning each with <paramref name="convert"/> when given. A failure while reading
+        /// ends the cmdlet with the engine's error; Ctrl+C stops it. Returns the number written.
+        /// </summary>
+        internal ulong WriteItems<T>(IItemReader<T> reader, ulong limit = ulong.MaxValue, Func<T, object> convert = null)
+        {
+            ulong written = 0;
+            while (written < limit)
+            {
+                T item;
+                bool read;
+                try
+                {
+                    read = reader.TryReadNext(out item);
+                }
+                catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+                {
+                    throw new PipelineStoppedException();
+                }
+                catch (PartnerCenterException e)
+                {
+                    ThrowTerminating(e);
+                    return written;
+                }
+
+                FlushLog();
+                if (!read)
+                {
+                    break;
+                }
+
+                WriteObject(convert == null ? item : convert(item));
+                written++;
+            }
+
+            return written;
+        }
+
+        // Partner Center localizes its messages by X-Locale; send the user's UI culture when it is
+        // a specific culture, and the service's default otherwise (the invariant culture on Linux).
+        private static string PartnerCenterLocale()
+        {
+            System.Globalization.CultureInfo culture = System.Globalization.CultureInfo.CurrentUICulture;
+            return culture.IsNeutralCulture || string.IsNullOrEmpty(culture.Name) ? "en-US" : culture.Name;
         }
 
         /// <summary>Writes the engine messages collected so far. Call only on the pipeline thread.</summary>
