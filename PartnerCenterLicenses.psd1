@@ -16,13 +16,20 @@
         'New-PartnerCenterRefreshToken',
         'Get-PartnerCenterContext',
         'Get-PartnerLicenseDeployment',
+        'Get-PartnerLicenseUsage',
         'Add-PartnerCenterEnvironment',
         'Get-PartnerCenterEnvironment',
         'Get-PartnerCenterRequestOption',
         'Set-PartnerCenterRequestOption'
     )
     FunctionsToExport    = @()
-    AliasesToExport      = @()
+    # The names of Microsoft's archived PartnerCenter module, so its runbooks run unchanged.
+    AliasesToExport      = @(
+        'Get-PartnerLicenseDeploymentInfo',
+        'Get-PartnerCustomerLicenseDeploymentInfo',
+        'Get-PartnerLicenseUsageInfo',
+        'Get-PartnerCustomerLicenseUsageInfo'
+    )
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{

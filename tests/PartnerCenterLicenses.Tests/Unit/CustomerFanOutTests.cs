@@ -1,0 +1,190 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using PartnerCenterLicenses.Boundary;
+using Xunit;
+
+namespace PartnerCenterLicenses.Tests.Unit
+{
+    public sealed class CustomerFanOutTests
+    {
+        private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+        [Fact]
+        public void Never_more_reads_than_the_limit_are_in_flight_and_the_limit_is_used()
+        {
+            var gates = new ConcurrentDictionary<Guid, TaskCompletionSource<bool>>();
+            int inFlight = 0, peak = 0;
+            using (var fanOut = new CustomerFanOut<Guid>(3, async (id, cancel) =>
+            {
+                int now = Interlocked.Increment(ref inFlight);
+                InterlockedMax(ref peak, now);
+                await gates.GetOrAdd(id, _ => new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+                Interlocked.Decrement(ref inFlight);
+                return new[] { id };
+            }, CancellationToken.None))
+            {
+                var ids = Enumerable.Range(0, 20).Select(_ => Guid.NewGuid()).ToList();
+                ids.ForEach(fanOut.Add);
+                var taken = new List<Guid>();
+                while (taken.Count < ids.Count)
+                {
+                    // Let the reads that started finish one at a time; the next may only start after one ends.
+                    WaitUntil(() => Volatile.Read(ref inFlight) == Math.Min(3, ids.Count - taken.Count));
+                    Assert.True(Volatile.Read(ref inFlight) <= 3);
+                    Guid open = gates.Where(g => !g.Value.Task.IsCompleted).Select(g => g.Key).First();
+                    gates[open].SetResult(true);
+                    Assert.True(fanOut.TryTake(Patience, out CustomerResult<Guid> result));
+                    Assert.Null(result.Failure);
+                    Assert.Equal(result.CustomerId, Assert.Single(result.Items));
+                    taken.Add(result.CustomerId);
+                }
+
+                Assert.Equal(3, peak);
+                Assert.Equal(3, fanOut.PeakInFlight);
+                Assert.Equal(ids.OrderBy(i => i), taken.OrderBy(i => i));
+                Assert.True(fanOut.AllTaken);
+                Assert.False(fanOut.TryTake(TimeSpan.Zero, out _));
+            }
+        }
+
+        [Fact]
+        public void A_failed_customer_is_a_result_with_its_error_and_the_others_still_arrive()
+        {
+            Guid failing = Guid.NewGuid();
+            using (var fanOut = new CustomerFanOut<string>(2, (id, cancel) =>
+            {
+                if (id == failing)
+                {
+                    throw new PartnerCenterException(PartnerCenterErrorIds.Forbidden, PartnerCenterErrorKind.PermissionDenied, "no relationship");
+                }
+
+                return Task.FromResult<IReadOnlyList<string>>(new[] { "a", "b" });
+            }, CancellationToken.None))
+            {
+                fanOut.Add(Guid.NewGuid());
+                fanOut.Add(failing);
+                fanOut.Add(Guid.NewGuid());
+                var results = Enumerable.Range(0, 3).Select(_ => Take(fanOut)).ToList();
+
+                CustomerResult<string> failed = Assert.Single(results, r => r.Failure != null);
+                Assert.Equal(failing, failed.CustomerId);
+                Assert.Equal(PartnerCenterErrorIds.Forbidden, failed.Failure.ErrorId);
+                Assert.Null(failed.Items);
+                Assert.All(results.Where(r => r.Failure == null), r => Assert.Equal(new[] { "a", "b" }, r.Items));
+            }
+        }
+
+        [Fact]
+        public void An_unexpected_exception_is_still_a_result_so_nobody_waits_forever()
+        {
+            using (var fanOut = new CustomerFanOut<string>(1, (id, cancel) => throw new InvalidOperationException("boom"), CancellationToken.None))
+            {
+                fanOut.Add(Guid.NewGuid());
+                CustomerResult<string> result = Take(fanOut);
+                Assert.Equal(PartnerCenterErrorIds.RequestFailed, result.Failure.ErrorId);
+                Assert.Contains("boom", result.Failure.Message);
+                Assert.True(fanOut.AllTaken);
+            }
+        }
+
+        [Fact]
+        public void Disposing_cancels_reads_in_flight_and_those_still_waiting_for_a_slot()
+        {
+            int started = 0, cancelled = 0;
+            var fanOut = new CustomerFanOut<string>(2, async (id, cancel) =>
+            {
+                Interlocked.Increment(ref started);
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, cancel);
+                }
+                catch (OperationCanceledException)
+                {
+                    Interlocked.Increment(ref cancelled);
+                    throw;
+                }
+
+                return Array.Empty<string>();
+            }, CancellationToken.None);
+            for (int i = 0; i < 5; i++)
+            {
+                fanOut.Add(Guid.NewGuid());
+            }
+
+            WaitUntil(() => Volatile.Read(ref started) == 2);
+            fanOut.Dispose();
+            WaitUntil(() => Volatile.Read(ref cancelled) == 2);
+
+            // The three waiting for a slot never start, and no result is made for anyone.
+            Assert.Equal(2, Volatile.Read(ref started));
+            Assert.False(fanOut.TryTake(TimeSpan.FromMilliseconds(100), out _));
+        }
+
+        [Fact]
+        public void The_callers_stop_token_cancels_the_reads()
+        {
+            using (var stop = new CancellationTokenSource())
+            {
+                int cancelled = 0;
+                using (var fanOut = new CustomerFanOut<string>(4, async (id, cancel) =>
+                {
+                    try
+                    {
+                        await Task.Delay(Timeout.Infinite, cancel);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        Interlocked.Increment(ref cancelled);
+                        throw;
+                    }
+
+                    return Array.Empty<string>();
+                }, stop.Token))
+                {
+                    for (int i = 0; i < 4; i++)
+                    {
+                        fanOut.Add(Guid.NewGuid());
+                    }
+
+                    WaitUntil(() => fanOut.PeakInFlight == 4);
+                    stop.Cancel();
+                    WaitUntil(() => Volatile.Read(ref cancelled) == 4);
+                }
+            }
+        }
+
+        [Fact]
+        public void A_limit_below_one_is_refused()
+        {
+            Assert.Throws<ArgumentOutOfRangeException>(() => new CustomerFanOut<string>(0, (id, c) => Task.FromResult<IReadOnlyList<string>>(null), CancellationToken.None));
+        }
+
+        private static CustomerResult<T> Take<T>(CustomerFanOut<T> fanOut)
+        {
+            Assert.True(fanOut.TryTake(Patience, out CustomerResult<T> result), "No customer finished.");
+            return result;
+        }
+
+        private static void WaitUntil(Func<bool> condition)
+        {
+            var deadline = DateTime.UtcNow + Patience;
+            while (!condition())
+            {
+                Assert.True(DateTime.UtcNow < deadline, "The condition was not met in time.");
+                Thread.Sleep(5);
+            }
+        }
+
+        private static void InterlockedMax(ref int target, int value)
+        {
+            int seen;
+            while (value > (seen = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, seen) != seen)
+            {
+            }
+        }
+    }
+}
