@@ -14,9 +14,12 @@ BeforeAll {
 
 Describe 'Get-Help' {
     It 'the module exports the commands its manifest lists, and nothing else' {
-        $listed = @((Import-PowerShellDataFile -LiteralPath $ModuleManifest).CmdletsToExport) | Sort-Object
+        $manifest = Import-PowerShellDataFile -LiteralPath $ModuleManifest
+        $listed = @($manifest.CmdletsToExport) + @($manifest.AliasesToExport) | Sort-Object
         @((Get-Command -Module PartnerCenterLicenses).Name | Sort-Object) | Should -Be $listed
-        (Get-Command -Module PartnerCenterLicenses).CommandType | Sort-Object -Unique | Should -Be 'Cmdlet'
+        @(Get-Command -Module PartnerCenterLicenses -CommandType Cmdlet).Name | Sort-Object | Should -Be (@($manifest.CmdletsToExport) | Sort-Object)
+        @(Get-Command -Module PartnerCenterLicenses -CommandType Alias).Name | Sort-Object | Should -Be (@($manifest.AliasesToExport) | Sort-Object)
+        (Get-Command -Module PartnerCenterLicenses).CommandType | Sort-Object -Unique | Should -Be @('Alias', 'Cmdlet')
     }
 
     It '<_> has a synopsis, a description and examples' -ForEach $exportedCommands {

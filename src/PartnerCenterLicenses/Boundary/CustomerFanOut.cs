@@ -16,13 +16,15 @@ namespace PartnerCenterLicenses.Boundary
     public sealed class CustomerFanOut<T> : IDisposable
     {
         private readonly Func<Guid, CancellationToken, Task<IReadOnlyList<T>>> _read;
-        private readonly SemaphoreSlim _slots;
+        private readonly int _limit;
+        private readonly object _gate = new object();
+        private readonly Queue<Guid> _pending = new Queue<Guid>();
+        private int _workers;
         private readonly CancellationTokenSource _cancel;
         private readonly ConcurrentQueue<CustomerResult<T>> _done = new ConcurrentQueue<CustomerResult<T>>();
         private readonly SemaphoreSlim _doneSignal = new SemaphoreSlim(0);
         private int _added;
         private int _taken;
-        private int _inFlight;
         private int _peak;
 
         /// <summary>Creates a fan-out of at most <paramref name="limit"/> reads at a time, cancelled with <paramref name="stop"/>.</summary>
@@ -34,7 +36,7 @@ namespace PartnerCenterLicenses.Boundary
             }
 
             _read = read ?? throw new ArgumentNullException(nameof(read));
-            _slots = new SemaphoreSlim(limit, limit);
+            _limit = limit;
             _cancel = CancellationTokenSource.CreateLinkedTokenSource(stop);
         }
 
@@ -50,11 +52,26 @@ namespace PartnerCenterLicenses.Boundary
         /// <summary>Whether every customer added so far has been taken.</summary>
         public bool AllTaken => _taken == Added;
 
-        /// <summary>Starts reading a customer as soon as a slot is free.</summary>
+        /// <summary>Starts reading a customer as soon as a slot is free; customers start in the order added.</summary>
         public void Add(Guid customerId)
         {
             Interlocked.Increment(ref _added);
-            Task.Run(() => ReadAsync(customerId));
+            lock (_gate)
+            {
+                _pending.Enqueue(customerId);
+                if (_workers == _limit)
+                {
+                    return;
+                }
+
+                _workers++;
+                int peak;
+                while (_workers > (peak = Volatile.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, _workers, peak) != peak)
+                {
+                }
+            }
+
+            Task.Run(WorkAsync);
         }
 
         /// <summary>
@@ -86,50 +103,58 @@ namespace PartnerCenterLicenses.Boundary
             }
         }
 
-        private async Task ReadAsync(Guid customerId)
+        // A worker reads the customers waiting, one after the other, and ends when none is left:
+        // there are never more workers, and so never more reads in flight, than the limit.
+        private async Task WorkAsync()
         {
-            CustomerResult<T> result;
-            bool slot = false;
-            try
+            while (true)
             {
-                await _slots.WaitAsync(_cancel.Token).ConfigureAwait(false);
-                slot = true;
-                int now = Interlocked.Increment(ref _inFlight);
-                int peak;
-                while (now > (peak = Volatile.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, now, peak) != peak)
+                Guid customerId;
+                lock (_gate)
                 {
+                    if (_pending.Count == 0 || _cancel.IsCancellationRequested)
+                    {
+                        _workers--;
+                        return;
+                    }
+
+                    customerId = _pending.Dequeue();
                 }
 
+                CustomerResult<T> result = await ReadAsync(customerId).ConfigureAwait(false);
+                if (result == null)
+                {
+                    continue;
+                }
+
+                _done.Enqueue(result);
+                _doneSignal.Release();
+            }
+        }
+
+        private async Task<CustomerResult<T>> ReadAsync(Guid customerId)
+        {
+            try
+            {
                 IReadOnlyList<T> items = await _read(customerId, _cancel.Token).ConfigureAwait(false);
-                result = new CustomerResult<T>(customerId, items, null);
+                return new CustomerResult<T>(customerId, items, null);
             }
             catch (PartnerCenterException e)
             {
-                result = new CustomerResult<T>(customerId, null, e);
+                return new CustomerResult<T>(customerId, null, e);
             }
             catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
             {
                 // Stopped: nobody is waiting for this customer any more.
-                return;
+                return null;
             }
             catch (Exception e)
             {
                 // Every customer added gets a result, or the pipeline thread would wait for it forever.
-                result = new CustomerResult<T>(customerId, null, new PartnerCenterException(
+                return new CustomerResult<T>(customerId, null, new PartnerCenterException(
                     PartnerCenterErrorIds.RequestFailed, PartnerCenterErrorKind.RequestFailed,
                     "Reading customer " + customerId.ToString("D") + " failed unexpectedly: " + e.GetType().Name + ": " + e.Message, e));
             }
-            finally
-            {
-                if (slot)
-                {
-                    Interlocked.Decrement(ref _inFlight);
-                    _slots.Release();
-                }
-            }
-
-            _done.Enqueue(result);
-            _doneSignal.Release();
         }
     }
 

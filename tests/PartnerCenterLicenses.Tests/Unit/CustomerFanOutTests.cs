@@ -129,9 +129,10 @@ namespace PartnerCenterLicenses.Tests.Unit
         {
             using (var stop = new CancellationTokenSource())
             {
-                int cancelled = 0;
+                int started = 0, cancelled = 0;
                 using (var fanOut = new CustomerFanOut<string>(4, async (id, cancel) =>
                 {
+                    Interlocked.Increment(ref started);
                     try
                     {
                         await Task.Delay(Timeout.Infinite, cancel);
@@ -150,7 +151,7 @@ namespace PartnerCenterLicenses.Tests.Unit
                         fanOut.Add(Guid.NewGuid());
                     }
 
-                    WaitUntil(() => fanOut.PeakInFlight == 4);
+                    WaitUntil(() => Volatile.Read(ref started) == 4);
                     stop.Cancel();
                     WaitUntil(() => Volatile.Read(ref cancelled) == 4);
                 }
