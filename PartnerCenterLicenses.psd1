@@ -19,7 +19,8 @@
         'Add-PartnerCenterEnvironment',
         'Get-PartnerCenterEnvironment',
         'Get-PartnerCenterRequestOption',
-        'Set-PartnerCenterRequestOption'
+        'Set-PartnerCenterRequestOption',
+        'Invoke-PartnerCenterRequest'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
