@@ -20,7 +20,8 @@
         'Add-PartnerCenterEnvironment',
         'Get-PartnerCenterEnvironment',
         'Get-PartnerCenterRequestOption',
-        'Set-PartnerCenterRequestOption'
+        'Set-PartnerCenterRequestOption',
+        'Invoke-PartnerCenterRequest'
     )
     FunctionsToExport    = @()
     # The names of Microsoft's archived PartnerCenter module, so its runbooks run unchanged.

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Threading;
 using PartnerCenterLicenses.Boundary;
 
@@ -72,6 +73,13 @@ namespace PartnerCenterLicenses.Engine.Client
                 }
 
                 PartnerCenterRequest request = _client.NextPageRequest(_request, next, _page.Ids);
+                if (IsRepeat(request, _request))
+                {
+                    // Followed, such a link would read the same page for ever.
+                    throw JsonValues.Invalid(_page.Ids, JsonValues.CollectionLevel,
+                        "Partner Center's response links its next page to the page just read, so the result is incomplete.");
+                }
+
                 if (_route.AsksForTop && _route.Wanted.HasValue)
                 {
                     request = ResourceRoutes.WithTop(request, Math.Min(CommercialQuery.MaxPageSize, _route.Wanted.Value - _delivered));
@@ -85,6 +93,13 @@ namespace PartnerCenterLicenses.Engine.Client
                 _page = _client.OpenPageAsync(_route, request, _call, _log, _cancellation).GetAwaiter().GetResult();
                 Pages++;
             }
+        }
+
+        private static bool IsRepeat(PartnerCenterRequest next, PartnerCenterRequest current)
+        {
+            return next.Method == current.Method
+                && string.Equals(next.Uri.AbsoluteUri, current.Uri.AbsoluteUri, StringComparison.Ordinal)
+                && next.Headers.SequenceEqual(current.Headers);
         }
 
         public void Dispose()

@@ -145,10 +145,12 @@ namespace PartnerCenterLicenses.Engine.Client
         /// <summary>
         /// A path under the endpoint (relative to it, with or without a leading '/'), with query
         /// parameters escaped. Callers pass only constant paths or paths checked by PartnerCenterPath.
+        /// The path is appended to the endpoint's text rather than resolved against it: resolved, a
+        /// first segment such as 'https:' or 'c:' would read as a scheme and leave the endpoint.
         /// </summary>
         public Uri Under(string path, IEnumerable<KeyValuePair<string, string>> query = null)
         {
-            var text = new StringBuilder(path.TrimStart('/'));
+            var text = new StringBuilder(_endpoint.AbsoluteUri).Append(path.TrimStart('/'));
             char separator = '?';
             foreach (KeyValuePair<string, string> parameter in query ?? Enumerable.Empty<KeyValuePair<string, string>>())
             {
@@ -156,7 +158,15 @@ namespace PartnerCenterLicenses.Engine.Client
                 separator = '&';
             }
 
-            return new Uri(_endpoint, text.ToString());
+            var uri = new Uri(text.ToString(), UriKind.Absolute);
+            if (!string.Equals(uri.GetLeftPart(UriPartial.Authority), _endpoint.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase)
+                || !uri.AbsolutePath.StartsWith(_endpoint.AbsolutePath, StringComparison.Ordinal))
+            {
+                throw new PartnerCenterException(PartnerCenterErrorIds.InvalidArgument, PartnerCenterErrorKind.InvalidArgument,
+                    "The path '" + Shorten(path) + "' does not stay under the connected endpoint " + _endpoint + ". Nothing was sent.");
+            }
+
+            return uri;
         }
 
         /// <summary>
