@@ -196,8 +196,9 @@ namespace PartnerCenter.Emulator
             var authorize = new AuthorizeEndpoint(state);
             authorize.Map(app);
             new TokenEndpoint(state, deviceCodes, authorize).Map(app);
-            new PartnerCenterApi(state).Map(app);
-            app.MapFallback(PartnerCenterApi.NotFoundAsync);
+            var partnerCenter = new PartnerCenterApi(state);
+            partnerCenter.Map(app);
+            app.MapFallback(partnerCenter.NotFoundAsync);
         }
     }
 }

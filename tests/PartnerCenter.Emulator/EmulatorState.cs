@@ -89,6 +89,7 @@ namespace PartnerCenter.Emulator
             Tenant contoso = AddTenant(DefaultTenantId, "Contoso");
             contoso.Domains.Add(DefaultTenantDomain);
             AddUser(contoso, DefaultUserObjectId, DefaultUserPrincipalName, "Contoso Admin");
+            AddCustomerLocked(DefaultCustomerId, DefaultCustomerName, DefaultCustomerDomain);
         }
 
         /// <summary>
@@ -358,7 +359,8 @@ namespace PartnerCenter.Emulator
         }
 
         /// <summary>
-        /// Forgets recorded requests and resets <see cref="TokenRequestCount"/>. Issued tokens, registrations
+        /// Forgets recorded requests and resets <see cref="TokenRequestCount"/> and <see cref="PeakConcurrentRequests"/>
+        /// (to the Partner Center requests in flight at that moment). Issued tokens, registrations
         /// and pending scripted responses are kept: tokens stay valid and stay listed for leak scans.
         /// </summary>
         public void ClearRecords()
@@ -367,6 +369,7 @@ namespace PartnerCenter.Emulator
             {
                 _requests.Clear();
                 _tokenRequestCount = 0;
+                ResetPeakConcurrency();
             }
         }
 

@@ -24,13 +24,21 @@ namespace PartnerCenter.Emulator.Hosting
         /// </summary>
         private static readonly TimeSpan DrainBeforeAbort = TimeSpan.FromMilliseconds(100);
 
-        public static async Task PlayAsync(HttpContext context, EmulatorFault fault, CancellationToken serverStopping)
+        /// <param name="context">The request to answer.</param>
+        /// <param name="fault">What to answer.</param>
+        /// <param name="byteOrderMark">
+        /// Put the UTF-8 byte order mark before a non-empty JSON body (one without a content type of its own
+        /// counts as JSON), as the live Partner Center does. Byte counts
+        /// (<see cref="EmulatorFault.AbortAfterBodyBytes"/>) stay counts of the scripted body: the mark comes on top.
+        /// </param>
+        /// <param name="serverStopping">Ends every wait when the server stops.</param>
+        public static async Task PlayAsync(HttpContext context, EmulatorFault fault, bool byteOrderMark, CancellationToken serverStopping)
         {
             using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, serverStopping);
             CancellationToken token = cancellation.Token;
             try
             {
-                await PlayCoreAsync(context, fault, token);
+                await PlayCoreAsync(context, fault, byteOrderMark, token);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
@@ -39,7 +47,7 @@ namespace PartnerCenter.Emulator.Hosting
             }
         }
 
-        private static async Task PlayCoreAsync(HttpContext context, EmulatorFault fault, CancellationToken token)
+        private static async Task PlayCoreAsync(HttpContext context, EmulatorFault fault, bool byteOrderMark, CancellationToken token)
         {
             if (fault.DelayBeforeHeaders > TimeSpan.Zero)
             {
@@ -67,6 +75,18 @@ namespace PartnerCenter.Emulator.Hosting
             }
 
             byte[] body = string.IsNullOrEmpty(fault.Body) ? Array.Empty<byte>() : Encoding.UTF8.GetBytes(fault.Body);
+            int mark = 0;
+            bool json = !fault.Headers.TryGetValue("Content-Type", out string contentType)
+                || contentType.Contains("json", StringComparison.OrdinalIgnoreCase);
+            if (byteOrderMark && json && body.Length > 0)
+            {
+                mark = HttpExtensions.Utf8ByteOrderMark.Length;
+                byte[] marked = new byte[mark + body.Length];
+                HttpExtensions.Utf8ByteOrderMark.CopyTo(marked);
+                body.CopyTo(marked, mark);
+                body = marked;
+            }
+
             if (body.Length > 0 && string.IsNullOrEmpty(response.ContentType))
             {
                 response.ContentType = HttpExtensions.JsonContentType;
@@ -90,7 +110,7 @@ namespace PartnerCenter.Emulator.Hosting
                 }
             }
 
-            int toSend = fault.AbortAfterBodyBytes ?? body.Length;
+            int toSend = fault.AbortAfterBodyBytes + mark ?? body.Length;
             if (toSend == 0 || fault.AbortAfterBodyBytes != null || trickle)
             {
                 // Headers out now: the client must see the status before the body stalls or breaks.

@@ -1,3 +1,4 @@
+using System;
 using System.Text;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
@@ -10,8 +11,28 @@ namespace PartnerCenter.Emulator.Hosting
 
         public const string HtmlContentType = "text/html; charset=utf-8";
 
+        /// <summary>The UTF-8 encoding of U+FEFF, which the live Partner Center puts before its JSON bodies.</summary>
+        public static ReadOnlySpan<byte> Utf8ByteOrderMark => new byte[] { 0xEF, 0xBB, 0xBF };
+
         public static Task WriteJsonAsync(this HttpResponse response, int statusCode, string json) =>
             response.WriteTextAsync(statusCode, JsonContentType, json);
+
+        /// <summary>Writes a JSON body, preceded by the UTF-8 byte order mark when <paramref name="byteOrderMark"/> is set.</summary>
+        public static Task WriteJsonAsync(this HttpResponse response, int statusCode, string json, bool byteOrderMark)
+        {
+            if (!byteOrderMark)
+            {
+                return response.WriteJsonAsync(statusCode, json);
+            }
+
+            response.StatusCode = statusCode;
+            response.ContentType = JsonContentType;
+            byte[] bytes = new byte[Utf8ByteOrderMark.Length + Encoding.UTF8.GetByteCount(json)];
+            Utf8ByteOrderMark.CopyTo(bytes);
+            Encoding.UTF8.GetBytes(json, 0, json.Length, bytes, Utf8ByteOrderMark.Length);
+            response.ContentLength = bytes.Length;
+            return response.Body.WriteAsync(bytes, 0, bytes.Length, response.HttpContext.RequestAborted);
+        }
 
         public static Task WriteTextAsync(this HttpResponse response, int statusCode, string contentType, string text)
         {

@@ -40,8 +40,10 @@ namespace PartnerCenter.Emulator.Hosting
 
         public void Configure(IApplicationBuilder app)
         {
+            app.Use(CountConcurrencyAsync);
             app.Use(RecordAsync);
             app.Use(AddPartnerCenterHeadersAsync);
+            app.Use(DelayPartnerCenterAsync);
             app.Use(ServeScriptedResponseAsync);
         }
 
@@ -49,7 +51,7 @@ namespace PartnerCenter.Emulator.Hosting
         /// Entra URLs are <c>/{tenant}/oauth2/...</c>, <c>/{tenant}/v2.0/...</c>, <c>/{tenant}/discovery/...</c>
         /// and the device login page; everything else is Partner Center's.
         /// </summary>
-        private static bool IsEntraPath(PathString path)
+        internal static bool IsEntraPath(PathString path)
         {
             if (path.StartsWithSegments(DeviceCodeEndpoint.VerificationPath, StringComparison.OrdinalIgnoreCase))
             {
@@ -58,6 +60,55 @@ namespace PartnerCenter.Emulator.Hosting
 
             string[] segments = (path.Value ?? string.Empty).Split('/', StringSplitOptions.RemoveEmptyEntries);
             return segments.Length >= 3 && EntraAreas.Contains(segments[1]);
+        }
+
+        /// <summary>A Partner Center request is in flight from its arrival to the end of its response.</summary>
+        private async Task CountConcurrencyAsync(HttpContext context, RequestDelegate next)
+        {
+            if (IsEntraPath(context.Request.Path))
+            {
+                await next(context);
+                return;
+            }
+
+            _state.PartnerCenterRequestStarted();
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                _state.PartnerCenterRequestEnded();
+            }
+        }
+
+        /// <summary>
+        /// Plays <see cref="EmulatorState.PartnerCenterLatency"/>, after the request is recorded and before
+        /// anything (a scripted response included) answers it. A client that leaves ends the wait and gets nothing.
+        /// </summary>
+        private async Task DelayPartnerCenterAsync(HttpContext context, RequestDelegate next)
+        {
+            TimeSpan latency = _state.PartnerCenterLatency;
+            if (latency > TimeSpan.Zero && !IsEntraPath(context.Request.Path))
+            {
+                using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping);
+                try
+                {
+                    await Task.Delay(latency, cancellation.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    if (context.Items[RecordedRequest.ContextItem] is RecordedRequest record)
+                    {
+                        record.Aborted = true;
+                    }
+
+                    context.Abort();
+                    return;
+                }
+            }
+
+            await next(context);
         }
 
         private async Task RecordAsync(HttpContext context, RequestDelegate next)
@@ -134,7 +185,13 @@ namespace PartnerCenter.Emulator.Hosting
         private Task ServeScriptedResponseAsync(HttpContext context, RequestDelegate next)
         {
             EmulatorFault fault = _state.TryDequeueFault(context.Request.Path.Value);
-            return fault == null ? next(context) : Faults.PlayAsync(context, fault, _stopping);
+            if (fault == null)
+            {
+                return next(context);
+            }
+
+            bool byteOrderMark = _state.ByteOrderMark && !IsEntraPath(context.Request.Path);
+            return Faults.PlayAsync(context, fault, byteOrderMark, _stopping);
         }
 
         private static async Task<string> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)

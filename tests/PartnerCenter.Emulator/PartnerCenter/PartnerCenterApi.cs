@@ -13,7 +13,7 @@ namespace PartnerCenter.Emulator.PartnerCenter
     /// <summary>
     /// The Partner Center REST operations the module uses, behind Partner Center's bearer token checks.
     /// </summary>
-    internal sealed class PartnerCenterApi
+    internal sealed partial class PartnerCenterApi
     {
         /// <summary>
         /// Partner Center's "kind of error" code for a token it does not accept (seen e.g. for a token
@@ -31,9 +31,12 @@ namespace PartnerCenter.Emulator.PartnerCenter
         public void Map(IEndpointRouteBuilder routes)
         {
             routes.MapGet("/v1/analytics/licenses/deployment", GetLicensesDeploymentAsync);
+            routes.MapGet("/v1/analytics/licenses/usage", GetLicensesUsageAsync);
+            MapCustomers(routes);
+            MapCommercialAnalytics(routes);
         }
 
-        public static Task NotFoundAsync(HttpContext context) =>
+        public Task NotFoundAsync(HttpContext context) =>
             WriteErrorAsync(
                 context,
                 StatusCodes.Status404NotFound,
@@ -48,7 +51,18 @@ namespace PartnerCenter.Emulator.PartnerCenter
                 return rejected;
             }
 
-            return context.Response.WriteJsonAsync(StatusCodes.Status200OK, _state.DeploymentInsightsJson);
+            return WriteJsonAsync(context, StatusCodes.Status200OK, _state.DeploymentInsightsJson);
+        }
+
+        private Task GetLicensesUsageAsync(HttpContext context)
+        {
+            Task rejected = RejectUnlessAppUserToken(context);
+            if (rejected != null)
+            {
+                return rejected;
+            }
+
+            return WriteJsonAsync(context, StatusCodes.Status200OK, _state.LicenseUsageJson);
         }
 
         /// <summary>
@@ -92,14 +106,14 @@ namespace PartnerCenter.Emulator.PartnerCenter
             return null;
         }
 
-        private static Task UnauthorizedAsync(HttpContext context, int code, string description)
+        private Task UnauthorizedAsync(HttpContext context, int code, string description)
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";
             return WriteErrorAsync(context, StatusCodes.Status401Unauthorized, code, description);
         }
 
         /// <summary>Partner Center's REST error body: code, description, data and source.</summary>
-        private static Task WriteErrorAsync(HttpContext context, int statusCode, int code, string description)
+        private Task WriteErrorAsync(HttpContext context, int statusCode, int code, string description)
         {
             var body = new JsonObject
             {
@@ -108,7 +122,14 @@ namespace PartnerCenter.Emulator.PartnerCenter
                 ["data"] = new JsonArray(),
                 ["source"] = "PartnerFD",
             };
-            return context.Response.WriteJsonAsync(statusCode, body.ToJsonString(JsonText.Options));
+            return WriteJsonAsync(context, statusCode, body.ToJsonString(JsonText.Options));
         }
+
+        /// <summary>
+        /// Every Partner Center JSON body goes out here, so the byte order mark is decided once. The fallback
+        /// 404 also answers unknown Entra paths, which never get one.
+        /// </summary>
+        private Task WriteJsonAsync(HttpContext context, int statusCode, string json) =>
+            context.Response.WriteJsonAsync(statusCode, json, _state.ByteOrderMark && !RequestPipeline.IsEntraPath(context.Request.Path));
     }
 }

@@ -94,7 +94,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             Other.State.ClearScriptedResponses();
             Other.State.ClearRecords();
             Untrusted.State.ClearRecords();
-            State.DeploymentInsightsJson = EmulatorState.DefaultDeploymentInsightsJson;
+            State.ResetPartnerCenterData();
             State.AccessTokenLifetime = TimeSpan.FromHours(1);
             State.DeviceCodeLifetime = TimeSpan.FromMinutes(15);
             State.DeviceCodePollInterval = TimeSpan.FromSeconds(5);
