@@ -19,7 +19,9 @@
         'Add-PartnerCenterEnvironment',
         'Get-PartnerCenterEnvironment',
         'Get-PartnerCenterRequestOption',
-        'Set-PartnerCenterRequestOption'
+        'Set-PartnerCenterRequestOption',
+        'Get-PartnerCommercialLicenseDeployment',
+        'Get-PartnerCommercialLicenseUsage'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

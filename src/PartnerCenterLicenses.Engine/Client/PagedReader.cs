@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Threading;
 using PartnerCenterLicenses.Boundary;
 
@@ -19,6 +20,7 @@ namespace PartnerCenterLicenses.Engine.Client
         private PartnerCenterRequest _request;
         private CollectionReader<T> _page;
         private ulong _delivered;
+        private bool _finished;
 
         public PagedReader(PartnerCenterClient client, ResourceRoute<T> route, PartnerCenterRequest request, CollectionReader<T> first, CmdletCall call, IEngineLog log, CancellationToken cancellation)
         {
@@ -41,8 +43,14 @@ namespace PartnerCenterLicenses.Engine.Client
         {
             while (true)
             {
-                if (_route.Wanted.HasValue && _delivered >= _route.Wanted.Value)
+                if (_finished || (_route.Wanted.HasValue && _delivered >= _route.Wanted.Value))
                 {
+                    if (!_finished)
+                    {
+                        _finished = true;
+                        ReadTotalCountAfterWanted();
+                    }
+
                     item = default(T);
                     return false;
                 }
@@ -77,6 +85,13 @@ namespace PartnerCenterLicenses.Engine.Client
                     request = ResourceRoutes.WithTop(request, Math.Min(CommercialQuery.MaxPageSize, _route.Wanted.Value - _delivered));
                 }
 
+                // A page that links to itself would be asked for again and again, forever.
+                if (request.Uri == _request.Uri && request.Headers.SequenceEqual(_request.Headers))
+                {
+                    throw JsonValues.Invalid(_page.Ids, JsonValues.CollectionLevel,
+                        "Partner Center's response links its next page to the page just read, so reading on would never end; the result may be incomplete.");
+                }
+
                 _page.Dispose();
                 _page = null;
                 _request = request;
@@ -84,6 +99,34 @@ namespace PartnerCenterLicenses.Engine.Client
                 // The pipeline thread waits here as it does on a body read: Ctrl+C cancels the token.
                 _page = _client.OpenPageAsync(_route, request, _call, _log, _cancellation).GetAwaiter().GetResult();
                 Pages++;
+            }
+        }
+
+        /// <summary>
+        /// The analytics envelope sends TotalCount after its rows, so a caller that has all the rows it
+        /// wants from the first page has not seen it yet. As that page was asked for no more rows than
+        /// wanted, what is left of it is normally just the end of the envelope; reading it (rows the
+        /// server sent beyond 'top' are skipped, one page at most) gives -IncludeTotalCount its total.
+        /// The caller has every row it asked for, so a fault in that rest only leaves the total unknown.
+        /// </summary>
+        private void ReadTotalCountAfterWanted()
+        {
+            if (Pages != 1 || TotalCount.HasValue || _page == null)
+            {
+                return;
+            }
+
+            try
+            {
+                while (_page.TryReadNext(out T _))
+                {
+                }
+
+                TotalCount = _page.TotalCount;
+            }
+            catch (PartnerCenterException e)
+            {
+                _log.Verbose("The rest of the first page, read only for its total count, could not be read: " + e.Message);
             }
         }
 
