@@ -21,7 +21,9 @@
         'Get-PartnerCenterEnvironment',
         'Get-PartnerCenterRequestOption',
         'Set-PartnerCenterRequestOption',
-        'Invoke-PartnerCenterRequest'
+        'Invoke-PartnerCenterRequest',
+        'Get-PartnerCommercialLicenseDeployment',
+        'Get-PartnerCommercialLicenseUsage'
     )
     FunctionsToExport    = @()
     # The names of Microsoft's archived PartnerCenter module, so its runbooks run unchanged.

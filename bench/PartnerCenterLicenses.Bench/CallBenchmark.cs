@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using PartnerCenter.Emulator;
@@ -44,60 +43,28 @@ namespace PartnerCenterLicenses.Bench
 
         public static async Task<Result> RunAsync(int samples, int warmUp, int tokenCalls, Action<string> progress)
         {
-            string bundleFolder = Path.Combine(Path.GetTempPath(), "pcl-bench-" + Guid.NewGuid().ToString("N"));
-            try
+            await using BenchEmulator emulator = await BenchEmulator.StartAsync();
+            EmulatorServer server = emulator.Server;
+            var result = new Result();
+            server.State.ClearRecords();
+            JsonObject document = await ChildProcess.RunAsync(
+                new[] { "calls", samples.ToString(), warmUp.ToString(), tokenCalls.ToString() },
+                emulator.ChildEnvironment,
+                ChildTimeout,
+                name =>
+                {
+                    result.Phases[name] = Snapshot(server.State);
+                    progress($"calls: {name}");
+                });
+
+            foreach (KeyValuePair<string, JsonNode> operation in document["samples"].AsObject())
             {
-                await using EmulatorServer server = await EmulatorServer.StartAsync();
-
-                // Fresh credentials per run. They reach the child only through its environment and are
-                // never printed or written to the results.
-                string clientId = Guid.NewGuid().ToString();
-                string clientSecret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
-                server.State.RegisterConfidentialClient(clientId, clientSecret);
-                string moduleRefreshToken = server.State.IssueRefreshToken(clientId);
-                string baselineRefreshToken = server.State.IssueRefreshToken(clientId);
-                string bundle = server.WriteTrustBundle(Path.Combine(bundleFolder, "ca-bundle.pem"));
-
-                var environment = new Dictionary<string, string>
-                {
-                    // Trust exactly as a user trusts a private CA; nothing in the bench relaxes TLS checks.
-                    ["SSL_CERT_FILE"] = bundle,
-                    [CallChild.UrlVariable] = server.BaseUri.ToString().TrimEnd('/'),
-                    [CallChild.TenantVariable] = EmulatorState.DefaultTenantId,
-                    [CallChild.ClientIdVariable] = clientId,
-                    [CallChild.ClientSecretVariable] = clientSecret,
-                    [CallChild.RefreshTokenVariable] = moduleRefreshToken,
-                    [CallChild.BaselineRefreshTokenVariable] = baselineRefreshToken,
-                };
-
-                var result = new Result();
-                server.State.ClearRecords();
-                JsonObject document = await ChildProcess.RunAsync(
-                    new[] { "calls", samples.ToString(), warmUp.ToString(), tokenCalls.ToString() },
-                    environment,
-                    ChildTimeout,
-                    name =>
-                    {
-                        result.Phases[name] = Snapshot(server.State);
-                        progress($"calls: {name}");
-                    });
-
-                foreach (KeyValuePair<string, JsonNode> operation in document["samples"].AsObject())
-                {
-                    result.Samples[operation.Key] = operation.Value.AsArray().Select(n => (double)n).ToList();
-                }
-
-                result.TokenCalls = (int)document["tokenCalls"];
-                result.TokenCallsTotalMs = (double)document["tokenCallsTotalMs"];
-                return result;
+                result.Samples[operation.Key] = operation.Value.AsArray().Select(n => (double)n).ToList();
             }
-            finally
-            {
-                if (Directory.Exists(bundleFolder))
-                {
-                    Directory.Delete(bundleFolder, recursive: true);
-                }
-            }
+
+            result.TokenCalls = (int)document["tokenCalls"];
+            result.TokenCallsTotalMs = (double)document["tokenCallsTotalMs"];
+            return result;
         }
 
         // Counts the phase that just ended and starts the next from zero. The emulator records a

@@ -53,26 +53,7 @@ namespace PartnerCenterLicenses.Bench
         {
             string url = Required(UrlVariable);
 
-            using HostedEngine engine = HostedEngine.Open();
-            engine.Run(ps => ps
-                .AddCommand("Import-Module").AddParameter("Name", BenchPaths.ModuleManifest).AddParameter("ErrorAction", ActionPreference.Stop)
-                .AddStatement()
-                .AddCommand("Import-Module").AddParameter("Name", BenchPaths.BaselineManifest).AddParameter("ErrorAction", ActionPreference.Stop));
-            engine.Run(ps => ps
-                .AddCommand("Add-PartnerCenterEnvironment")
-                .AddParameter("Name", EnvironmentName)
-                .AddParameter("ActiveDirectoryAuthority", url)
-                .AddParameter("PartnerCenterEndpoint", url));
-
-            // Parameters, not script text: the secrets never appear in anything PowerShell could log.
-            string clientId = Required(ClientIdVariable);
-            engine.Run(ps => ps
-                .AddCommand("Connect-PartnerCenter")
-                .AddParameter("Environment", EnvironmentName)
-                .AddParameter("ApplicationId", clientId)
-                .AddParameter("Credential", new PSCredential(clientId, Secure(Required(ClientSecretVariable))))
-                .AddParameter("RefreshToken", Secure(Required(RefreshTokenVariable)))
-                .AddParameter("Tenant", Required(TenantVariable)));
+            using HostedEngine engine = OpenConnected(withBaseline: true);
             ChildProcess.Sync("connected");
 
             // One client for the whole run, as the module keeps one per session: both reuse their
@@ -137,6 +118,49 @@ namespace PartnerCenterLicenses.Bench
                 ["tokenCalls"] = tokenCalls,
                 ["tokenCallsTotalMs"] = tokenCallsMs,
             };
+        }
+
+        /// <summary>
+        /// A fresh engine with the module imported (and the baseline module, when asked) and
+        /// Connect-PartnerCenter run against the emulator, as every child that calls the module starts.
+        /// </summary>
+        internal static HostedEngine OpenConnected(bool withBaseline)
+        {
+            string url = Required(UrlVariable);
+            HostedEngine engine = HostedEngine.Open();
+            try
+            {
+                engine.Run(ps =>
+                {
+                    ps.AddCommand("Import-Module").AddParameter("Name", BenchPaths.ModuleManifest).AddParameter("ErrorAction", ActionPreference.Stop);
+                    if (withBaseline)
+                    {
+                        ps.AddStatement()
+                            .AddCommand("Import-Module").AddParameter("Name", BenchPaths.BaselineManifest).AddParameter("ErrorAction", ActionPreference.Stop);
+                    }
+                });
+                engine.Run(ps => ps
+                    .AddCommand("Add-PartnerCenterEnvironment")
+                    .AddParameter("Name", EnvironmentName)
+                    .AddParameter("ActiveDirectoryAuthority", url)
+                    .AddParameter("PartnerCenterEndpoint", url));
+
+                // Parameters, not script text: the secrets never appear in anything PowerShell could log.
+                string clientId = Required(ClientIdVariable);
+                engine.Run(ps => ps
+                    .AddCommand("Connect-PartnerCenter")
+                    .AddParameter("Environment", EnvironmentName)
+                    .AddParameter("ApplicationId", clientId)
+                    .AddParameter("Credential", new PSCredential(clientId, Secure(Required(ClientSecretVariable))))
+                    .AddParameter("RefreshToken", Secure(Required(RefreshTokenVariable)))
+                    .AddParameter("Tenant", Required(TenantVariable)));
+                return engine;
+            }
+            catch
+            {
+                engine.Dispose();
+                throw;
+            }
         }
 
         private static int CallModule(HostedEngine engine)
@@ -205,7 +229,7 @@ namespace PartnerCenterLicenses.Bench
 
         // The baseline gets its bearer token the way any caller would: the refresh_token grant at
         // the tenant's token endpoint, with the same app registration the module uses.
-        private static string RequestToken(HttpClient http, string url)
+        internal static string RequestToken(HttpClient http, string url)
         {
             var form = new FormUrlEncodedContent(new Dictionary<string, string>
             {
@@ -229,7 +253,7 @@ namespace PartnerCenterLicenses.Bench
             }
         }
 
-        private static SecureString Secure(string text)
+        internal static SecureString Secure(string text)
         {
             var secure = new SecureString();
             foreach (char c in text)
@@ -241,7 +265,7 @@ namespace PartnerCenterLicenses.Bench
             return secure;
         }
 
-        private static string Required(string variable)
+        internal static string Required(string variable)
         {
             string value = Environment.GetEnvironmentVariable(variable);
             if (string.IsNullOrEmpty(value))

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -28,7 +29,41 @@ namespace PartnerCenterLicenses.Bench
 
             // Counting stays at a full thousand even in quick mode: it is cheap and it is the unit the target is stated in.
             public int TokenCalls => 1000;
+
+            /// <summary>The benchmarks to run (<see cref="AllCases"/> by default).</summary>
+            public IReadOnlySet<string> Cases { get; init; }
+
+            // The issue's sizes in every mode (the targets are stated for them); quick only repeats less.
+            // One repetition is an argument run and a piped run of about 3.2 s each.
+            public int FanOutRepetitions => Quick ? 1 : 3;
+
+            public int FanOutCustomers => 1000;
+
+            public TimeSpan FanOutLatency => TimeSpan.FromMilliseconds(50);
+
+            public int FanOutThrottleLimit => 16;
+
+            // A loop of one call per customer takes a latency per customer; a tenth of them tells the per-customer cost.
+            public int LoopCustomers => 100;
+
+            public int PagingRows => 200_000;
+
+            public int PagingSmallRows => 20_000;
+
+            public int PageSize => 10_000;
+
+            public int BigPage => 100_000;
+
+            public int PagingRounds => Quick ? 1 : 3;
+
+            public bool Runs(string name) => Cases.Contains(name);
         }
+
+        private const string ImportCase = "import";
+        private const string CallsCase = "calls";
+        private const string FanOutCase = "fanout";
+        private const string PagingCase = "paging";
+        private static readonly string[] AllCases = { ImportCase, CallsCase, FanOutCase, PagingCase };
 
         public static async Task<int> Main(string[] args)
         {
@@ -41,12 +76,24 @@ namespace PartnerCenterLicenses.Bench
             }
 
             bool quick = false;
-            foreach (string arg in args)
+            var cases = new HashSet<string>(AllCases);
+            for (int i = 0; i < args.Length; i++)
             {
+                string arg = args[i];
                 switch (arg)
                 {
                     case "--quick":
                         quick = true;
+                        break;
+                    case "--cases" when i + 1 < args.Length:
+                        cases = new HashSet<string>(args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.OrdinalIgnoreCase);
+                        string unknown = cases.FirstOrDefault(c => !AllCases.Contains(c, StringComparer.OrdinalIgnoreCase));
+                        if (unknown != null || cases.Count == 0)
+                        {
+                            Console.Error.WriteLine($"Unknown case '{unknown}'; the cases are {string.Join(", ", AllCases)}.");
+                            return 2;
+                        }
+
                         break;
                     case "-h":
                     case "--help":
@@ -61,7 +108,7 @@ namespace PartnerCenterLicenses.Bench
 
             try
             {
-                return await RunAsync(new Settings { Quick = quick });
+                return await RunAsync(new Settings { Quick = quick, Cases = cases });
             }
             catch (Exception e) when (e is InvalidOperationException || e is TimeoutException || e is IOException)
             {
@@ -77,7 +124,10 @@ namespace PartnerCenterLicenses.Bench
             bool readyToRun = BenchPaths.ChildDirectory != null;
             var conditions = new Report.RunConditions
             {
-                Arguments = (readyToRun ? " -p:BenchReadyToRun=true" : string.Empty) + (quick ? " -- --quick" : string.Empty),
+                Arguments = (readyToRun ? " -p:BenchReadyToRun=true" : string.Empty)
+                    + (quick || settings.Cases.Count < AllCases.Length ? " --" : string.Empty)
+                    + (quick ? " --quick" : string.Empty)
+                    + (settings.Cases.Count < AllCases.Length ? " --cases " + string.Join(',', AllCases.Where(settings.Runs)) : string.Empty),
                 ReadyToRun = readyToRun,
                 LoadAtStart = LoadAverage(),
             };
@@ -85,23 +135,45 @@ namespace PartnerCenterLicenses.Bench
 
             // Progress goes to standard error so standard output is just the result.
             Action<string> progress = message => Console.Error.WriteLine("  " + message);
-            Console.Error.WriteLine($"Import cost: {settings.ImportSamples} fresh engines per module, plus one warm-up pair...");
-            ImportBenchmark.Result import = await ImportBenchmark.RunAsync(settings.ImportSamples, progress);
-
-            Console.Error.WriteLine($"Per-call overhead: {settings.CallSamples} interleaved samples, then {settings.TokenCalls:N0} counted calls...");
-            CallBenchmark.Result calls = await CallBenchmark.RunAsync(settings.CallSamples, settings.CallWarmUp, settings.TokenCalls, progress);
-            CallBenchmark.PhaseCounts counted = calls.Phases["token-calls-end"];
-            if (counted.DeploymentRequests != settings.TokenCalls || calls.Phases.Values.Any(p => p.FailedRequests > 0))
+            ImportBenchmark.Result import = null;
+            if (settings.Runs(ImportCase))
             {
-                // Retries or failed answers would make the timings measure something else than a plain call.
-                Console.Error.WriteLine($"  warning: the emulator saw {counted.DeploymentRequests} GETs for {settings.TokenCalls} calls, or answered some requests with an error; see the counts below.");
+                Console.Error.WriteLine($"Import cost: {settings.ImportSamples} fresh engines per module, plus one warm-up pair...");
+                import = await ImportBenchmark.RunAsync(settings.ImportSamples, progress);
+            }
+
+            CallBenchmark.Result calls = null;
+            if (settings.Runs(CallsCase))
+            {
+                Console.Error.WriteLine($"Per-call overhead: {settings.CallSamples} interleaved samples, then {settings.TokenCalls:N0} counted calls...");
+                calls = await CallBenchmark.RunAsync(settings.CallSamples, settings.CallWarmUp, settings.TokenCalls, progress);
+                CallBenchmark.PhaseCounts counted = calls.Phases["token-calls-end"];
+                if (counted.DeploymentRequests != settings.TokenCalls || calls.Phases.Values.Any(p => p.FailedRequests > 0))
+                {
+                    // Retries or failed answers would make the timings measure something else than a plain call.
+                    Console.Error.WriteLine($"  warning: the emulator saw {counted.DeploymentRequests} GETs for {settings.TokenCalls} calls, or answered some requests with an error; see the counts below.");
+                }
+            }
+
+            FanOutBenchmark.Result fanOut = null;
+            if (settings.Runs(FanOutCase))
+            {
+                Console.Error.WriteLine($"Fan-out: {settings.FanOutCustomers:N0} customers, {settings.FanOutLatency.TotalMilliseconds:0} ms per request, ThrottleLimit {settings.FanOutThrottleLimit}, {settings.FanOutRepetitions} argument and piped run(s), then a loop over {settings.LoopCustomers}...");
+                fanOut = await FanOutBenchmark.RunAsync(settings.FanOutCustomers, settings.FanOutLatency, settings.FanOutThrottleLimit, settings.FanOutRepetitions, settings.LoopCustomers, progress);
+            }
+
+            PagingBenchmark.Result paging = null;
+            if (settings.Runs(PagingCase))
+            {
+                Console.Error.WriteLine($"Paging: {settings.PagingRows:N0} rows in pages of {settings.PageSize:N0}, {settings.PagingRounds} interleaved round(s); peak working set at {settings.PagingSmallRows:N0} and {settings.PagingRows:N0}; first object of a {settings.BigPage:N0}-row page...");
+                paging = await PagingBenchmark.RunAsync(settings.PagingRows, settings.PagingSmallRows, settings.PageSize, settings.BigPage, settings.PagingRounds, progress);
             }
 
             conditions.LoadAtEnd = LoadAverage();
             WarnIfBusy(conditions.LoadAtEnd);
-            string table = Report.Build(import, calls, conditions);
+            string table = Report.Build(import, calls, fanOut, paging, conditions);
             Console.WriteLine();
-            Console.WriteLine(Report.Details(import, calls));
+            Console.WriteLine(Report.Details(import, calls, fanOut, paging));
             Console.WriteLine(table);
 
             Directory.CreateDirectory(BenchPaths.ResultsFolder);
@@ -118,6 +190,11 @@ namespace PartnerCenterLicenses.Bench
                 JsonObject result = args.Length switch
                 {
                     3 when args[1] == "import" => ImportBenchmark.MeasureInThisProcess(args[2]),
+                    5 when args[1] == "fanout" => FanOutChild.Run(
+                        int.Parse(args[2], CultureInfo.InvariantCulture),
+                        int.Parse(args[3], CultureInfo.InvariantCulture),
+                        int.Parse(args[4], CultureInfo.InvariantCulture)),
+                    4 when args[1] == "paging" => PagingChild.Run(args[2], args[3]),
                     5 when args[1] == "calls" => CallChild.Run(
                         int.Parse(args[2], CultureInfo.InvariantCulture),
                         int.Parse(args[3], CultureInfo.InvariantCulture),
@@ -164,6 +241,8 @@ namespace PartnerCenterLicenses.Bench
             writer.WriteLine("  Measures import cost, per-call overhead and token requests against baselines run alongside,");
             writer.WriteLine("  prints a markdown table and writes it to bench/results/latest.md.");
             writer.WriteLine("  --quick   fewer samples, for a sanity check.");
+            writer.WriteLine("  --cases   a comma-separated subset of import,calls,fanout,paging (default: all). fanout and paging");
+            writer.WriteLine("            are the heavy ones (about 15 s and 40 s); e.g. --cases fanout,paging runs only them.");
             writer.WriteLine("  Build with -p:BenchReadyToRun=true to run the engines ReadyToRun-compiled, as pwsh ships them.");
         }
     }

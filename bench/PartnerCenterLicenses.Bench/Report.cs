@@ -13,7 +13,7 @@ namespace PartnerCenterLicenses.Bench
     /// Turns the measurements into the markdown table the README shows. Only ratios and differences
     /// against the same run's baseline have targets; the absolute numbers are there to read them by.
     /// </summary>
-    internal static class Report
+    internal static partial class Report
     {
         /// <summary>What the table's reader needs to know about the run itself.</summary>
         public sealed class RunConditions
@@ -33,12 +33,76 @@ namespace PartnerCenterLicenses.Bench
         public const double CallRatioTarget = 1.5;
         public const int ExtraTokenRequestsTarget = 0;
 
-        public static string Build(ImportBenchmark.Result import, CallBenchmark.Result calls, RunConditions conditions)
+        public static string Build(ImportBenchmark.Result import, CallBenchmark.Result calls, FanOutBenchmark.Result fanOut, PagingBenchmark.Result paging, RunConditions conditions)
+        {
+            var text = new StringBuilder();
+            text.AppendLine("| benchmark | ours | baseline | ratio / difference | target | met? |");
+            text.AppendLine("| --- | --- | --- | --- | --- | --- |");
+            if (import != null)
+            {
+                ImportRows(text, import);
+            }
+
+            if (calls != null)
+            {
+                CallRows(text, calls);
+            }
+
+            if (fanOut != null)
+            {
+                FanOutRows(text, fanOut);
+            }
+
+            if (paging != null)
+            {
+                PagingRows(text, paging);
+            }
+
+            text.AppendLine();
+            text.AppendLine(MachineLine(conditions));
+            if (import != null)
+            {
+                text.AppendLine();
+                text.AppendLine(ImportCrossChecks(import));
+            }
+
+            if (calls != null)
+            {
+                text.AppendLine();
+                text.AppendLine(Breakdown(calls));
+            }
+
+            if (fanOut != null)
+            {
+                text.AppendLine();
+                text.AppendLine(FanOutNotes(fanOut));
+            }
+
+            if (paging != null)
+            {
+                text.AppendLine();
+                text.AppendLine(PagingNotes(paging));
+            }
+
+            return text.ToString();
+        }
+
+        private static void ImportRows(StringBuilder text, ImportBenchmark.Result import)
         {
             var oursImport = new Stats(import.OursMs);
             var baseImport = new Stats(import.BaselineMs);
             double added = oursImport.Median - baseImport.Median;
+            Row(text,
+                $"Import-Module + Get-Command, first import in a fresh engine (median of {oursImport.Count} each)",
+                Ms(oursImport.Median),
+                Ms(baseImport.Median) + " (one-cmdlet binary module)",
+                $"{Signed(added)} ms ({Ratio(oursImport.Median / baseImport.Median)})",
+                $"< {ImportAddedTargetMs:0} ms added",
+                Met(added < ImportAddedTargetMs));
+        }
 
+        private static void CallRows(StringBuilder text, CallBenchmark.Result calls)
+        {
             var module = new Stats(calls.Samples[CallChild.Module]);
             var direct = new Stats(calls.Samples[CallChild.HttpAndParse]);
             double pipelineFloor = new Stats(calls.Samples[CallChild.PipelineFloor]).Median;
@@ -51,16 +115,6 @@ namespace PartnerCenterLicenses.Bench
             CallBenchmark.PhaseCounts counted = calls.Phases["token-calls-end"];
             int extraPerThousand = (int)Math.Round(counted.TokenRequests * 1000.0 / calls.TokenCalls);
 
-            var text = new StringBuilder();
-            text.AppendLine("| benchmark | ours | baseline | ratio / difference | target | met? |");
-            text.AppendLine("| --- | --- | --- | --- | --- | --- |");
-            Row(text,
-                $"Import-Module + Get-Command, first import in a fresh engine (median of {oursImport.Count} each)",
-                Ms(oursImport.Median),
-                Ms(baseImport.Median) + " (one-cmdlet binary module)",
-                $"{Signed(added)} ms ({Ratio(oursImport.Median / baseImport.Median)})",
-                $"< {ImportAddedTargetMs:0} ms added",
-                Met(added < ImportAddedTargetMs));
             Row(text,
                 $"Get-PartnerLicenseDeployment per call (median of {module.Count})",
                 Ms(module.Median),
@@ -90,19 +144,37 @@ namespace PartnerCenterLicenses.Bench
                 $"{ExtraTokenRequestsTarget} extra (only the connect's)",
                 Met(extraPerThousand <= ExtraTokenRequestsTarget && timed.TokenRequests == 0));
 
-            text.AppendLine();
-            text.AppendLine(MachineLine(conditions));
-            text.AppendLine();
-            text.AppendLine(ImportCrossChecks(import));
-            text.AppendLine();
-            text.AppendLine(Breakdown(calls));
-            return text.ToString();
         }
 
         /// <summary>Everything behind the table, for the console only: every import sample, spreads, and the emulator's counts.</summary>
-        public static string Details(ImportBenchmark.Result import, CallBenchmark.Result calls)
+        public static string Details(ImportBenchmark.Result import, CallBenchmark.Result calls, FanOutBenchmark.Result fanOut, PagingBenchmark.Result paging)
         {
             var text = new StringBuilder();
+            if (import != null)
+            {
+                ImportDetails(text, import);
+            }
+
+            if (calls != null)
+            {
+                CallDetails(text, calls);
+            }
+
+            if (fanOut != null)
+            {
+                FanOutDetails(text, fanOut);
+            }
+
+            if (paging != null)
+            {
+                PagingDetails(text, paging);
+            }
+
+            return text.ToString();
+        }
+
+        private static void ImportDetails(StringBuilder text, ImportBenchmark.Result import)
+        {
             text.AppendLine($"Import samples, ms, in run order (ABBA pairs); Get-Command listed {import.Commands.Ours} commands for ours, {import.Commands.Baseline} for the baseline:");
             text.AppendLine($"  warm-up pair, not counted: ours {import.WarmUpMs.Ours:0.0}, baseline {import.WarmUpMs.Baseline:0.0}");
             text.AppendLine("  ours:     " + string.Join(", ", import.OursMs.Select(v => v.ToString("0.0", CultureInfo.InvariantCulture))));
@@ -115,6 +187,10 @@ namespace PartnerCenterLicenses.Bench
                 text.AppendLine("  importing thread's CPU time, baseline: " + string.Join(", ", import.BaselineCpuMs.Select(v => v.ToString("0.0", CultureInfo.InvariantCulture))));
             }
             text.AppendLine();
+        }
+
+        private static void CallDetails(StringBuilder text, CallBenchmark.Result calls)
+        {
             text.AppendLine("Per-call samples, ms (interleaved in one process):");
             foreach (string operation in CallChild.Operations)
             {
@@ -129,7 +205,7 @@ namespace PartnerCenterLicenses.Bench
                 text.AppendLine($"  {phase.Key,-16} {phase.Value.TokenRequests} / {phase.Value.DeploymentRequests} / {phase.Value.FailedRequests}");
             }
 
-            return text.ToString();
+            text.AppendLine();
         }
 
         // Two other estimates of the import difference, so a reader can tell a real difference from

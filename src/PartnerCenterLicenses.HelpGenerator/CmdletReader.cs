@@ -52,6 +52,15 @@ namespace PartnerCenterLicenses.HelpGenerator
                 parameters.Add(CommonSwitch("Confirm", "cf", "Prompts you for confirmation before running the cmdlet."));
             }
 
+            // PowerShell adds these to a cmdlet that supports paging (PagingParameters), with no help of their own.
+            if (Named(cmdlet, "SupportsPaging", false))
+            {
+                parameters.Add(CommonSwitch("IncludeTotalCount", null, "Writes the total number of objects in the data set first (as a UInt64 with an Accuracy property; "
+                    + "accuracy 0 means the total is unknown), then the objects."));
+                parameters.Add(CommonValue("Skip", "Ignores the first objects of the data set and then gets the rest. Enter the number of objects to skip."));
+                parameters.Add(CommonValue("First", "Gets only the first objects of the data set. Enter the number of objects to get."));
+            }
+
             return new CmdletHelp
             {
                 Verb = (string)cmdlet.ConstructorArguments[0].Value,
@@ -133,9 +142,21 @@ namespace PartnerCenterLicenses.HelpGenerator
             TypeFullName = Automation + "SwitchParameter",
             IsSwitch = true,
             PossibleValues = Array.Empty<string>(),
-            Aliases = new[] { alias },
+            Aliases = alias == null ? Array.Empty<string>() : new[] { alias },
             Description = new[] { description },
             DefaultValue = "False",
+            IsCommon = true,
+            Uses = new[] { new ParameterSetUse { SetName = ParameterHelp.AllSets } },
+        };
+
+        private static ParameterHelp CommonValue(string name, string description) => new ParameterHelp
+        {
+            Name = name,
+            TypeName = "UInt64",
+            TypeFullName = "System.UInt64",
+            PossibleValues = Array.Empty<string>(),
+            Aliases = Array.Empty<string>(),
+            Description = new[] { description },
             IsCommon = true,
             Uses = new[] { new ParameterSetUse { SetName = ParameterHelp.AllSets } },
         };

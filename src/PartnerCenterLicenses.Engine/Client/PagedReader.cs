@@ -20,6 +20,7 @@ namespace PartnerCenterLicenses.Engine.Client
         private PartnerCenterRequest _request;
         private CollectionReader<T> _page;
         private ulong _delivered;
+        private bool _finished;
 
         public PagedReader(PartnerCenterClient client, ResourceRoute<T> route, PartnerCenterRequest request, CollectionReader<T> first, CmdletCall call, IEngineLog log, CancellationToken cancellation)
         {
@@ -42,8 +43,14 @@ namespace PartnerCenterLicenses.Engine.Client
         {
             while (true)
             {
-                if (_route.Wanted.HasValue && _delivered >= _route.Wanted.Value)
+                if (_finished || (_route.Wanted.HasValue && _delivered >= _route.Wanted.Value))
                 {
+                    if (!_finished)
+                    {
+                        _finished = true;
+                        ReadTotalCountAfterWanted();
+                    }
+
                     item = default(T);
                     return false;
                 }
@@ -100,6 +107,34 @@ namespace PartnerCenterLicenses.Engine.Client
             return next.Method == current.Method
                 && string.Equals(next.Uri.AbsoluteUri, current.Uri.AbsoluteUri, StringComparison.Ordinal)
                 && next.Headers.SequenceEqual(current.Headers);
+        }
+
+        /// <summary>
+        /// The analytics envelope sends TotalCount after its rows, so a caller that has all the rows it
+        /// wants from the first page has not seen it yet. As that page was asked for no more rows than
+        /// wanted, what is left of it is normally just the end of the envelope; reading it (rows the
+        /// server sent beyond 'top' are skipped, one page at most) gives -IncludeTotalCount its total.
+        /// The caller has every row it asked for, so a fault in that rest only leaves the total unknown.
+        /// </summary>
+        private void ReadTotalCountAfterWanted()
+        {
+            if (Pages != 1 || TotalCount.HasValue || _page == null)
+            {
+                return;
+            }
+
+            try
+            {
+                while (_page.TryReadNext(out T _))
+                {
+                }
+
+                TotalCount = _page.TotalCount;
+            }
+            catch (PartnerCenterException e)
+            {
+                _log.Verbose("The rest of the first page, read only for its total count, could not be read: " + e.Message);
+            }
         }
 
         public void Dispose()

@@ -118,8 +118,17 @@ namespace PartnerCenterLicenses.Commands
         private void WriteFinished(bool wait)
         {
             bool totalKnown = !MyInvocation.ExpectingInput;
-            while (_customers.WriteNext(wait ? TimeSpan.FromMilliseconds(50) : TimeSpan.Zero) || (wait && !_customers.AllWritten))
+
+            // Waiting: until every customer is written, waking at least every 50 ms to flush the log and
+            // notice Ctrl+C. Asking for one more result once all are written would wait the full 50 ms
+            // for nothing, at the end of every call.
+            while (wait ? !_customers.AllWritten : _customers.WriteNext(TimeSpan.Zero))
             {
+                if (wait)
+                {
+                    _customers.WriteNext(TimeSpan.FromMilliseconds(50));
+                }
+
                 FlushLog();
                 if (StopToken.IsCancellationRequested)
                 {

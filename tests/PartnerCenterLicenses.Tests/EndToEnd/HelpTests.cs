@@ -21,6 +21,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             "Get-PartnerCenterContext", "Get-PartnerCenterEnvironment", "Get-PartnerCenterRequestOption", "Get-PartnerLicenseDeployment",
             "Invoke-PartnerCenterRequest", "New-PartnerCenterRefreshToken",
             "Set-PartnerCenterRequestOption",
+            "Get-PartnerCommercialLicenseDeployment", "Get-PartnerCommercialLicenseUsage",
         };
 
         [Fact]

@@ -19,7 +19,9 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         private static readonly string[] ExpectedCmdlets =
         {
             "Add-PartnerCenterEnvironment", "Connect-PartnerCenter", "Disconnect-PartnerCenter",
-            "Get-PartnerCenterContext", "Get-PartnerCenterEnvironment", "Get-PartnerCenterRequestOption", "Get-PartnerLicenseDeployment",
+            "Get-PartnerCenterContext", "Get-PartnerCenterEnvironment", "Get-PartnerCenterRequestOption",
+            "Get-PartnerCommercialLicenseDeployment", "Get-PartnerCommercialLicenseUsage",
+            "Get-PartnerLicenseDeployment",
             "New-PartnerCenterRefreshToken",
             "Set-PartnerCenterRequestOption",
         };
@@ -93,6 +95,8 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             Assert.Equal("PartnerCenterLicenses.Models.PartnerLicensesDeploymentInsights", outputTypes["Get-PartnerLicenseDeployment"]);
             Assert.Equal("PartnerCenterLicenses.Models.PartnerCenterContext", outputTypes["Connect-PartnerCenter"]);
             Assert.Equal("PartnerCenterLicenses.Models.PartnerCenterEnvironment", outputTypes["Get-PartnerCenterEnvironment"]);
+            Assert.Equal("PartnerCenterLicenses.Models.CommercialLicenseDeployment", outputTypes["Get-PartnerCommercialLicenseDeployment"]);
+            Assert.Equal("PartnerCenterLicenses.Models.CommercialLicenseUsage", outputTypes["Get-PartnerCommercialLicenseUsage"]);
         }
 
         [Fact]

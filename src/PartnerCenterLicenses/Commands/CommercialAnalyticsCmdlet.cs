@@ -1,0 +1,159 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using PartnerCenterLicenses.Boundary;
+
+namespace PartnerCenterLicenses.Commands
+{
+    /// <summary>
+    /// What Get-PartnerCommercialLicenseDeployment and Get-PartnerCommercialLicenseUsage share: the
+    /// query parameters of the commercial analytics API, PowerShell's paging parameters, and writing
+    /// the rows page after page as they are read.
+    /// </summary>
+    public abstract class CommercialAnalyticsCmdlet : PartnerCenterCmdlet
+    {
+        /// <summary>
+        /// <para type="description">A filter Partner Center applies before paging, sent as it is, for example
+        /// "serviceCode eq 'O365' or (channel eq 'Reseller')". Field names are those of the output without the
+        /// capital first letter (serviceCode, channel, customerTenantId, productName, ...); values go in single quotes.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string Filter { get; set; }
+
+        /// <summary>
+        /// <para type="description">Only rows Partner Center processed at this date and time (its processedDateTime
+        /// parameter). A value without a time zone, such as 2024-05-01, is taken as UTC, as Partner Center's times
+        /// are; a local time (Get-Date) is converted to UTC.</para>
+        /// </summary>
+        [Parameter]
+        public DateTime ProcessedDateTime { get; set; }
+
+        /// <summary>The group-by field names in Partner Center's spelling, in the order given, each once.</summary>
+        internal abstract IReadOnlyList<string> GroupFields { get; }
+
+        /// <summary>Checks the session before anything else is done.</summary>
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            if (Engine.CurrentContext == null)
+            {
+                ThrowTerminating(PartnerCenterErrors.NotConnected());
+            }
+        }
+
+        /// <summary>The query the parameters describe; -First and -Skip become top and skip.</summary>
+        internal CommercialQuery NewQuery()
+        {
+            var query = new CommercialQuery
+            {
+                Filter = Filter,
+                GroupBy = GroupFields,
+                Skip = PagingParameters.Skip,
+                First = PagingParameters.First == ulong.MaxValue ? (ulong?)null : PagingParameters.First,
+            };
+
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(ProcessedDateTime)))
+            {
+                DateTime when = ProcessedDateTime;
+                query.ProcessedDateTime = new DateTimeOffset(
+                    when.Kind == DateTimeKind.Local ? when.ToUniversalTime() : DateTime.SpecifyKind(when, DateTimeKind.Utc));
+            }
+
+            return query;
+        }
+
+        /// <summary>
+        /// Reads the resource page after page and writes its rows as they are read. With
+        /// -IncludeTotalCount the total comes first, as PowerShell's paging asks; the analytics
+        /// envelope sends TotalCount after the first page's rows, so at most that one page is held
+        /// back until the total is known (or known to be missing), and the rest streams.
+        /// </summary>
+        internal void WritePages<T>(Func<CommercialQuery, ResourceRequest<T>> resource)
+        {
+            if (PagingParameters.First == 0)
+            {
+                return;
+            }
+
+            using (IItemReader<T> reader = Await(Engine.OpenAsync(resource(NewQuery()), NewCall(), Log, StopToken)))
+            {
+                List<T> held = PagingParameters.IncludeTotalCount ? new List<T>() : null;
+                while (true)
+                {
+                    T item;
+                    bool read;
+                    try
+                    {
+                        read = reader.TryReadNext(out item);
+                    }
+                    catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+                    {
+                        throw new PipelineStoppedException();
+                    }
+                    catch (PartnerCenterException e)
+                    {
+                        // The rows read before the failure are written, as they would have been without -IncludeTotalCount.
+                        WriteHeld(held, reader.TotalCount);
+                        ThrowTerminating(e);
+                        return;
+                    }
+
+                    FlushLog();
+                    if (held != null)
+                    {
+                        if (read && !reader.TotalCount.HasValue && reader.Pages == 1)
+                        {
+                            held.Add(item);
+                            continue;
+                        }
+
+                        WriteHeld(held, reader.TotalCount);
+                        held = null;
+                    }
+
+                    if (!read)
+                    {
+                        return;
+                    }
+
+                    WriteObject(item);
+                }
+            }
+        }
+
+        private void WriteHeld<T>(List<T> held, long? totalCount)
+        {
+            if (held == null)
+            {
+                return;
+            }
+
+            WriteObject(totalCount.HasValue && totalCount.Value >= 0
+                ? PagingParameters.NewTotalCount((ulong)totalCount.Value, 1.0)
+                : PagingParameters.NewTotalCount(0, 0.0));
+            foreach (T item in held)
+            {
+                WriteObject(item);
+            }
+
+            held.Clear();
+        }
+
+        /// <summary>The names given, in the documented spelling (ValidateSet has already matched them without regard to case).</summary>
+        internal static IReadOnlyList<string> Canonical(string[] names, string[] documented)
+        {
+            var fields = new List<string>();
+            foreach (string name in names ?? Array.Empty<string>())
+            {
+                string field = Array.Find(documented, d => string.Equals(d, name, StringComparison.OrdinalIgnoreCase)) ?? name;
+                if (!fields.Contains(field))
+                {
+                    fields.Add(field);
+                }
+            }
+
+            return fields;
+        }
+    }
+}
