@@ -49,7 +49,7 @@ Remove-Module PartnerCenterLicenses
 Write-Host ('REMOVED ' + @(Get-Module PartnerCenterLicenses).Count)
 Import-Module PartnerCenterLicenses -ErrorAction Stop
 Write-Host ('IMPORTED FROM ' + (Get-Module PartnerCenterLicenses).ModuleBase)
-Write-Host ('COMMANDS ' + (Get-Command -Module PartnerCenterLicenses).Count + ' OF ' + (Import-PowerShellDataFile (Join-Path (Get-Module PartnerCenterLicenses).ModuleBase 'PartnerCenterLicenses.psd1')).CmdletsToExport.Count)
+Write-Host ('COMMANDS ' + (Get-Command -Module PartnerCenterLicenses -CommandType Cmdlet).Count + ' OF ' + (Import-PowerShellDataFile (Join-Path (Get-Module PartnerCenterLicenses).ModuleBase 'PartnerCenterLicenses.psd1')).CmdletsToExport.Count)
 ";
             await using var pwsh = TerminalPwsh.RunFile(120, script, OnModulePath());
 

@@ -49,6 +49,16 @@ $null = Add-PartnerCenterEnvironment -Name 'Contoso proxy' -ActiveDirectoryAutho
 Get-PartnerCenterEnvironment | Out-Default
 Write-Host '@@ options'
 Get-PartnerCenterRequestOption | Out-Default
+Write-Host '@@ usage'
+Get-PartnerLicenseUsage | Out-Default
+Write-Host '@@ customer-deployment'
+Get-PartnerLicenseDeployment -CustomerId " + EmulatorState.DefaultCustomerId + @" | Out-Default
+Write-Host '@@ customer-usage'
+Get-PartnerLicenseUsage -CustomerId " + EmulatorState.DefaultCustomerId + @" | Out-Default
+Write-Host '@@ commercial-deployment'
+Get-PartnerCommercialLicenseDeployment | Out-Default
+Write-Host '@@ commercial-usage'
+Get-PartnerCommercialLicenseUsage | Out-Default
 Write-Host '@@ data'
 $first = Get-PartnerLicenseDeployment | Select-Object -First 1
 Write-Host ($first | ConvertTo-Json -Compress)
@@ -56,7 +66,11 @@ Write-Host (($first | ConvertTo-Csv) -join '|')
 Write-Host '@@ end'
 ";
 
-        private static readonly string[] ViewSections = { "context", "insights", "insights-list", "context-table", "environments", "options" };
+        private static readonly string[] ViewSections =
+        {
+            "context", "insights", "insights-list", "context-table", "environments", "options",
+            "usage", "customer-deployment", "customer-usage", "commercial-deployment", "commercial-usage",
+        };
 
         private readonly EmulatorFixture _emulator;
 
@@ -151,6 +165,18 @@ Write-Host '@@ end'
             // Request options: seconds, as Set-PartnerCenterRequestOption takes them.
             string[] options = Table(sections["options"], "^Timeout +MaxRetryCount +MaxRetryWait +RetryBaseDelay +MaxFieldLength$");
             Assert.Matches(@"^ *100 s +4 +120 s +1 s +1,048,576$", Assert.Single(options));
+
+            // The analytics beyond the seed: a table each, headers on one line, percents as percents.
+            // A long name wraps in its cell: its continuation lines start with spaces.
+            Assert.All(
+                Table(sections["usage"], @"^ServiceName +Channel +Workload +Used +Processed \(UTC\)$").Where(row => !row.StartsWith(' ')),
+                row => Assert.Matches(@" \d+\.\d ?% \d{4}-\d\d-\d\d \d\d:\d\d$", row));
+            Assert.All(
+                Table(sections["customer-deployment"], "^Customer +Product +Deployed +Sold +Percent$").Where(row => !row.StartsWith(' ')),
+                row => Assert.Matches(@"\d+\.\d ?%$", row));
+            Assert.NotEmpty(Table(sections["customer-usage"], "^Customer +Product +Workload +Active +Qualified +Used$"));
+            Assert.NotEmpty(Table(sections["commercial-deployment"], "^CustomerName +Service +Channel +ProductName +Deployed +Sold$"));
+            Assert.NotEmpty(Table(sections["commercial-usage"], "^CustomerName +Service +Workload +ProductName +Active +Qualified$"));
 
             // The data behind the views is unchanged: the fraction and the time as Partner Center sent them.
             string data = string.Join("\n", sections["data"]);

@@ -19,7 +19,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         {
             "Add-PartnerCenterEnvironment", "Connect-PartnerCenter", "Disconnect-PartnerCenter",
             "Get-PartnerCenterContext", "Get-PartnerCenterEnvironment", "Get-PartnerCenterRequestOption", "Get-PartnerLicenseDeployment",
-            "Invoke-PartnerCenterRequest", "New-PartnerCenterRefreshToken",
+            "Get-PartnerLicenseUsage", "Invoke-PartnerCenterRequest", "New-PartnerCenterRefreshToken",
             "Set-PartnerCenterRequestOption",
             "Get-PartnerCommercialLicenseDeployment", "Get-PartnerCommercialLicenseUsage",
         };

@@ -21,9 +21,16 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             "Add-PartnerCenterEnvironment", "Connect-PartnerCenter", "Disconnect-PartnerCenter",
             "Get-PartnerCenterContext", "Get-PartnerCenterEnvironment", "Get-PartnerCenterRequestOption",
             "Get-PartnerCommercialLicenseDeployment", "Get-PartnerCommercialLicenseUsage",
-            "Get-PartnerLicenseDeployment",
+            "Get-PartnerLicenseDeployment", "Get-PartnerLicenseUsage", "Invoke-PartnerCenterRequest",
             "New-PartnerCenterRefreshToken",
             "Set-PartnerCenterRequestOption",
+        };
+
+        // The names of Microsoft's archived module, in ordinal order.
+        private static readonly string[] ExpectedAliases =
+        {
+            "Get-PartnerCustomerLicenseDeploymentInfo", "Get-PartnerCustomerLicenseUsageInfo",
+            "Get-PartnerLicenseDeploymentInfo", "Get-PartnerLicenseUsageInfo",
         };
 
         private readonly EmulatorFixture _emulator;
@@ -69,15 +76,15 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
                     + "Join-Sorted $m.ExportedCmdlets.Keys\n"
                     + "Import-Module '" + RepositoryPaths.ModuleManifest + "'\n"
                     + "$loaded = Get-Module PartnerCenterLicenses\n"
-                    + "Join-Sorted (Get-Command -Module PartnerCenterLicenses | ForEach-Object Name)\n"
-                    + "$loaded.ExportedFunctions.Count; $loaded.ExportedAliases.Count; $loaded.ExportedVariables.Count\n"
+                    + "Join-Sorted (Get-Command -Module PartnerCenterLicenses -CommandType Cmdlet | ForEach-Object Name)\n"
+                    + "$loaded.ExportedFunctions.Count; Join-Sorted $loaded.ExportedAliases.Keys; $loaded.ExportedVariables.Count\n"
                     + "$loaded.PrivateData.PSData.Tags -contains 'PartnerCenter'",
             });
 
             Assert.True(result.TerminatingError == null && result.Errors.Count == 0, result.Describe());
             Assert.Equal(
                 new[] { "0.1.0", "5b8f6c2e-3f4a-4d0b-9e27-8a1c6d4e2b71", "Desktop,Core", "5.1", string.Join(",", ExpectedCmdlets),
-                        string.Join(",", ExpectedCmdlets), "0", "0", "0", "true" },
+                        string.Join(",", ExpectedCmdlets), "0", string.Join(",", ExpectedAliases), "0", "true" },
                 result.Output.Select(o => o.Text));
         }
 
@@ -92,7 +99,13 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
 
             Assert.True(result.TerminatingError == null, result.Describe());
             var outputTypes = result.Output.Select(o => o.Text.Split('=')).ToDictionary(p => p[0], p => p[1]);
-            Assert.Equal("PartnerCenterLicenses.Models.PartnerLicensesDeploymentInsights", outputTypes["Get-PartnerLicenseDeployment"]);
+            Assert.Equal(
+                "PartnerCenterLicenses.Models.PartnerLicensesDeploymentInsights;PartnerCenterLicenses.Models.CustomerLicensesDeploymentInsights",
+                outputTypes["Get-PartnerLicenseDeployment"]);
+            Assert.Equal(
+                "PartnerCenterLicenses.Models.PartnerLicensesUsageInsights;PartnerCenterLicenses.Models.CustomerLicensesUsageInsights",
+                outputTypes["Get-PartnerLicenseUsage"]);
+            Assert.Equal("System.Management.Automation.PSObject", outputTypes["Invoke-PartnerCenterRequest"]);
             Assert.Equal("PartnerCenterLicenses.Models.PartnerCenterContext", outputTypes["Connect-PartnerCenter"]);
             Assert.Equal("PartnerCenterLicenses.Models.PartnerCenterEnvironment", outputTypes["Get-PartnerCenterEnvironment"]);
             Assert.Equal("PartnerCenterLicenses.Models.CommercialLicenseDeployment", outputTypes["Get-PartnerCommercialLicenseDeployment"]);
@@ -107,7 +120,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
                 // What the import loads can only be seen in a process where nothing has used the engine yet.
                 FreshProcess = true,
                 ModulePath = RepositoryPaths.ModuleManifest,
-                Script = "@(Get-Command -Module PartnerCenterLicenses).Count\nGet-PartnerCenterEnvironment AzureCloud | ForEach-Object Name\n@(Get-PartnerCenterContext).Count\nDisconnect-PartnerCenter",
+                Script = "@(Get-Command -Module PartnerCenterLicenses -CommandType Cmdlet).Count\nGet-PartnerCenterEnvironment AzureCloud | ForEach-Object Name\n@(Get-PartnerCenterContext).Count\nDisconnect-PartnerCenter",
             });
 
             Assert.True(result.TerminatingError == null && result.Errors.Count == 0, result.Describe());
