@@ -46,7 +46,10 @@ namespace PartnerCenterLicenses.Engine.Client
             _parser = format.NewParser(ids, customerId);
 
             // The live service starts its bodies with a UTF-8 byte order mark; the reader skips one if present.
-            _json = CreateJsonReader(new StreamReader(new CancellableReadStream(body, requestScope), new UTF8Encoding(false), true), maxFieldLength);
+            // A larger buffer than the default 1 KB: each read of the body starts and stops the idle
+            // timeout, and a read returns what has arrived without waiting for the buffer to fill.
+            _json = CreateJsonReader(new StreamReader(new CancellableReadStream(body, requestScope), new UTF8Encoding(false), true, 16 * 1024), maxFieldLength);
+            _json.PropertyNameTable = format.Names;
             _items = ReadDocument().GetEnumerator();
         }
 

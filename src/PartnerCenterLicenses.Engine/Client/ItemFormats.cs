@@ -25,6 +25,12 @@ namespace PartnerCenterLicenses.Engine.Client
 
         /// <summary>A parser for one response; it may keep scratch space between items.</summary>
         public abstract IItemParser<T> NewParser(RequestIds ids, string customerId);
+
+        /// <summary>
+        /// The property names the JSON reader hands out as these very string instances, so a
+        /// parser can know a field by reference instead of hashing its name for every item.
+        /// </summary>
+        public virtual JsonNameTable Names => null;
     }
 
     /// <summary>Reads items of one response.</summary>
@@ -122,6 +128,12 @@ namespace PartnerCenterLicenses.Engine.Client
         public static readonly ItemFormat<object> Any = new AnyJsonFormat();
     }
 
+    /// <summary>The names of the envelopes' own properties.</summary>
+    internal static class CollectionNames
+    {
+        public static readonly string[] Envelope = { "totalCount", "TotalCount", "items", "Value", "value", "@nextLink", "links", "attributes", "objectType" };
+    }
+
     /// <summary>One documented field: its name (and any other spelling seen) and its type.</summary>
     internal sealed class Field
     {
@@ -158,22 +170,65 @@ namespace PartnerCenterLicenses.Engine.Client
         private readonly Field[] _fields;
         private readonly Dictionary<string, int> _slots = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         private readonly Func<FieldValues, T> _build;
+        private readonly DefaultJsonNameTable _names = new DefaultJsonNameTable();
+
+        // Every spelling of every field, as the name table's instances, with the slot it fills.
+        private readonly string[] _spellings;
+        private readonly int[] _spellingSlots;
 
         public FieldFormat(string noun, Field[] fields, Func<FieldValues, T> build)
         {
             Noun = noun;
             _fields = fields;
             _build = build;
+            var spellings = new List<string>();
+            var spellingSlots = new List<int>();
             for (int i = 0; i < fields.Length; i++)
             {
                 foreach (string name in fields[i].Names)
                 {
                     _slots.Add(name, i);
+                    spellings.Add(_names.Add(name));
+                    spellingSlots.Add(i);
                 }
             }
+
+            foreach (string envelope in CollectionNames.Envelope)
+            {
+                _names.Add(envelope);
+            }
+
+            _spellings = spellings.ToArray();
+            _spellingSlots = spellingSlots.ToArray();
         }
 
         public override string Noun { get; }
+
+        public override JsonNameTable Names => _names;
+
+        /// <summary>
+        /// The slot of a property, or -1: first by reference, starting where the last field of the
+        /// item was found (items list their fields in the same order), then by name, ignoring case.
+        /// </summary>
+        private int SlotOf(string name, ref int next)
+        {
+            for (int tried = 0; tried < _spellings.Length; tried++)
+            {
+                int at = next + tried;
+                if (at >= _spellings.Length)
+                {
+                    at -= _spellings.Length;
+                }
+
+                if (ReferenceEquals(_spellings[at], name))
+                {
+                    next = at + 1 == _spellings.Length ? 0 : at + 1;
+                    return _spellingSlots[at];
+                }
+            }
+
+            return _slots.TryGetValue(name, out int slot) ? slot : -1;
+        }
 
         public override IItemParser<T> NewParser(RequestIds ids, string customerId)
         {
@@ -199,6 +254,7 @@ namespace PartnerCenterLicenses.Engine.Client
                 }
 
                 _values.Start(index);
+                int next = 0;
                 while (json.Read() && json.TokenType == JsonToken.PropertyName)
                 {
                     string name = (string)json.Value;
@@ -212,7 +268,8 @@ namespace PartnerCenterLicenses.Engine.Client
                         continue;
                     }
 
-                    if (_format._slots.TryGetValue(name, out int slot))
+                    int slot = _format.SlotOf(name, ref next);
+                    if (slot >= 0)
                     {
                         _values.Set(slot, json, name);
                     }
@@ -248,6 +305,10 @@ namespace PartnerCenterLicenses.Engine.Client
         private readonly bool[] _seen;
         private int _index;
 
+        // Rows of one answer mostly share their processing time: the text last parsed and its value.
+        private string _lastDateText;
+        private DateTimeOffset _lastDate;
+
         public FieldValues(Field[] fields, RequestIds ids, string customerId)
         {
             _fields = fields;
@@ -279,7 +340,18 @@ namespace PartnerCenterLicenses.Engine.Client
                 case Field.FieldType.Text: _texts[slot] = JsonValues.String(json, name, _index, Ids); break;
                 case Field.FieldType.Whole: _wholes[slot] = JsonValues.WholeNumber(json, name, _index, Ids); break;
                 case Field.FieldType.Number: _numbers[slot] = JsonValues.Number(json, name, _index, Ids); break;
-                default: _dates[slot] = JsonValues.Date(json, name, _index, Ids); break;
+                default:
+                    if (json.TokenType == JsonToken.String && string.Equals((string)json.Value, _lastDateText, StringComparison.Ordinal))
+                    {
+                        _dates[slot] = _lastDate;
+                    }
+                    else
+                    {
+                        _dates[slot] = _lastDate = JsonValues.Date(json, name, _index, Ids);
+                        _lastDateText = (string)json.Value;
+                    }
+
+                    break;
             }
 
             _seen[slot] = true;
