@@ -79,27 +79,12 @@ namespace PartnerCenterLicenses.Commands
             using (IItemReader<T> reader = Await(Engine.OpenAsync(resource(NewQuery()), NewCall(), Log, StopToken)))
             {
                 List<T> held = PagingParameters.IncludeTotalCount ? new List<T>() : null;
+
+                // The rows read before a failure are written, as they would have been without -IncludeTotalCount.
+                Action writeHeld = () => WriteHeld(held, reader.TotalCount);
                 while (true)
                 {
-                    T item;
-                    bool read;
-                    try
-                    {
-                        read = reader.TryReadNext(out item);
-                    }
-                    catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
-                    {
-                        throw new PipelineStoppedException();
-                    }
-                    catch (PartnerCenterException e)
-                    {
-                        // The rows read before the failure are written, as they would have been without -IncludeTotalCount.
-                        WriteHeld(held, reader.TotalCount);
-                        ThrowTerminating(e);
-                        return;
-                    }
-
-                    FlushLog();
+                    bool read = ReadNext(reader, out T item, writeHeld);
                     if (held != null)
                     {
                         if (read && !reader.TotalCount.HasValue && reader.Pages == 1)

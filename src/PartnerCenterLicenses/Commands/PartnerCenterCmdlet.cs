@@ -168,35 +168,40 @@ namespace PartnerCenterLicenses.Commands
         internal ulong WriteItems<T>(IItemReader<T> reader, ulong limit = ulong.MaxValue, Func<T, object> convert = null)
         {
             ulong written = 0;
-            while (written < limit)
+            while (written < limit && ReadNext(reader, out T item))
             {
-                T item;
-                bool read;
-                try
-                {
-                    read = reader.TryReadNext(out item);
-                }
-                catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
-                {
-                    throw new PipelineStoppedException();
-                }
-                catch (PartnerCenterException e)
-                {
-                    ThrowTerminating(e);
-                    return written;
-                }
-
-                FlushLog();
-                if (!read)
-                {
-                    break;
-                }
-
                 WriteObject(convert == null ? item : convert(item));
                 written++;
             }
 
             return written;
+        }
+
+        /// <summary>
+        /// Reads a reader's next item on the pipeline thread and writes the engine's messages: false
+        /// at the end. Ctrl+C stops the pipeline; a failure ends the cmdlet with the engine's error,
+        /// after <paramref name="beforeFailure"/> has written what the caller still holds.
+        /// </summary>
+        internal bool ReadNext<T>(IItemReader<T> reader, out T item, Action beforeFailure = null)
+        {
+            bool read;
+            try
+            {
+                read = reader.TryReadNext(out item);
+            }
+            catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+            catch (PartnerCenterException e)
+            {
+                beforeFailure?.Invoke();
+                ThrowTerminating(e);
+                throw; // not reached: ThrowTerminating always throws
+            }
+
+            FlushLog();
+            return read;
         }
 
         // Partner Center localizes its messages by X-Locale; send the user's UI culture when it is
