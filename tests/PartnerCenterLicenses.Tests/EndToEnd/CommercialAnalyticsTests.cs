@@ -153,6 +153,30 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         }
 
         [Fact]
+        public async Task Paging_with_verbose_and_debug_shows_no_secret_or_token_in_any_stream()
+        {
+            _emulator.State.SetCommercialRows("usage", 12);
+            _emulator.State.CommercialPageSize = 5;
+            string refreshToken = _emulator.State.IssueRefreshToken(EmulatorFixture.ClientId);
+            var result = await _emulator.RunAsync(
+                "$null = " + EmulatorFixture.ConnectWithRefreshToken + "\nGet-PartnerCommercialLicenseUsage -Verbose -Debug -IncludeTotalCount",
+                new Dictionary<string, string> { ["PCL_REFRESH_TOKEN"] = refreshToken });
+
+            AssertSucceeded(result);
+            Assert.Equal(13, result.Output.Count);
+            Assert.Equal(3, Calls(UsagePath).Count);
+            Assert.Contains(result.Verbose, v => v.Contains(UsagePath, StringComparison.Ordinal));
+            var secrets = _emulator.State.IssuedAccessTokens.Concat(_emulator.State.IssuedRefreshTokens).Concat(new[] { _emulator.ClientSecret, refreshToken }).ToList();
+            foreach (string text in EmulatorFixture.EverythingVisible(result).Where(t => t != null))
+            {
+                foreach (string secret in secrets)
+                {
+                    Assert.DoesNotContain(secret, text);
+                }
+            }
+        }
+
+        [Fact]
         public async Task First_and_skip_become_top_and_skip_and_the_total_count_comes_first()
         {
             // Pages of 10 whatever top says: the first page has 10 of the 15 rows wanted, so the next
