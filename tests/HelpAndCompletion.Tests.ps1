@@ -1,5 +1,6 @@
 <#
-    What a person finds at the prompt: Get-Help for every command and tab completion of environment names.
+    What a person finds at the prompt: Get-Help for every command, the about_PartnerCenterLicenses topic, and tab
+    completion of environment names.
     See tests/TestSetup.ps1 for what the suite needs.
 #>
 
@@ -30,10 +31,51 @@ Describe 'Get-Help' {
         $help.Synopsis.Trim() | Should -Not -BeLike "$_*"
         (@($help.description) | ForEach-Object Text) -join ' ' | Should -Not -BeNullOrEmpty
         $examples = @($help.examples.example)
-        $examples.Count | Should -BeGreaterThan 0
+        $examples.Count | Should -BeGreaterOrEqual 2
         foreach ($example in $examples) {
             $example.code | Should -Match ([regex]::Escape($_))
         }
+        # A runbook example: credentials from automation assets, and failures that end the runbook.
+        @($examples | Where-Object { $_.code -match 'Get-Automation(PSCredential|Variable)' -and $_.code -match "\`$ErrorActionPreference = 'Stop'|-ErrorAction Stop" }).Count |
+            Should -BeGreaterThan 0
+        @($help.relatedLinks.navigationLink)[0].uri | Should -BeExactly (Get-Command $_).HelpUri
+        @($help.relatedLinks.navigationLink).linkText | Should -Contain 'about_PartnerCenterLicenses'
+    }
+}
+
+Describe 'about_PartnerCenterLicenses' {
+    BeforeAll {
+        $source = Join-Path (Split-Path -Parent $PSScriptRoot) 'src/PartnerCenterLicenses/en-US/about_PartnerCenterLicenses.help.txt'
+        $sourceLines = Get-Content -LiteralPath $source
+    }
+
+    It 'Get-Help about_PartnerCenterLicenses shows the topic' {
+        $text = (Get-Help about_PartnerCenterLicenses | Out-String) -replace "`r", ''
+
+        $text | Should -Match '(?m)^TOPIC\s*\n\s+about_PartnerCenterLicenses'
+        foreach ($section in 'SHORT DESCRIPTION', 'LONG DESCRIPTION', 'THE SECURE APPLICATION MODEL: FROM CONSENT TO RUNBOOK', 'ERRORS', 'COEXISTENCE WITH OTHER MODULES') {
+            $text | Should -Match ('(?m)^' + [regex]::Escape($section) + '\s*$')
+        }
+        $text | Should -Match 'New-PartnerCenterRefreshToken -RefreshToken'
+        $text | Should -Match 'PartnerCenter\.RefreshTokenExpired \(AuthenticationError\)'
+    }
+
+    It 'is listed among the help topics, with its short description as synopsis' {
+        $topic = @(Get-Help -Name 'about_PartnerCenter*' | Where-Object Name -EQ 'about_PartnerCenterLicenses')
+
+        $topic.Count | Should -Be 1
+        $topic[0].Category | Should -Be 'HelpFile'
+        $shortDescription = $sourceLines[[array]::IndexOf($sourceLines, 'SHORT DESCRIPTION') + 1].Trim()
+        $topic[0].Synopsis | Should -BeExactly $shortDescription
+    }
+
+    It 'is in the built module, next to the cmdlets'' help' {
+        $module = Get-Module PartnerCenterLicenses
+        $shipped = Join-Path $module.ModuleBase 'en-US/about_PartnerCenterLicenses.help.txt'
+
+        Test-Path -LiteralPath $shipped | Should -BeTrue
+        Test-Path -LiteralPath (Join-Path $module.ModuleBase 'en-US/PartnerCenterLicenses.dll-Help.xml') | Should -BeTrue
+        Get-Content -LiteralPath $shipped | Should -Be $sourceLines
     }
 }
 

@@ -26,7 +26,27 @@ namespace PartnerCenterLicenses.HelpGenerator
 
         public IReadOnlyList<ExampleHelp> Examples { get; init; }
 
+        /// <summary>The [Cmdlet] attribute's HelpUri: the cmdlet's page in the repository's docs (Get-Help -Online); null when it has none.</summary>
+        public string HelpUri { get; init; }
+
+        /// <summary>The related links: the online version (HelpUri) first, as Get-Help -Online expects, then those of the doc comment.</summary>
         public IReadOnlyList<LinkHelp> Links { get; init; }
+
+        /// <summary>What can be piped in: one entry per parameter that takes pipeline input, or "None".</summary>
+        public IEnumerable<TypeHelp> InputTypes()
+        {
+            var piped = Parameters.Where(p => p.Uses.Any(u => u.FromPipeline || u.FromPipelineByPropertyName)).ToList();
+            if (piped.Count == 0)
+            {
+                return new[] { new TypeHelp { Name = "None", Description = new[] { "You can't pipe objects to " + Name + "." } } };
+            }
+
+            return piped.Select(p => new TypeHelp { Name = p.TypeFullName, Description = new[] { "-" + p.Name + " takes its value from the pipeline." } });
+        }
+
+        /// <summary>What the cmdlet writes: its [OutputType]s, or "None".</summary>
+        public IEnumerable<TypeHelp> ReturnValues() =>
+            Outputs.Count == 0 ? new[] { new TypeHelp { Name = "None", Description = new[] { Name + " writes no output." } } } : Outputs;
 
         /// <summary>The parameters of one set, ordered as PowerShell orders a syntax line: positional ones by position, then mandatory, then the rest.</summary>
         public IEnumerable<(ParameterHelp Parameter, ParameterSetUse Use)> ParametersOf(string set)
@@ -136,9 +156,19 @@ namespace PartnerCenterLicenses.HelpGenerator
                     yield return $"{cmdlet.Name} has no description (<para type=\"description\"> in the class's <summary>).";
                 }
 
-                if (cmdlet.Examples.Count == 0)
+                if (cmdlet.Examples.Count < 2)
                 {
-                    yield return $"{cmdlet.Name} has no example (<example><code>...</code><para>...</para></example> on the class).";
+                    yield return $"{cmdlet.Name} has {cmdlet.Examples.Count} example(s); give it at least two, one of them a runbook (<example><code>...</code><para>...</para></example> on the class).";
+                }
+
+                if (string.IsNullOrEmpty(cmdlet.HelpUri))
+                {
+                    yield return $"{cmdlet.Name} has no HelpUri on its [Cmdlet] attribute (its page in docs/, for Get-Help -Online).";
+                }
+
+                if (!cmdlet.Links.Any(l => string.IsNullOrEmpty(l.Uri)))
+                {
+                    yield return $"{cmdlet.Name} has no related command (<para type=\"link\">Other-Command</para> in the class's <summary>).";
                 }
 
                 foreach (ParameterHelp parameter in cmdlet.Parameters.Where(p => !p.IsCommon && p.Description.Count == 0))

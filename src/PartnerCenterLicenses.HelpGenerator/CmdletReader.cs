@@ -61,6 +61,15 @@ namespace PartnerCenterLicenses.HelpGenerator
                 parameters.Add(CommonValue("First", "Gets only the first objects of the data set. Enter the number of objects to get."));
             }
 
+            string helpUri = Named<string>(cmdlet, "HelpUri", null);
+            var links = new List<LinkHelp>();
+            if (!string.IsNullOrEmpty(helpUri))
+            {
+                // The first link with a URI is what Get-Help -Online opens when a help file is loaded.
+                links.Add(new LinkHelp { Text = "Online Version:", Uri = helpUri });
+            }
+
+            links.AddRange(doc.Links);
             return new CmdletHelp
             {
                 Verb = (string)cmdlet.ConstructorArguments[0].Value,
@@ -78,7 +87,8 @@ namespace PartnerCenterLicenses.HelpGenerator
                     .Select(g => g.First())
                     .ToList(),
                 Examples = doc.Examples,
-                Links = doc.Links,
+                HelpUri = helpUri,
+                Links = links,
             };
         }
 

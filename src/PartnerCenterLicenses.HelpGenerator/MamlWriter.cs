@@ -61,8 +61,8 @@ namespace PartnerCenterLicenses.HelpGenerator
             Description(cmdlet.Description),
             new XElement(Command + "syntax", cmdlet.ParameterSets.Select(set => SyntaxItem(cmdlet, set))),
             new XElement(Command + "parameters", cmdlet.Parameters.Select(ParameterElement)),
-            new XElement(Command + "inputTypes", InputTypes(cmdlet)),
-            new XElement(Command + "returnValues", ReturnValues(cmdlet)),
+            new XElement(Command + "inputTypes", cmdlet.InputTypes().Select(t => TypedItem("inputType", t.Name, t.Description))),
+            new XElement(Command + "returnValues", cmdlet.ReturnValues().Select(t => TypedItem("returnValue", t.Name, t.Description))),
             new XElement(Command + "examples", cmdlet.Examples.Select((example, i) => ExampleElement(example, i + 1))),
             new XElement(
                 Command + "relatedLinks",
@@ -144,35 +144,6 @@ namespace PartnerCenterLicenses.HelpGenerator
         private static XElement DefaultValueElement(ParameterHelp parameter) =>
             new XElement(Dev + "defaultValue", parameter.DefaultValue ?? (parameter.IsSwitch ? "False" : "None"));
 
-        private static IEnumerable<XElement> InputTypes(CmdletHelp cmdlet)
-        {
-            var piped = cmdlet.Parameters.Where(p => p.Uses.Any(u => u.FromPipeline || u.FromPipelineByPropertyName)).ToList();
-            if (piped.Count == 0)
-            {
-                yield return TypedItem("inputType", "None", new[] { "You can't pipe objects to " + cmdlet.Name + "." });
-                yield break;
-            }
-
-            foreach (ParameterHelp parameter in piped)
-            {
-                yield return TypedItem("inputType", parameter.TypeFullName, new[] { "-" + parameter.Name + " takes its value from the pipeline." });
-            }
-        }
-
-        private static IEnumerable<XElement> ReturnValues(CmdletHelp cmdlet)
-        {
-            if (cmdlet.Outputs.Count == 0)
-            {
-                yield return TypedItem("returnValue", "None", new[] { cmdlet.Name + " writes no output." });
-                yield break;
-            }
-
-            foreach (TypeHelp output in cmdlet.Outputs)
-            {
-                yield return TypedItem("returnValue", output.Name, output.Description);
-            }
-        }
-
         private static XElement TypedItem(string element, string typeName, IEnumerable<string> description) => new XElement(
             Command + element,
             new XElement(Dev + "type", new XElement(Maml + "name", typeName), new XElement(Maml + "uri")),
@@ -194,9 +165,9 @@ namespace PartnerCenterLicenses.HelpGenerator
 
         private static XElement Para(string text) => new XElement(Maml + "para", text);
 
-        private static string Position(ParameterSetUse use) => use.Position?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "named";
+        internal static string Position(ParameterSetUse use) => use.Position?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "named";
 
-        private static string PipelineInput(IEnumerable<ParameterSetUse> uses)
+        internal static string PipelineInput(IEnumerable<ParameterSetUse> uses)
         {
             var kinds = new List<string>();
             if (uses.Any(u => u.FromPipeline))
@@ -214,7 +185,7 @@ namespace PartnerCenterLicenses.HelpGenerator
 
         // One value when every set agrees; otherwise each value with the sets that have it,
         // such as "0 (ByName), named (ById)".
-        private static string PerSet(ParameterHelp parameter, Func<ParameterSetUse, string> value)
+        internal static string PerSet(ParameterHelp parameter, Func<ParameterSetUse, string> value)
         {
             var groups = parameter.Uses.GroupBy(value).ToList();
             if (groups.Count == 1)

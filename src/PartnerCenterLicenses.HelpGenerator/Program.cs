@@ -12,6 +12,8 @@ namespace PartnerCenterLicenses.HelpGenerator
     /// </summary>
     /// <remarks>
     /// Usage: PartnerCenterLicenses.HelpGenerator --assembly &lt;cmdlets.dll&gt; --doc &lt;cmdlets.xml&gt; --output &lt;X.dll-Help.xml&gt;
+    /// [--markdown &lt;folder&gt;] [--about &lt;about_X.help.txt&gt;]: with --markdown, the same help is also written as one
+    /// Markdown page per cmdlet (the pages the cmdlets' HelpUri name), one per about topic given, and an index.
     /// Exit codes: 0 written (gaps in the docs are reported as MSBuild warnings), 1 failed, 2 bad arguments.
     /// </remarks>
     internal static class Program
@@ -26,7 +28,8 @@ namespace PartnerCenterLicenses.HelpGenerator
             catch (ArgumentException e)
             {
                 Console.Error.WriteLine(e.Message);
-                Console.Error.WriteLine("Usage: PartnerCenterLicenses.HelpGenerator --assembly <cmdlets.dll> --doc <cmdlets.xml> --output <name.dll-Help.xml>");
+                Console.Error.WriteLine("Usage: PartnerCenterLicenses.HelpGenerator --assembly <cmdlets.dll> --doc <cmdlets.xml> --output <name.dll-Help.xml> "
+                    + "[--markdown <folder>] [--about <about_X.help.txt>]");
                 return 2;
             }
 
@@ -51,6 +54,12 @@ namespace PartnerCenterLicenses.HelpGenerator
 
                 MamlWriter.Write(cmdlets, outputPath);
                 Console.WriteLine($"Help for {cmdlets.Count} cmdlets written to {outputPath}");
+                if (options.TryGetValue("markdown", out string markdownPath))
+                {
+                    var aboutTopics = options.TryGetValue("about", out string about) ? new[] { Path.GetFullPath(about) } : Array.Empty<string>();
+                    MarkdownWriter.Write(cmdlets, aboutTopics, Path.GetFullPath(markdownPath));
+                    Console.WriteLine($"Help pages for {cmdlets.Count} cmdlets and {aboutTopics.Length} about topic(s) written to {Path.GetFullPath(markdownPath)}");
+                }
                 return 0;
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is BadImageFormatException
@@ -63,7 +72,8 @@ namespace PartnerCenterLicenses.HelpGenerator
 
         private static Dictionary<string, string> ParseArguments(string[] args)
         {
-            var known = new[] { "assembly", "doc", "output" };
+            var required = new[] { "assembly", "doc", "output" };
+            var known = required.Concat(new[] { "markdown", "about" }).ToArray();
             var options = new Dictionary<string, string>(StringComparer.Ordinal);
             for (int i = 0; i < args.Length; i++)
             {
@@ -76,7 +86,7 @@ namespace PartnerCenterLicenses.HelpGenerator
                 options[name] = args[++i];
             }
 
-            string missing = known.FirstOrDefault(k => !options.ContainsKey(k));
+            string missing = required.FirstOrDefault(k => !options.ContainsKey(k));
             if (missing != null)
             {
                 throw new ArgumentException($"--{missing} is required.");

@@ -17,6 +17,7 @@ namespace PartnerCenterLicenses.Commands
     /// PartnerCenter.InvalidEnvironment.</para>
     /// <para type="link">Get-PartnerCenterEnvironment</para>
     /// <para type="link">Connect-PartnerCenter</para>
+    /// <para type="link">about_PartnerCenterLicenses</para>
     /// </summary>
     /// <example title="Connect through a private endpoint">
     /// <code><![CDATA[
@@ -25,7 +26,21 @@ namespace PartnerCenterLicenses.Commands
     /// ]]></code>
     /// <para>Adds the environment Private for this process, and connects to it.</para>
     /// </example>
-    [Cmdlet(VerbsCommon.Add, "PartnerCenterEnvironment", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    /// <example title="Runbook: a private endpoint named in automation variables">
+    /// <code><![CDATA[
+    /// $ErrorActionPreference = 'Stop'   # any failure ends the runbook
+    /// $null = Add-PartnerCenterEnvironment -Name Private `
+    ///     -ActiveDirectoryAuthority (Get-AutomationVariable -Name 'PrivateAuthority') `
+    ///     -PartnerCenterEndpoint (Get-AutomationVariable -Name 'PrivateEndpoint')
+    /// $app = Get-AutomationPSCredential -Name 'PartnerCenterApp'   # user name: application id, password: client secret
+    /// Connect-PartnerCenter -Environment Private -ApplicationId $app.UserName -Credential $app -Tenant 'contoso.onmicrosoft.com' `
+    ///     -RefreshToken (Get-AutomationVariable -Name 'PartnerCenterRefreshToken')
+    /// Get-PartnerLicenseDeployment | Export-Csv -Path ./deployment.csv -NoTypeInformation
+    /// ]]></code>
+    /// <para>An environment lasts as long as the process, and each runbook job is a new process, so the runbook adds it
+    /// every time, before connecting. A URL that is not HTTPS ends the runbook with PartnerCenter.InvalidEnvironment.</para>
+    /// </example>
+    [Cmdlet(VerbsCommon.Add, "PartnerCenterEnvironment", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, HelpUri = HelpPages.Base + "Add-PartnerCenterEnvironment.md")]
     [OutputType(typeof(PartnerCenterEnvironment))]
     public sealed class AddPartnerCenterEnvironmentCommand : PartnerCenterCmdlet
     {

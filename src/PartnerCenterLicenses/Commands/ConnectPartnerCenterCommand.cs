@@ -22,14 +22,27 @@ namespace PartnerCenterLicenses.Commands
     /// <para type="link">Disconnect-PartnerCenter</para>
     /// <para type="link">Get-PartnerCenterContext</para>
     /// <para type="link">Get-PartnerLicenseDeployment</para>
+    /// <para type="link">about_PartnerCenterLicenses</para>
     /// </summary>
-    /// <example title="Secure application model with a client secret (runbooks)">
+    /// <example title="Runbook: secure application model with a client secret from automation assets">
+    /// <code><![CDATA[
+    /// $ErrorActionPreference = 'Stop'   # any failure ends the runbook
+    /// $app = Get-AutomationPSCredential -Name 'PartnerCenterApp'   # user name: application id, password: client secret
+    /// Connect-PartnerCenter -ApplicationId $app.UserName -Credential $app -Tenant 'contoso.onmicrosoft.com' `
+    ///     -RefreshToken (Get-AutomationVariable -Name 'PartnerCenterRefreshToken')
+    /// Get-PartnerLicenseDeployment | Export-Csv -Path ./deployment.csv -NoTypeInformation
+    /// ]]></code>
+    /// <para>The application (the automation credential's user name is its id, the password its client secret) redeems a
+    /// refresh token that an admin agent granted it once, without prompting. The automation variable holds the token as
+    /// an encrypted string; -RefreshToken takes a SecureString or a string. Connect-PartnerCenter's failures are
+    /// terminating errors; $ErrorActionPreference = 'Stop' makes them end the runbook rather than only the statement.</para>
+    /// </example>
+    /// <example title="Secure application model with a client secret, at a desk">
     /// <code><![CDATA[
     /// $credential = Get-Credential -UserName '<app id>' -Message 'Client secret'
     /// Connect-PartnerCenter -ApplicationId '<app id>' -Credential $credential -RefreshToken $refreshToken -Tenant '<tenant>'
     /// ]]></code>
-    /// <para>The application (user name: its id, password: its client secret) redeems a refresh token that an admin
-    /// agent granted it once, without prompting. -RefreshToken takes a SecureString; a plain string is accepted too,
+    /// <para>The same sign-in with the secret typed in. -RefreshToken takes a SecureString; a plain string is accepted too,
     /// as runbooks written for the archived PartnerCenter module pass one.</para>
     /// </example>
     /// <example title="Renew the stored refresh token and connect with the new one">
@@ -96,7 +109,7 @@ namespace PartnerCenterLicenses.Commands
     /// <para>-Environment works with every way of connecting: AzureCloud (the default), AzureChinaCloud,
     /// AzureUSGovernment, or a name added with Add-PartnerCenterEnvironment.</para>
     /// </example>
-    [Cmdlet(VerbsCommunications.Connect, "PartnerCenter", DefaultParameterSetName = UserSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [Cmdlet(VerbsCommunications.Connect, "PartnerCenter", DefaultParameterSetName = UserSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, HelpUri = HelpPages.Base + "Connect-PartnerCenter.md")]
     [OutputType(typeof(PartnerCenterContext))]
     public sealed class ConnectPartnerCenterCommand : PartnerCenterCmdlet
     {

@@ -12,13 +12,17 @@ namespace PartnerCenterLicenses.Commands
     /// user's token cache, so a later process does not reconnect silently.</para>
     /// <para type="link">Connect-PartnerCenter</para>
     /// <para type="link">Get-PartnerCenterContext</para>
+    /// <para type="link">about_PartnerCenterLicenses</para>
     /// </summary>
     /// <example title="End the session">
     /// <code>Disconnect-PartnerCenter</code>
     /// </example>
-    /// <example title="Sign out at the end of a runbook, whatever happens">
+    /// <example title="Runbook: sign out at the end, whatever happens">
     /// <code><![CDATA[
-    /// Connect-PartnerCenter -ApplicationId '<app id>' -Credential $credential -RefreshToken $refreshToken -Tenant '<tenant>'
+    /// $ErrorActionPreference = 'Stop'   # any failure ends the runbook
+    /// $app = Get-AutomationPSCredential -Name 'PartnerCenterApp'   # user name: application id, password: client secret
+    /// Connect-PartnerCenter -ApplicationId $app.UserName -Credential $app -Tenant 'contoso.onmicrosoft.com' `
+    ///     -RefreshToken (Get-AutomationVariable -Name 'PartnerCenterRefreshToken')
     /// try {
     ///     Get-PartnerLicenseDeployment | Export-Csv -Path ./deployment.csv -NoTypeInformation
     /// }
@@ -28,7 +32,7 @@ namespace PartnerCenterLicenses.Commands
     /// ]]></code>
     /// <para>The tokens are forgotten even when the report fails.</para>
     /// </example>
-    [Cmdlet(VerbsCommunications.Disconnect, "PartnerCenter", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [Cmdlet(VerbsCommunications.Disconnect, "PartnerCenter", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, HelpUri = HelpPages.Base + "Disconnect-PartnerCenter.md")]
     [OutputType(typeof(void))]
     public sealed class DisconnectPartnerCenterCommand : PartnerCenterCmdlet
     {

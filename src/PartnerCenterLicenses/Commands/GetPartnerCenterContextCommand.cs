@@ -11,9 +11,22 @@ namespace PartnerCenterLicenses.Commands
     /// safe to print, log or export. Without a session it writes nothing.</para>
     /// <para type="link">Connect-PartnerCenter</para>
     /// <para type="link">Disconnect-PartnerCenter</para>
+    /// <para type="link">about_PartnerCenterLicenses</para>
     /// </summary>
     /// <example title="Show the session">
     /// <code>Get-PartnerCenterContext</code>
+    /// </example>
+    /// <example title="Runbook: say in the job output who the runbook signed in as">
+    /// <code><![CDATA[
+    /// $ErrorActionPreference = 'Stop'   # any failure ends the runbook
+    /// $app = Get-AutomationPSCredential -Name 'PartnerCenterApp'   # user name: application id, password: client secret
+    /// Connect-PartnerCenter -ApplicationId $app.UserName -Credential $app -Tenant 'contoso.onmicrosoft.com' `
+    ///     -RefreshToken (Get-AutomationVariable -Name 'PartnerCenterRefreshToken') | Out-Null
+    /// $context = Get-PartnerCenterContext
+    /// Write-Output "Signed in as $($context.Account) in tenant $($context.Tenant) ($($context.Environment)); token valid until $($context.TokenExpiresOn)."
+    /// Get-PartnerLicenseDeployment | Export-Csv -Path ./deployment.csv -NoTypeInformation
+    /// ]]></code>
+    /// <para>The context holds no token, so it is safe to write to the job's output and logs.</para>
     /// </example>
     /// <example title="Connect only when there is no session yet">
     /// <code><![CDATA[
@@ -22,7 +35,7 @@ namespace PartnerCenterLicenses.Commands
     /// }
     /// ]]></code>
     /// </example>
-    [Cmdlet(VerbsCommon.Get, "PartnerCenterContext")]
+    [Cmdlet(VerbsCommon.Get, "PartnerCenterContext", HelpUri = HelpPages.Base + "Get-PartnerCenterContext.md")]
     [OutputType(typeof(PartnerCenterContext))]
     public sealed class GetPartnerCenterContextCommand : PartnerCenterCmdlet
     {

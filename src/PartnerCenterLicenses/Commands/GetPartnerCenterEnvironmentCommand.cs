@@ -12,6 +12,7 @@ namespace PartnerCenterLicenses.Commands
     /// ones.</para>
     /// <para type="link">Add-PartnerCenterEnvironment</para>
     /// <para type="link">Connect-PartnerCenter</para>
+    /// <para type="link">about_PartnerCenterLicenses</para>
     /// </summary>
     /// <example title="List the environments">
     /// <code>Get-PartnerCenterEnvironment</code>
@@ -19,7 +20,20 @@ namespace PartnerCenterLicenses.Commands
     /// <example title="Get one environment by name">
     /// <code>Get-PartnerCenterEnvironment AzureChinaCloud</code>
     /// </example>
-    [Cmdlet(VerbsCommon.Get, "PartnerCenterEnvironment")]
+    /// <example title="Runbook: connect to the cloud an automation variable names">
+    /// <code><![CDATA[
+    /// $ErrorActionPreference = 'Stop'   # any failure ends the runbook
+    /// $environment = Get-PartnerCenterEnvironment -Name (Get-AutomationVariable -Name 'PartnerCenterEnvironment')
+    /// Write-Output "Connecting to $($environment.Name): $($environment.PartnerCenterEndpoint)"
+    /// $app = Get-AutomationPSCredential -Name 'PartnerCenterApp'   # user name: application id, password: client secret
+    /// Connect-PartnerCenter -Environment $environment.Name -ApplicationId $app.UserName -Credential $app -Tenant 'contoso.onmicrosoft.com' `
+    ///     -RefreshToken (Get-AutomationVariable -Name 'PartnerCenterRefreshToken')
+    /// Get-PartnerLicenseDeployment | Export-Csv -Path ./deployment.csv -NoTypeInformation
+    /// ]]></code>
+    /// <para>An unknown name writes PartnerCenter.UnknownEnvironment, listing the known ones, and ends the runbook before
+    /// any sign-in.</para>
+    /// </example>
+    [Cmdlet(VerbsCommon.Get, "PartnerCenterEnvironment", HelpUri = HelpPages.Base + "Get-PartnerCenterEnvironment.md")]
     [OutputType(typeof(PartnerCenterEnvironment))]
     public sealed class GetPartnerCenterEnvironmentCommand : PartnerCenterCmdlet
     {

@@ -10,9 +10,19 @@ namespace PartnerCenterLicenses.Commands
     /// back-off delay (RetryBaseDelay) and the longest JSON string or number a response may hold (MaxFieldLength).
     /// Set-PartnerCenterRequestOption changes them; piping the object to it restores them.</para>
     /// <para type="link">Set-PartnerCenterRequestOption</para>
+    /// <para type="link">about_PartnerCenterLicenses</para>
     /// </summary>
     /// <example title="Show the options in force">
     /// <code>Get-PartnerCenterRequestOption</code>
+    /// </example>
+    /// <example title="Runbook: set the options from automation variables and log them">
+    /// <code><![CDATA[
+    /// $ErrorActionPreference = 'Stop'   # any failure ends the runbook
+    /// Set-PartnerCenterRequestOption -TimeoutSec (Get-AutomationVariable -Name 'PartnerCenterTimeoutSec')
+    /// Get-PartnerCenterRequestOption | Format-List | Out-String | Write-Output
+    /// ]]></code>
+    /// <para>The job output shows the options every request of the runbook uses. A value out of range ends the runbook
+    /// before any request.</para>
     /// </example>
     /// <example title="Allow longer requests for one report, then restore the options">
     /// <code><![CDATA[
@@ -22,7 +32,7 @@ namespace PartnerCenterLicenses.Commands
     /// finally { $saved | Set-PartnerCenterRequestOption }
     /// ]]></code>
     /// </example>
-    [Cmdlet(VerbsCommon.Get, "PartnerCenterRequestOption")]
+    [Cmdlet(VerbsCommon.Get, "PartnerCenterRequestOption", HelpUri = HelpPages.Base + "Get-PartnerCenterRequestOption.md")]
     [OutputType(typeof(PartnerCenterRequestOptions))]
     public sealed class GetPartnerCenterRequestOptionCommand : PartnerCenterCmdlet
     {

@@ -23,6 +23,7 @@ namespace PartnerCenterLicenses.Commands
     /// <para type="link">Get-PartnerLicenseDeployment</para>
     /// <para type="link">Connect-PartnerCenter</para>
     /// <para type="link">Set-PartnerCenterRequestOption</para>
+    /// <para type="link">about_PartnerCenterLicenses</para>
     /// </summary>
     /// <example title="Deployment of every customer's products">
     /// <code>Get-PartnerCommercialLicenseDeployment | Format-Table</code>
@@ -30,6 +31,10 @@ namespace PartnerCenterLicenses.Commands
     /// </example>
     /// <example title="Runbook: customers with less than half of their Office 365 licenses deployed, to CSV">
     /// <code><![CDATA[
+    /// $ErrorActionPreference = 'Stop'   # any failure ends the runbook
+    /// $app = Get-AutomationPSCredential -Name 'PartnerCenterApp'   # user name: application id, password: client secret
+    /// Connect-PartnerCenter -ApplicationId $app.UserName -Credential $app -Tenant 'contoso.onmicrosoft.com' `
+    ///     -RefreshToken (Get-AutomationVariable -Name 'PartnerCenterRefreshToken')
     /// Get-PartnerCommercialLicenseDeployment -Filter "serviceCode eq 'O365'" -GroupBy customerTenantId, customerName |
     ///     Where-Object { $_.LicensesSold -gt 0 -and $_.LicensesDeployed / $_.LicensesSold -lt 0.5 } |
     ///     Export-Csv -Path ./under-deployed-customers.csv -NoTypeInformation
@@ -40,7 +45,7 @@ namespace PartnerCenterLicenses.Commands
     /// <code>Get-PartnerCommercialLicenseDeployment -First 100 -IncludeTotalCount</code>
     /// <para>Writes the total count first, then at most 100 rows; only one request for 100 rows is sent.</para>
     /// </example>
-    [Cmdlet(VerbsCommon.Get, "PartnerCommercialLicenseDeployment", SupportsPaging = true)]
+    [Cmdlet(VerbsCommon.Get, "PartnerCommercialLicenseDeployment", SupportsPaging = true, HelpUri = HelpPages.Base + "Get-PartnerCommercialLicenseDeployment.md")]
     [OutputType(typeof(CommercialLicenseDeployment))]
     public sealed class GetPartnerCommercialLicenseDeploymentCommand : CommercialAnalyticsCmdlet
     {

@@ -23,6 +23,7 @@ namespace PartnerCenterLicenses.Commands
     /// <para type="link">Get-PartnerLicenseUsage</para>
     /// <para type="link">Connect-PartnerCenter</para>
     /// <para type="link">Set-PartnerCenterRequestOption</para>
+    /// <para type="link">about_PartnerCenterLicenses</para>
     /// </summary>
     /// <example title="Usage of every customer's workloads">
     /// <code>Get-PartnerCommercialLicenseUsage | Format-Table</code>
@@ -30,6 +31,10 @@ namespace PartnerCenterLicenses.Commands
     /// </example>
     /// <example title="Runbook: active Exchange licenses per customer, to CSV">
     /// <code><![CDATA[
+    /// $ErrorActionPreference = 'Stop'   # any failure ends the runbook
+    /// $app = Get-AutomationPSCredential -Name 'PartnerCenterApp'   # user name: application id, password: client secret
+    /// Connect-PartnerCenter -ApplicationId $app.UserName -Credential $app -Tenant 'contoso.onmicrosoft.com' `
+    ///     -RefreshToken (Get-AutomationVariable -Name 'PartnerCenterRefreshToken')
     /// Get-PartnerCommercialLicenseUsage -Filter "workloadCode eq 'EXO'" -GroupBy customerTenantId, customerName, workloadName |
     ///     Sort-Object LicensesActive |
     ///     Export-Csv -Path ./exchange-usage.csv -NoTypeInformation
@@ -40,7 +45,7 @@ namespace PartnerCenterLicenses.Commands
     /// <code>Get-PartnerCommercialLicenseUsage -Skip 1000 -First 1000</code>
     /// <para>One request, with skip=1000 and top=1000.</para>
     /// </example>
-    [Cmdlet(VerbsCommon.Get, "PartnerCommercialLicenseUsage", SupportsPaging = true)]
+    [Cmdlet(VerbsCommon.Get, "PartnerCommercialLicenseUsage", SupportsPaging = true, HelpUri = HelpPages.Base + "Get-PartnerCommercialLicenseUsage.md")]
     [OutputType(typeof(CommercialLicenseUsage))]
     public sealed class GetPartnerCommercialLicenseUsageCommand : CommercialAnalyticsCmdlet
     {

@@ -22,11 +22,25 @@ namespace PartnerCenterLicenses.Commands
     /// <para type="link">Get-PartnerCommercialLicenseDeployment</para>
     /// <para type="link">Connect-PartnerCenter</para>
     /// <para type="link">Set-PartnerCenterRequestOption</para>
+    /// <para type="link">about_PartnerCenterLicenses</para>
     /// </summary>
     /// <example title="Show the deployment of every service and channel">
     /// <code>Get-PartnerLicenseDeployment | Format-Table</code>
     /// <para>One row per service (such as o365 or crm) and channel, with LicensesSold, ProratedDeploymentPercent and
     /// ProcessedDateTime.</para>
+    /// </example>
+    /// <example title="Runbook: the partner's deployment, to a dated CSV file">
+    /// <code><![CDATA[
+    /// $ErrorActionPreference = 'Stop'   # any failure ends the runbook
+    /// $app = Get-AutomationPSCredential -Name 'PartnerCenterApp'   # user name: application id, password: client secret
+    /// Connect-PartnerCenter -ApplicationId $app.UserName -Credential $app -Tenant 'contoso.onmicrosoft.com' `
+    ///     -RefreshToken (Get-AutomationVariable -Name 'PartnerCenterRefreshToken')
+    /// Get-PartnerLicenseDeployment |
+    ///     Select-Object ServiceName, Channel, LicensesSold, ProratedDeploymentPercent, ProcessedDateTime |
+    ///     Export-Csv -Path "./deployment-$(Get-Date -Format yyyy-MM-dd).csv" -NoTypeInformation
+    /// ]]></code>
+    /// <para>Credentials come from the automation account's assets and nothing prompts; any failure ends the runbook with
+    /// an error whose id starts with PartnerCenter. (such as PartnerCenter.RefreshTokenExpired).</para>
     /// </example>
     /// <example title="Runbook: every customer below 50 % deployment, to CSV">
     /// <code><![CDATA[
@@ -42,7 +56,7 @@ namespace PartnerCenterLicenses.Commands
     /// <code>Get-Content ./customer-ids.txt | Get-PartnerLicenseDeployment | Format-Table</code>
     /// <para>One customer id per line; a line that is not a GUID stops the command before any request is sent.</para>
     /// </example>
-    [Cmdlet(VerbsCommon.Get, "PartnerLicenseDeployment", DefaultParameterSetName = PartnerSet)]
+    [Cmdlet(VerbsCommon.Get, "PartnerLicenseDeployment", DefaultParameterSetName = PartnerSet, HelpUri = HelpPages.Base + "Get-PartnerLicenseDeployment.md")]
     [Alias("Get-PartnerLicenseDeploymentInfo", "Get-PartnerCustomerLicenseDeploymentInfo")]
     [OutputType(typeof(PartnerLicensesDeploymentInsights), ParameterSetName = new[] { PartnerSet })]
     [OutputType(typeof(CustomerLicensesDeploymentInsights), ParameterSetName = new[] { CustomerSet })]

@@ -18,6 +18,7 @@ namespace PartnerCenterLicenses.Commands
     /// <para type="link">Get-PartnerLicenseDeployment</para>
     /// <para type="link">Get-PartnerCommercialLicenseUsage</para>
     /// <para type="link">Connect-PartnerCenter</para>
+    /// <para type="link">about_PartnerCenterLicenses</para>
     /// </summary>
     /// <example title="Show the usage of every workload">
     /// <code>Get-PartnerLicenseUsage | Format-Table</code>
@@ -32,7 +33,20 @@ namespace PartnerCenterLicenses.Commands
     /// ]]></code>
     /// <para>Customers are read eight at a time by default; a customer that fails writes an error and the others are still exported.</para>
     /// </example>
-    [Cmdlet(VerbsCommon.Get, "PartnerLicenseUsage", DefaultParameterSetName = PartnerSet)]
+    /// <example title="Runbook: the customers an automation variable lists, stopping at the first failure">
+    /// <code><![CDATA[
+    /// $ErrorActionPreference = 'Stop'   # any failure ends the runbook
+    /// $app = Get-AutomationPSCredential -Name 'PartnerCenterApp'   # user name: application id, password: client secret
+    /// Connect-PartnerCenter -ApplicationId $app.UserName -Credential $app -Tenant 'contoso.onmicrosoft.com' `
+    ///     -RefreshToken (Get-AutomationVariable -Name 'PartnerCenterRefreshToken')
+    /// (Get-AutomationVariable -Name 'CustomerIds') -split ',' |
+    ///     Get-PartnerLicenseUsage -ErrorAction Stop |
+    ///     Export-Csv -Path ./usage.csv -NoTypeInformation
+    /// ]]></code>
+    /// <para>With -ErrorAction Stop, a customer that fails (no relationship, not found) cancels the others and ends the
+    /// runbook, and the CSV file has only the customers read before it; -ErrorAction Continue would go on without it.</para>
+    /// </example>
+    [Cmdlet(VerbsCommon.Get, "PartnerLicenseUsage", DefaultParameterSetName = PartnerSet, HelpUri = HelpPages.Base + "Get-PartnerLicenseUsage.md")]
     [Alias("Get-PartnerLicenseUsageInfo", "Get-PartnerCustomerLicenseUsageInfo")]
     [OutputType(typeof(PartnerLicensesUsageInsights), ParameterSetName = new[] { PartnerSet })]
     [OutputType(typeof(CustomerLicensesUsageInsights), ParameterSetName = new[] { CustomerSet })]

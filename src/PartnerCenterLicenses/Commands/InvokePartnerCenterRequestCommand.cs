@@ -25,6 +25,7 @@ namespace PartnerCenterLicenses.Commands
     /// <para type="link">Connect-PartnerCenter</para>
     /// <para type="link">Set-PartnerCenterRequestOption</para>
     /// <para type="link">Get-PartnerLicenseDeployment</para>
+    /// <para type="link">about_PartnerCenterLicenses</para>
     /// </summary>
     /// <example title="List every customer">
     /// <code>Invoke-PartnerCenterRequest -Path /v1/customers -Query @{ size = 500 } -All | Select-Object id, @{ n = 'Name'; e = { $_.companyProfile.companyName } }</code>
@@ -39,6 +40,19 @@ namespace PartnerCenterLicenses.Commands
     /// ]]></code>
     /// <para>Each customer's id binds to Get-PartnerLicenseDeployment -CustomerId by property name.</para>
     /// </example>
+    /// <example title="Runbook: the customer list, to CSV">
+    /// <code><![CDATA[
+    /// $ErrorActionPreference = 'Stop'   # any failure ends the runbook
+    /// $app = Get-AutomationPSCredential -Name 'PartnerCenterApp'   # user name: application id, password: client secret
+    /// Connect-PartnerCenter -ApplicationId $app.UserName -Credential $app -Tenant 'contoso.onmicrosoft.com' `
+    ///     -RefreshToken (Get-AutomationVariable -Name 'PartnerCenterRefreshToken')
+    /// Invoke-PartnerCenterRequest -Path /v1/customers -Query @{ size = 500 } -All |
+    ///     Select-Object id, @{ n = 'Name'; e = { $_.companyProfile.companyName } }, @{ n = 'Domain'; e = { $_.companyProfile.domain } } |
+    ///     Export-Csv -Path ./customers.csv -NoTypeInformation
+    /// ]]></code>
+    /// <para>Every page of customers is read and exported; a failure from Partner Center ends the runbook with its code and
+    /// MS-RequestId in the message.</para>
+    /// </example>
     /// <example title="Create a customer">
     /// <code><![CDATA[
     /// $customer = Invoke-PartnerCenterRequest -Method POST -Path /v1/customers -Body @{
@@ -48,7 +62,7 @@ namespace PartnerCenterLicenses.Commands
     /// $customer.id
     /// ]]></code>
     /// </example>
-    [Cmdlet(VerbsLifecycle.Invoke, "PartnerCenterRequest")]
+    [Cmdlet(VerbsLifecycle.Invoke, "PartnerCenterRequest", HelpUri = HelpPages.Base + "Invoke-PartnerCenterRequest.md")]
     [OutputType(typeof(PSObject))]
     public sealed class InvokePartnerCenterRequestCommand : PartnerCenterCmdlet
     {

@@ -28,6 +28,7 @@ namespace PartnerCenterLicenses.Commands
     /// the environment's Partner Center user_impersonation and offline_access. Tokens are read from a token cache made for this
     /// one sign-in, in memory, and emptied afterwards: nothing is written to disk.</para>
     /// <para type="link">Connect-PartnerCenter</para>
+    /// <para type="link">about_PartnerCenterLicenses</para>
     /// </summary>
     /// <example title="Sign in once as an admin agent, in the browser">
     /// <code><![CDATA[
@@ -43,8 +44,9 @@ namespace PartnerCenterLicenses.Commands
     /// ]]></code>
     /// <para>The code and the URL are written to the warning stream. The app registration must allow public client flows.</para>
     /// </example>
-    /// <example title="Renew the stored token in a runbook, store the new one, connect">
+    /// <example title="Runbook: renew the stored token, store the new one, connect">
     /// <code><![CDATA[
+    /// $ErrorActionPreference = 'Stop'   # any failure ends the runbook
     /// $app   = Get-AutomationPSCredential -Name 'PartnerCenterApp'
     /// $token = New-PartnerCenterRefreshToken -RefreshToken (Get-AutomationVariable -Name 'PartnerCenterRefreshToken') `
     ///     -ApplicationId $app.UserName -Credential $app -Tenant 'contoso.onmicrosoft.com'
@@ -61,7 +63,7 @@ namespace PartnerCenterLicenses.Commands
     /// ]]></code>
     /// <para>The certificate is looked up in Cert:\CurrentUser\My, then Cert:\LocalMachine\My.</para>
     /// </example>
-    [Cmdlet(VerbsCommon.New, "PartnerCenterRefreshToken", DefaultParameterSetName = BrowserSet)]
+    [Cmdlet(VerbsCommon.New, "PartnerCenterRefreshToken", DefaultParameterSetName = BrowserSet, HelpUri = HelpPages.Base + "New-PartnerCenterRefreshToken.md")]
     [OutputType(typeof(PartnerCenterRefreshToken))]
     public sealed class NewPartnerCenterRefreshTokenCommand : PartnerCenterCmdlet
     {

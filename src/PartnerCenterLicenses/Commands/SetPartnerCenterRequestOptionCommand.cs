@@ -16,10 +16,25 @@ namespace PartnerCenterLicenses.Commands
     /// writes (Timeout, MaxRetryCount, MaxRetryWait, RetryBaseDelay, MaxFieldLength), and the seconds parameters accept a
     /// TimeSpan, so saved options can be piped back.</para>
     /// <para type="link">Get-PartnerCenterRequestOption</para>
+    /// <para type="link">about_PartnerCenterLicenses</para>
     /// </summary>
     /// <example title="Longer timeout and more retries">
     /// <code>Set-PartnerCenterRequestOption -TimeoutSec 300 -MaximumRetryCount 6 -PassThru</code>
     /// <para>Changes two options, keeps the others, and writes the options now in force.</para>
+    /// </example>
+    /// <example title="Runbook: more patience for a long report">
+    /// <code><![CDATA[
+    /// $ErrorActionPreference = 'Stop'   # any failure ends the runbook
+    /// Set-PartnerCenterRequestOption -TimeoutSec 300 -MaximumRetryCount 8 -MaximumRetryWaitSec 600
+    /// $app = Get-AutomationPSCredential -Name 'PartnerCenterApp'   # user name: application id, password: client secret
+    /// Connect-PartnerCenter -ApplicationId $app.UserName -Credential $app -Tenant 'contoso.onmicrosoft.com' `
+    ///     -RefreshToken (Get-AutomationVariable -Name 'PartnerCenterRefreshToken')
+    /// Invoke-PartnerCenterRequest -Path /v1/customers -All |
+    ///     Get-PartnerLicenseDeployment -ThrottleLimit 16 -ErrorAction Stop |
+    ///     Export-Csv -Path ./customer-deployment.csv -NoTypeInformation
+    /// ]]></code>
+    /// <para>Throttled or failing requests are retried up to 8 times, waiting up to 10 minutes in all, before the runbook
+    /// ends with PartnerCenter.Throttled or PartnerCenter.ServiceError. The options last as long as the process.</para>
     /// </example>
     /// <example title="Back to the defaults">
     /// <code>Set-PartnerCenterRequestOption -Default</code>
@@ -33,7 +48,7 @@ namespace PartnerCenterLicenses.Commands
     /// ]]></code>
     /// <para>Every option comes back as it was.</para>
     /// </example>
-    [Cmdlet(VerbsCommon.Set, "PartnerCenterRequestOption", DefaultParameterSetName = ValuesSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [Cmdlet(VerbsCommon.Set, "PartnerCenterRequestOption", DefaultParameterSetName = ValuesSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, HelpUri = HelpPages.Base + "Set-PartnerCenterRequestOption.md")]
     [OutputType(typeof(PartnerCenterRequestOptions))]
     public sealed class SetPartnerCenterRequestOptionCommand : PartnerCenterCmdlet
     {

@@ -1,7 +1,12 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
+using System.Management.Automation;
+using System.Reflection;
+using System.Text.RegularExpressions;
 using System.Threading.Tasks;
+using PartnerCenterLicenses.Boundary;
 using PartnerCenterLicenses.Tests.Hosting;
 using Xunit;
 
@@ -11,7 +16,8 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
     /// Get-Help on the built module: the MAML file the build generates from the cmdlets' XML doc
     /// comments (src/PartnerCenterLicenses.HelpGenerator) is found, and says something for every
     /// cmdlet, parameter and example. The scripts write tab-separated lines, since the hosted engine
-    /// has no Out-String to render help as text.
+    /// has no Out-String to render help as text. The Markdown pages in docs/ (the cmdlets' HelpUri) and
+    /// the about topic are checked here too, as files.
     /// </summary>
     public sealed class HelpTests
     {
@@ -143,5 +149,193 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             var problems = lines.Where(f => f[0] == "problem").Select(f => f[1] + ": " + f[2]).ToList();
             Assert.True(problems.Count == 0, "Examples that would not bind:\n" + string.Join("\n", problems));
         }
+
+        [Fact]
+        public async Task Every_cmdlet_has_two_examples_one_of_them_a_runbook_related_links_and_its_docs_page_as_online_link()
+        {
+            // A runbook example is one a runbook could run as it is: credentials from the automation
+            // account's assets (Get-AutomationPSCredential, Get-AutomationVariable or
+            // Get-AutomationCertificate), and failures that end it ($ErrorActionPreference = 'Stop', or
+            // -ErrorAction Stop).
+            var result = await HostedPowerShell.RunAsync(new HostedRunRequest
+            {
+                ModulePath = RepositoryPaths.ModuleManifest,
+                Script = """
+                    $projectUri = [string](Get-Module PartnerCenterLicenses).ProjectUri
+                    "project`t$projectUri`t`t"
+                    foreach ($command in Get-Command -Module PartnerCenterLicenses -CommandType Cmdlet) {
+                        $help = Get-Help $command.Name -Full
+                        $examples = @($help.examples.example | Where-Object { $_.code })
+                        $runbooks = @($examples | Where-Object {
+                            $_.code -match 'Get-Automation(PSCredential|Variable|Certificate)\b' -and
+                            $_.code -match "(-ErrorAction\s+Stop\b|\`$ErrorActionPreference\s*=\s*'Stop')" })
+                        "examples`t$($command.Name)`t$($examples.Count)`t$($runbooks.Count)"
+                        "helpuri`t$($command.Name)`t$($command.HelpUri)`t"
+                        $links = @($help.relatedLinks.navigationLink)
+                        foreach ($link in $links) { "link`t$($command.Name)`t$([string]$link.linkText)`t$([string]$link.uri)" }
+                    }
+                    """,
+            });
+
+            Assert.True(result.TerminatingError == null && result.Errors.Count == 0, result.Describe());
+            List<string[]> lines = result.Output.Select(o => o.Text.Split('\t')).ToList();
+            Assert.All(lines, fields => Assert.Equal(4, fields.Length));
+            string projectUri = lines.Single(f => f[0] == "project")[1];
+            Assert.Equal(ManifestProjectUri(), projectUri);
+
+            var examples = lines.Where(f => f[0] == "examples").ToList();
+            Assert.Equal(ExpectedCmdlets.OrderBy(n => n, StringComparer.Ordinal), examples.Select(f => f[1]).OrderBy(n => n, StringComparer.Ordinal));
+            var problems = new List<string>();
+            foreach (string[] fields in examples)
+            {
+                string name = fields[1];
+                if (int.Parse(fields[2]) < 2)
+                {
+                    problems.Add(name + " has " + fields[2] + " example(s), not two or more.");
+                }
+
+                if (int.Parse(fields[3]) < 1)
+                {
+                    problems.Add(name + " has no runbook example (automation assets and $ErrorActionPreference = 'Stop' or -ErrorAction Stop).");
+                }
+
+                string page = projectUri + "/blob/main/docs/" + name + ".md";
+                string helpUri = lines.Single(f => f[0] == "helpuri" && f[1] == name)[2];
+                if (helpUri != page)
+                {
+                    problems.Add(name + "'s HelpUri is '" + helpUri + "', not " + page + ".");
+                }
+
+                var links = lines.Where(f => f[0] == "link" && f[1] == name).ToList();
+
+                // Get-Help -Online opens the first link that has a URI.
+                string[] online = links.FirstOrDefault(f => f[3].Length > 0);
+                if (online == null || online[3] != page || links.IndexOf(online) != 0)
+                {
+                    problems.Add(name + "'s first related link is not its online page " + page + ".");
+                }
+
+                var related = links.Where(f => f[3].Length == 0).Select(f => f[2].Trim()).ToList();
+                if (related.Count == 0)
+                {
+                    problems.Add(name + " has no related command or topic.");
+                }
+
+                // A related link names one of the module's cmdlets or its about topic, so it leads somewhere.
+                foreach (string text in related.Where(t => !ExpectedCmdlets.Contains(t) && t != "about_PartnerCenterLicenses"))
+                {
+                    problems.Add(name + " links to '" + text + "', which is not a cmdlet of the module or its about topic.");
+                }
+            }
+
+            Assert.True(problems.Count == 0, string.Join("\n", problems));
+        }
+
+        [Fact]
+        public void Every_cmdlet_names_its_page_in_docs_as_HelpUri_and_the_page_is_there()
+        {
+            string docs = ManifestProjectUri() + "/blob/main/docs/";
+            var cmdlets = typeof(PartnerCenterErrorIds).Assembly.GetExportedTypes()
+                .Select(t => t.GetCustomAttribute<CmdletAttribute>())
+                .Where(a => a != null)
+                .ToList();
+
+            Assert.Equal(ExpectedCmdlets.Length, cmdlets.Count);
+            foreach (CmdletAttribute cmdlet in cmdlets)
+            {
+                string name = cmdlet.VerbName + "-" + cmdlet.NounName;
+                Assert.Equal(docs + name + ".md", cmdlet.HelpUri);
+                Assert.True(File.Exists(Path.Combine(RepositoryPaths.Root, "docs", name + ".md")), "docs/" + name + ".md is missing.");
+            }
+        }
+
+        [Fact]
+        public void The_committed_docs_are_what_the_help_generator_writes_now()
+        {
+            // The build writes the pages to out/docs/ from the doc comments; docs/ is their committed copy.
+            string generated = Path.Combine(RepositoryPaths.Root, "out", "docs");
+            string committed = Path.Combine(RepositoryPaths.Root, "docs");
+            Assert.True(Directory.Exists(generated), "The build did not write " + generated + ".");
+            var generatedPages = Pages(generated);
+            var committedPages = Pages(committed);
+
+            Assert.Contains("Connect-PartnerCenter.md", generatedPages.Keys);
+            Assert.Contains("about_PartnerCenterLicenses.md", generatedPages.Keys);
+            var differences = generatedPages.Keys.Union(committedPages.Keys).OrderBy(n => n, StringComparer.Ordinal)
+                .Where(n => !generatedPages.TryGetValue(n, out string page) || !committedPages.TryGetValue(n, out string copy) || page != copy)
+                .Select(n => "docs/" + n + (!generatedPages.ContainsKey(n) ? " (not generated any more)" : !committedPages.ContainsKey(n) ? " (missing)" : " (differs)"))
+                .ToList();
+            Assert.True(
+                differences.Count == 0,
+                "docs/ is not what the help generator writes from the doc comments now: " + string.Join(", ", differences)
+                + ". Run `dotnet build -c Release Module.sln -p:UpdateDocs=true` and commit docs/.");
+        }
+
+        [Fact]
+        public void The_about_topic_is_in_the_format_Get_Help_reads_and_ships_in_the_module()
+        {
+            string source = File.ReadAllText(AboutTopicSource);
+            string[] lines = source.Replace("\r\n", "\n").Split('\n');
+
+            Assert.Equal("TOPIC", lines[0]);
+            Assert.Equal("    about_PartnerCenterLicenses", lines[1]);
+            int shortDescription = Array.IndexOf(lines, "SHORT DESCRIPTION");
+            int longDescription = Array.IndexOf(lines, "LONG DESCRIPTION");
+            Assert.True(shortDescription > 1 && longDescription > shortDescription, "TOPIC, SHORT DESCRIPTION and LONG DESCRIPTION come first, in that order.");
+            Assert.StartsWith("    ", lines[shortDescription + 1]);
+            var wide = lines.Select((line, i) => (Line: line, Number: i + 1)).Where(x => x.Line.Length > 80 || x.Line.Contains('\t')).ToList();
+            Assert.True(wide.Count == 0, "Lines over 80 columns or with tabs: " + string.Join(", ", wide.Select(x => x.Number)));
+
+            // Each part the issue asks for has its section.
+            foreach (string section in new[]
+            {
+                "THE SECURE APPLICATION MODEL: FROM CONSENT TO RUNBOOK", "ENVIRONMENTS", "SESSIONS AND SILENT RENEWAL", "ERRORS",
+                "RETRIES AND REQUEST OPTIONS", "CUSTOMER-LEVEL ANALYTICS AND THE FAN-OUT", "COMMERCIAL ANALYTICS AND PAGING",
+                "INVOKE-PARTNERCENTERREQUEST", "COEXISTENCE WITH OTHER MODULES", "SEE ALSO",
+            })
+            {
+                Assert.Contains(section, lines);
+            }
+
+            string shipped = Path.Combine(RepositoryPaths.ModuleFolder, "en-US", "about_PartnerCenterLicenses.help.txt");
+            Assert.True(File.Exists(shipped), "The build did not copy the about topic to " + shipped + ".");
+            Assert.Equal(source, File.ReadAllText(shipped));
+        }
+
+        [Fact]
+        public void The_about_topic_lists_every_error_id_the_module_defines_and_no_other()
+        {
+            string topic = File.ReadAllText(AboutTopicSource);
+            var ids = typeof(PartnerCenterErrorIds).GetFields(BindingFlags.Public | BindingFlags.Static)
+                .Where(f => f.IsLiteral)
+                .Select(f => (string)f.GetRawConstantValue())
+                .ToList();
+            var mentioned = Regex.Matches(topic, @"\bPartnerCenter\.[A-Z][A-Za-z]+").Select(m => m.Value).Distinct().ToList();
+
+            // The ERRORS section: from its heading to the next heading (a line that starts in column 0).
+            Match errors = Regex.Match(topic.Replace("\r\n", "\n"), @"^ERRORS\n(.*?)^\S", RegexOptions.Multiline | RegexOptions.Singleline);
+            Assert.True(errors.Success, "The about topic has no ERRORS section.");
+            Assert.NotEmpty(ids);
+            var missing = ids.Where(id => !Regex.IsMatch(errors.Groups[1].Value, Regex.Escape(id) + @"\b(?!\.)")).ToList();
+            Assert.True(missing.Count == 0, "Add these ids to the ERRORS section of the about topic: " + string.Join(", ", missing));
+            var unknown = mentioned.Except(ids).ToList();
+            Assert.True(unknown.Count == 0, "The about topic names ids the module does not define: " + string.Join(", ", unknown));
+        }
+
+        private static string AboutTopicSource =>
+            Path.Combine(RepositoryPaths.Root, "src", "PartnerCenterLicenses", "en-US", "about_PartnerCenterLicenses.help.txt");
+
+        // The manifest is the one source of the repository's address.
+        private static string ManifestProjectUri()
+        {
+            string manifest = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "PartnerCenterLicenses.psd1"));
+            Match match = Regex.Match(manifest, @"^\s*ProjectUri\s*=\s*'([^']+)'", RegexOptions.Multiline);
+            Assert.True(match.Success, "PartnerCenterLicenses.psd1 has no ProjectUri.");
+            return match.Groups[1].Value;
+        }
+
+        private static Dictionary<string, string> Pages(string folder) =>
+            (Directory.Exists(folder) ? Directory.GetFiles(folder, "*.md") : Array.Empty<string>())
+                .ToDictionary(Path.GetFileName, f => File.ReadAllText(f).Replace("\r\n", "\n"), StringComparer.Ordinal);
     }
 }
