@@ -8,7 +8,9 @@
                then Test-ModuleManifest on it.
       Test     dotnet test -c Release Module.sln, the README's test command: unit tests, end-to-end tests against
                the emulator, and the Pester suite (tests/*.Tests.ps1) in tools/pwsh.
-      Package  Not yet: packaging for the PowerShell Gallery comes with dotnet pack. It fails saying so.
+      Package  dotnet pack -c Release Module.sln: the PowerShell Gallery package,
+               out/PartnerCenterLicenses.<ModuleVersion>.nupkg, made without PowerShellGet
+               (src/PartnerCenterLicenses.Package). Publishing it is a maintainer's step: CONTRIBUTING.md.
 .EXAMPLE
     dotnet tools/pwsh/bin/Release/net10.0/pwsh.dll ./build.ps1 -Task Test
 #>
@@ -44,9 +46,19 @@ switch ($Task) {
         Invoke-Dotnet test -c $Configuration $solution
     }
     'Package' {
-        # The pwsh this repository builds has no PowerShellGet or PSResourceGet, and a package made by
-        # whatever happens to be installed would differ from machine to machine.
-        throw 'Packaging is not part of this build yet: the .nupkg for the PowerShell Gallery will come from dotnet pack (a later issue). ' +
-            "Until then, ./build.ps1 -Task Build lays the importable module out in $(Split-Path -Parent $manifest)."
+        # The same command as the README's: src/PartnerCenterLicenses.Package, the solution's only packable
+        # project, builds the module, writes the nuspec from it and packs.
+        Invoke-Dotnet pack -c $Configuration $solution
+        $data = Import-PowerShellDataFile -LiteralPath (Join-Path $PSScriptRoot 'PartnerCenterLicenses.psd1')
+        $version = [version] $data.ModuleVersion
+        # NuGet names the file with the normalized version: three parts, a fourth only when it is not 0.
+        $packageVersion = '{0}.{1}.{2}' -f $version.Major, $version.Minor, [Math]::Max($version.Build, 0)
+        if ($version.Revision -gt 0) { $packageVersion += ".$($version.Revision)" }
+        if ($data.PrivateData.PSData['Prerelease']) { $packageVersion += '-' + $data.PrivateData.PSData.Prerelease.TrimStart('-') }
+        $package = Join-Path $PSScriptRoot "out/PartnerCenterLicenses.$packageVersion.nupkg"
+        if (-not (Test-Path -LiteralPath $package)) {
+            throw "dotnet pack succeeded but $package is not there."
+        }
+        Write-Host "Package ready: $package"
     }
 }
