@@ -95,7 +95,6 @@ namespace PartnerCenterLicenses.Bench
                 result.Sizes.Add(size);
             }
 
-            emulator.State.DeploymentInsightsJson = null;
             return result;
         }
 
