@@ -21,6 +21,9 @@ namespace PartnerCenterLicenses.Bench
         /// <summary>The one-cmdlet baseline module's manifest, laid out by building bench/BaselineModule.</summary>
         public static string BaselineManifest => Metadata("BaselineManifest");
 
+        /// <summary>The HTTP baseline module's manifest (bench/BaselineHttpModule): the same token request and GET with a bare HttpClient.</summary>
+        public static string BaselineHttpManifest => Metadata("BaselineHttpManifest");
+
         /// <summary>bench/results/, where the latest table is written for the README.</summary>
         public static string ResultsFolder => Metadata("ResultsFolder");
 
@@ -33,7 +36,7 @@ namespace PartnerCenterLicenses.Bench
         /// <summary>Fails early, with the command that fixes it, when a module was not built.</summary>
         public static void RequireModules()
         {
-            foreach (string manifest in new[] { ModuleManifest, BaselineManifest })
+            foreach (string manifest in new[] { ModuleManifest, BaselineManifest, BaselineHttpManifest })
             {
                 if (!File.Exists(manifest))
                 {

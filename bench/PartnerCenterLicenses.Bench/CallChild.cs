@@ -31,19 +31,28 @@ namespace PartnerCenterLicenses.Bench
         public const string RefreshTokenVariable = "PCL_BENCH_REFRESH_TOKEN";
         public const string BaselineRefreshTokenVariable = "PCL_BENCH_BASELINE_REFRESH_TOKEN";
 
-        /// <summary>Get-PartnerLicenseDeployment through the engine: its own pipeline per call, objects enumerated.</summary>
+        /// <summary>
+        /// <c>$null = Get-PartnerLicenseDeployment</c>, a pipeline of its own per call. Output goes to <c>$null</c>
+        /// on every PowerShell side alike, so each pays the same (smallest) output cost.
+        /// </summary>
         public const string Module = "module";
 
-        /// <summary>What a caller without the module does: HttpClient GET with a bearer token, JSON mapped to the five fields.</summary>
+        /// <summary>
+        /// <c>$null = Get-BaselineDeployment</c> (bench/BaselineHttpModule): a trivial binary cmdlet doing the same
+        /// GET and reading the same body with the same JSON library. The limit for any cmdlet.
+        /// </summary>
+        public const string BaselineCmdlet = "cmdlet";
+
+        /// <summary>For reference: HttpClient GET with a bearer token, JSON mapped to the five fields, no PowerShell.</summary>
         public const string HttpAndParse = "http+parse";
 
         /// <summary>For the breakdown: the same GET with the body read but not parsed.</summary>
         public const string HttpOnly = "http";
 
-        /// <summary>For the breakdown: a trivial cmdlet through the same kind of pipeline, i.e. what PowerShell itself costs per call.</summary>
+        /// <summary>For the breakdown: <c>$null = Get-BaselineValue</c>, a cmdlet that writes a constant, i.e. what PowerShell itself costs per call.</summary>
         public const string PipelineFloor = "pipeline";
 
-        public static readonly IReadOnlyList<string> Operations = new[] { Module, HttpAndParse, HttpOnly, PipelineFloor };
+        public static readonly IReadOnlyList<string> Operations = new[] { Module, BaselineCmdlet, HttpAndParse, HttpOnly, PipelineFloor };
 
         private const string EnvironmentName = "BenchEmulator";
         private const string Scope = "https://api.partnercenter.microsoft.com/user_impersonation";
@@ -56,6 +65,9 @@ namespace PartnerCenterLicenses.Bench
             using HostedEngine engine = OpenConnected(withBaseline: true);
             ChildProcess.Sync("connected");
 
+            // After the sync point, so the connect phase counts the module's token requests only.
+            ConnectBaselineHttp(engine);
+
             // One client for the whole run, as the module keeps one per session: both reuse their
             // TLS connection, so neither pays a handshake per call.
             using var http = new HttpClient();
@@ -64,11 +76,17 @@ namespace PartnerCenterLicenses.Bench
 
             var operations = new Dictionary<string, Func<int>>
             {
-                [Module] = () => CallModule(engine),
+                [Module] = () => DiscardOutput(engine, "Get-PartnerLicenseDeployment"),
+                [BaselineCmdlet] = () => DiscardOutput(engine, "Get-BaselineDeployment"),
                 [HttpAndParse] = () => GetAndParse(http, deploymentUri, token),
                 [HttpOnly] = () => GetOnly(http, deploymentUri, token),
-                [PipelineFloor] = () => CallTrivialCmdlet(engine),
+                [PipelineFloor] = () => DiscardOutput(engine, "Get-BaselineValue"),
             };
+
+            // The timed PowerShell calls discard their output, so check once here that each writes what it should.
+            Check(Module, CallModule(engine));
+            Check(BaselineCmdlet, CallCommand(engine, "Get-BaselineDeployment"));
+            Check(PipelineFloor, CallCommand(engine, "Get-BaselineValue") == 1 ? ExpectedItems : -1);
 
             for (int i = 0; i < warmUp; i++)
             {
@@ -126,7 +144,6 @@ namespace PartnerCenterLicenses.Bench
         /// </summary>
         internal static HostedEngine OpenConnected(bool withBaseline)
         {
-            string url = Required(UrlVariable);
             HostedEngine engine = HostedEngine.Open();
             try
             {
@@ -136,24 +153,12 @@ namespace PartnerCenterLicenses.Bench
                     if (withBaseline)
                     {
                         ps.AddStatement()
-                            .AddCommand("Import-Module").AddParameter("Name", BenchPaths.BaselineManifest).AddParameter("ErrorAction", ActionPreference.Stop);
+                            .AddCommand("Import-Module").AddParameter("Name", BenchPaths.BaselineManifest).AddParameter("ErrorAction", ActionPreference.Stop)
+                            .AddStatement()
+                            .AddCommand("Import-Module").AddParameter("Name", BenchPaths.BaselineHttpManifest).AddParameter("ErrorAction", ActionPreference.Stop);
                     }
                 });
-                engine.Run(ps => ps
-                    .AddCommand("Add-PartnerCenterEnvironment")
-                    .AddParameter("Name", EnvironmentName)
-                    .AddParameter("ActiveDirectoryAuthority", url)
-                    .AddParameter("PartnerCenterEndpoint", url));
-
-                // Parameters, not script text: the secrets never appear in anything PowerShell could log.
-                string clientId = Required(ClientIdVariable);
-                engine.Run(ps => ps
-                    .AddCommand("Connect-PartnerCenter")
-                    .AddParameter("Environment", EnvironmentName)
-                    .AddParameter("ApplicationId", clientId)
-                    .AddParameter("Credential", new PSCredential(clientId, Secure(Required(ClientSecretVariable))))
-                    .AddParameter("RefreshToken", Secure(Required(RefreshTokenVariable)))
-                    .AddParameter("Tenant", Required(TenantVariable)));
+                ConnectModule(engine);
                 return engine;
             }
             catch
@@ -161,6 +166,57 @@ namespace PartnerCenterLicenses.Bench
                 engine.Dispose();
                 throw;
             }
+        }
+
+        /// <summary>Add-PartnerCenterEnvironment for the emulator and Connect-PartnerCenter (secure application model: one token request).</summary>
+        internal static void ConnectModule(HostedEngine engine)
+        {
+            string url = Required(UrlVariable);
+            engine.Run(ps => ps
+                .AddCommand("Add-PartnerCenterEnvironment")
+                .AddParameter("Name", EnvironmentName)
+                .AddParameter("ActiveDirectoryAuthority", url)
+                .AddParameter("PartnerCenterEndpoint", url));
+
+            // Parameters, not script text: the secrets never appear in anything PowerShell could log.
+            string clientId = Required(ClientIdVariable);
+            engine.Run(ps => ps
+                .AddCommand("Connect-PartnerCenter")
+                .AddParameter("Environment", EnvironmentName)
+                .AddParameter("ApplicationId", clientId)
+                .AddParameter("Credential", new PSCredential(clientId, Secure(Required(ClientSecretVariable))))
+                .AddParameter("RefreshToken", Secure(Required(RefreshTokenVariable)))
+                .AddParameter("Tenant", Required(TenantVariable)));
+        }
+
+        /// <summary>Connect-BaselineHttp: the same refresh-token grant with a bare HttpClient (the module must be imported).</summary>
+        internal static void ConnectBaselineHttp(HostedEngine engine)
+        {
+            engine.Run(ps => ps
+                .AddCommand("Connect-BaselineHttp")
+                .AddParameter("Uri", Required(UrlVariable))
+                .AddParameter("Tenant", Required(TenantVariable))
+                .AddParameter("ClientId", Required(ClientIdVariable))
+                .AddParameter("ClientSecret", Secure(Required(ClientSecretVariable)))
+                .AddParameter("RefreshToken", Secure(Required(BaselineRefreshTokenVariable))));
+        }
+
+        private static int DiscardOutput(HostedEngine engine, string command)
+        {
+            using PowerShell ps = engine.NewPipeline();
+            ps.AddScript("$null = " + command);
+            ps.Invoke();
+            HostedEngine.ThrowIfFailed(ps);
+            return ExpectedItems;
+        }
+
+        private static int CallCommand(HostedEngine engine, string command)
+        {
+            using PowerShell ps = engine.NewPipeline();
+            ps.AddCommand(command);
+            Collection<PSObject> output = ps.Invoke();
+            HostedEngine.ThrowIfFailed(ps);
+            return output.Count(o => o?.BaseObject != null);
         }
 
         private static int CallModule(HostedEngine engine)
@@ -179,16 +235,6 @@ namespace PartnerCenterLicenses.Bench
             }
 
             return items;
-        }
-
-        private static int CallTrivialCmdlet(HostedEngine engine)
-        {
-            using PowerShell ps = engine.NewPipeline();
-            ps.AddCommand("Get-BaselineValue");
-            Collection<PSObject> output = ps.Invoke();
-            HostedEngine.ThrowIfFailed(ps);
-            // Counted as the two items the other operations return, so one check fits all.
-            return output.Count == 1 ? ExpectedItems : -1;
         }
 
         private static int GetAndParse(HttpClient http, Uri uri, string token)

@@ -28,6 +28,12 @@ namespace PartnerCenterLicenses.Bench
     {
         public const string ChildSwitch = "--child";
 
+        /// <summary>
+        /// The parent's Stopwatch timestamp taken right before the child is started. Stopwatch reads the
+        /// system's monotonic clock, which every process shares, so a child can time from its own start.
+        /// </summary>
+        public const string SpawnedVariable = "PCL_BENCH_SPAWNED";
+
         private const string Prefix = "@bench ";
         private const string SyncVerb = "sync ";
         private const string ResultVerb = "result ";
@@ -71,6 +77,7 @@ namespace PartnerCenterLicenses.Bench
             using var process = new Process { StartInfo = startInfo };
             try
             {
+                startInfo.Environment[SpawnedVariable] = Stopwatch.GetTimestamp().ToString(System.Globalization.CultureInfo.InvariantCulture);
                 process.Start();
             }
             catch (Win32Exception e)

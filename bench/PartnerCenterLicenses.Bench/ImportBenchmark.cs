@@ -41,6 +41,11 @@ namespace PartnerCenterLicenses.Bench
 
             public List<double> BaselineCpuMs { get; } = new List<double>();
 
+            /// <summary>What the import added to the process's counters (JIT-compiled methods, bytes, assemblies, process CPU), per sample.</summary>
+            public List<ProcessCounters> OursCounters { get; } = new List<ProcessCounters>();
+
+            public List<ProcessCounters> BaselineCounters { get; } = new List<ProcessCounters>();
+
             /// <summary>The first pair, run before the counted ones and reported apart (see <see cref="RunAsync"/>).</summary>
             public (double Ours, double Baseline) WarmUpMs { get; set; }
 
@@ -72,6 +77,8 @@ namespace PartnerCenterLicenses.Bench
                 Sample ours = oursFirst ? firstSample : secondSample;
                 Sample baseline = oursFirst ? secondSample : firstSample;
                 result.OursMs.Add(ours.Milliseconds);
+                result.OursCounters.Add(ours.Counters);
+                result.BaselineCounters.Add(baseline.Counters);
                 result.BaselineMs.Add(baseline.Milliseconds);
                 if (ours.CpuMilliseconds is double oursCpu && baseline.CpuMilliseconds is double baselineCpu)
                 {
@@ -102,12 +109,14 @@ namespace PartnerCenterLicenses.Bench
                 .AddStatement()
                 .AddCommand("Get-Command").AddParameter("Module", name);
 
+            ProcessCounters before = ProcessCounters.Now();
             double? cpuBefore = ThreadCpuClock.NowMilliseconds();
             long started = Stopwatch.GetTimestamp();
             var commands = ps.Invoke();
             int count = commands.Count(c => c?.BaseObject is CommandInfo);
             TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
             double? cpuMilliseconds = ThreadCpuClock.NowMilliseconds() - cpuBefore;
+            ProcessCounters added = ProcessCounters.Now() - before;
 
             HostedEngine.ThrowIfFailed(ps);
             if (count == 0)
@@ -120,15 +129,16 @@ namespace PartnerCenterLicenses.Bench
                 ["milliseconds"] = elapsed.TotalMilliseconds,
                 ["cpuMilliseconds"] = cpuMilliseconds,
                 ["commands"] = count,
+                ["counters"] = added.ToJson(),
             };
         }
 
         private static async Task<Sample> MeasureInChildAsync(string which)
         {
             JsonObject result = await ChildProcess.RunAsync(new[] { "import", which }, environment: null, ChildTimeout);
-            return new Sample((double)result["milliseconds"], (double?)result["cpuMilliseconds"], (int)result["commands"]);
+            return new Sample((double)result["milliseconds"], (double?)result["cpuMilliseconds"], (int)result["commands"], ProcessCounters.FromJson(result["counters"]));
         }
 
-        private sealed record Sample(double Milliseconds, double? CpuMilliseconds, int Commands);
+        private sealed record Sample(double Milliseconds, double? CpuMilliseconds, int Commands, ProcessCounters Counters);
     }
 }

@@ -17,7 +17,8 @@ namespace PartnerCenterLicenses.Bench
         // buffer stays small (a few thousand objects at most), long enough to cost nothing.
         private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(5);
 
-        public readonly record struct Drained(long Objects, double FirstObjectMs, double TotalMs);
+        /// <summary>Counts and times; <see cref="FirstObjectTimestamp"/> is the Stopwatch timestamp of the first object (0 when none).</summary>
+        public readonly record struct Drained(long Objects, double FirstObjectMs, double TotalMs, long FirstObjectTimestamp);
 
         /// <summary>
         /// Invokes <paramref name="ps"/> (with <paramref name="input"/> as pipeline input, if any) and
@@ -72,7 +73,8 @@ namespace PartnerCenterLicenses.Bench
             return new Drained(
                 objects,
                 first == 0 ? double.NaN : Stopwatch.GetElapsedTime(started, first).TotalMilliseconds,
-                Stopwatch.GetElapsedTime(started, ended).TotalMilliseconds);
+                Stopwatch.GetElapsedTime(started, ended).TotalMilliseconds,
+                first);
         }
     }
 }

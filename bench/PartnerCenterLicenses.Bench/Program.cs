@@ -20,7 +20,15 @@ namespace PartnerCenterLicenses.Bench
             public bool Quick { get; init; }
 
             // A fresh process per import sample makes these the slow part (about 1.5 s each).
-            public int ImportSamples => Quick ? 5 : 15;
+            // At least 20 pairs: the import's CPU time is judged by the median of pairs in ABBA order.
+            public int ImportSamples => Quick ? 6 : 20;
+
+            // A fresh process per side and sample, each importing, connecting and calling (about 2-4 s each).
+            public int ColdPairs => Quick ? 2 : 6;
+
+            public int[] StreamingSizes => new[] { 100_000, 1_000_000 };
+
+            public int StreamingRounds => Quick ? 1 : 3;
 
             // Calls are cheap; many samples keep the medians steady on a busy 2-core machine.
             public int CallSamples => Quick ? 200 : 1000;
@@ -63,7 +71,9 @@ namespace PartnerCenterLicenses.Bench
         private const string CallsCase = "calls";
         private const string FanOutCase = "fanout";
         private const string PagingCase = "paging";
-        private static readonly string[] AllCases = { ImportCase, CallsCase, FanOutCase, PagingCase };
+        private const string ColdCase = "cold";
+        private const string StreamingCase = "streaming";
+        private static readonly string[] AllCases = { ColdCase, ImportCase, CallsCase, StreamingCase, FanOutCase, PagingCase };
 
         public static async Task<int> Main(string[] args)
         {
@@ -135,6 +145,13 @@ namespace PartnerCenterLicenses.Bench
 
             // Progress goes to standard error so standard output is just the result.
             Action<string> progress = message => Console.Error.WriteLine("  " + message);
+            ColdBenchmark.Result cold = null;
+            if (settings.Runs(ColdCase))
+            {
+                Console.Error.WriteLine($"Cold start: {settings.ColdPairs} pairs of fresh processes (import, connect, first Get), plus one warm-up pair...");
+                cold = await ColdBenchmark.RunAsync(settings.ColdPairs, progress);
+            }
+
             ImportBenchmark.Result import = null;
             if (settings.Runs(ImportCase))
             {
@@ -155,6 +172,13 @@ namespace PartnerCenterLicenses.Bench
                 }
             }
 
+            StreamingBenchmark.Result streaming = null;
+            if (settings.Runs(StreamingCase))
+            {
+                Console.Error.WriteLine($"Streaming: one body of {string.Join(" and ", settings.StreamingSizes.Select(n => n.ToString("N0", CultureInfo.InvariantCulture)))} items, {settings.StreamingRounds} interleaved round(s) each, and a fresh process per side and size for the peak working set...");
+                streaming = await StreamingBenchmark.RunAsync(settings.StreamingSizes, settings.StreamingRounds, progress);
+            }
+
             FanOutBenchmark.Result fanOut = null;
             if (settings.Runs(FanOutCase))
             {
@@ -171,9 +195,9 @@ namespace PartnerCenterLicenses.Bench
 
             conditions.LoadAtEnd = LoadAverage();
             WarnIfBusy(conditions.LoadAtEnd);
-            string table = Report.Build(import, calls, fanOut, paging, conditions);
+            string table = Report.Build(cold, import, calls, streaming, fanOut, paging, conditions);
             Console.WriteLine();
-            Console.WriteLine(Report.Details(import, calls, fanOut, paging));
+            Console.WriteLine(Report.Details(cold, import, calls, streaming, fanOut, paging));
             Console.WriteLine(table);
 
             Directory.CreateDirectory(BenchPaths.ResultsFolder);
@@ -190,6 +214,8 @@ namespace PartnerCenterLicenses.Bench
                 JsonObject result = args.Length switch
                 {
                     3 when args[1] == "import" => ImportBenchmark.MeasureInThisProcess(args[2]),
+                    3 when args[1] == "cold" => ColdBenchmark.MeasureInThisProcess(args[2]),
+                    4 when args[1] == "streaming" => StreamingBenchmark.RunChild(args[2], args[3]),
                     5 when args[1] == "fanout" => FanOutChild.Run(
                         int.Parse(args[2], CultureInfo.InvariantCulture),
                         int.Parse(args[3], CultureInfo.InvariantCulture),
@@ -241,8 +267,8 @@ namespace PartnerCenterLicenses.Bench
             writer.WriteLine("  Measures import cost, per-call overhead and token requests against baselines run alongside,");
             writer.WriteLine("  prints a markdown table and writes it to bench/results/latest.md.");
             writer.WriteLine("  --quick   fewer samples, for a sanity check.");
-            writer.WriteLine("  --cases   a comma-separated subset of import,calls,fanout,paging (default: all). fanout and paging");
-            writer.WriteLine("            are the heavy ones (about 15 s and 40 s); e.g. --cases fanout,paging runs only them.");
+            writer.WriteLine("  --cases   a comma-separated subset of cold,import,calls,streaming,fanout,paging (default: all);");
+            writer.WriteLine("            bench/README.md says how long each takes. E.g. --cases cold,import runs only those.");
             writer.WriteLine("  Build with -p:BenchReadyToRun=true to run the engines ReadyToRun-compiled, as pwsh ships them.");
         }
     }

@@ -33,11 +33,23 @@ namespace PartnerCenterLicenses.Bench
         public const double CallRatioTarget = 1.5;
         public const int ExtraTokenRequestsTarget = 0;
 
-        public static string Build(ImportBenchmark.Result import, CallBenchmark.Result calls, FanOutBenchmark.Result fanOut, PagingBenchmark.Result paging, RunConditions conditions)
+        /// <summary>Issue 13's import goals, in counters that do not depend on timing.</summary>
+        public const long ImportJitTarget = 30;
+
+        public const double ImportBytesTargetMb = 0.5;
+
+        public static string Build(ColdBenchmark.Result cold, ImportBenchmark.Result import, CallBenchmark.Result calls, StreamingBenchmark.Result streaming, FanOutBenchmark.Result fanOut, PagingBenchmark.Result paging, RunConditions conditions)
         {
             var text = new StringBuilder();
+            text.AppendLine(EngineLine(conditions));
+            text.AppendLine();
             text.AppendLine("| benchmark | ours | baseline | ratio / difference | target | met? |");
             text.AppendLine("| --- | --- | --- | --- | --- | --- |");
+            if (cold != null)
+            {
+                ColdRows(text, cold);
+            }
+
             if (import != null)
             {
                 ImportRows(text, import);
@@ -46,6 +58,11 @@ namespace PartnerCenterLicenses.Bench
             if (calls != null)
             {
                 CallRows(text, calls);
+            }
+
+            if (streaming != null)
+            {
+                StreamingRows(text, streaming);
             }
 
             if (fanOut != null)
@@ -60,6 +77,12 @@ namespace PartnerCenterLicenses.Bench
 
             text.AppendLine();
             text.AppendLine(MachineLine(conditions));
+            if (cold != null)
+            {
+                text.AppendLine();
+                text.AppendLine(ColdNotes(cold));
+            }
+
             if (import != null)
             {
                 text.AppendLine();
@@ -92,23 +115,52 @@ namespace PartnerCenterLicenses.Bench
             var oursImport = new Stats(import.OursMs);
             var baseImport = new Stats(import.BaselineMs);
             double added = oursImport.Median - baseImport.Median;
+            if (import.OursCpuMs.Count > 0)
+            {
+                var oursCpu = new Stats(import.OursCpuMs);
+                var baseCpu = new Stats(import.BaselineCpuMs);
+                double paired = new Stats(import.OursCpuMs.Zip(import.BaselineCpuMs, (o, b) => o - b)).Median;
+                Row(text,
+                    $"Import-Module + Get-Command, first import in a fresh engine: the importing thread's CPU time (median of {oursCpu.Count} ABBA pairs)",
+                    Ms(oursCpu.Median),
+                    Ms(baseCpu.Median) + " (one-cmdlet binary module)",
+                    $"{Ratio(oursCpu.Median / baseCpu.Median)} ({Signed(oursCpu.Median - baseCpu.Median)} ms; median of pair differences {Signed(paired)} ms)",
+                    "(reported)",
+                    "—");
+            }
+
             Row(text,
-                $"Import-Module + Get-Command, first import in a fresh engine (median of {oursImport.Count} each)",
+                $"Import-Module + Get-Command, wall time (same {oursImport.Count} pairs)",
                 Ms(oursImport.Median),
-                Ms(baseImport.Median) + " (one-cmdlet binary module)",
+                Ms(baseImport.Median),
                 $"{Signed(added)} ms ({Ratio(oursImport.Median / baseImport.Median)})",
                 $"< {ImportAddedTargetMs:0} ms added",
                 Met(added < ImportAddedTargetMs));
+
+            ProcessCounters ours = MedianCounters(import.OursCounters);
+            ProcessCounters baseline = MedianCounters(import.BaselineCounters);
+            Row(text,
+                "Import: methods JIT-compiled (medians)",
+                ours.JitMethods.ToString(CultureInfo.InvariantCulture),
+                baseline.JitMethods.ToString(CultureInfo.InvariantCulture),
+                $"+{ours.JitMethods - baseline.JitMethods}",
+                $"≤ +{ImportJitTarget}",
+                Met(ours.JitMethods - baseline.JitMethods <= ImportJitTarget));
+            Row(text,
+                "Import: bytes allocated, assemblies loaded (medians)",
+                $"{MbText(ours.AllocatedBytes)}, {ours.Assemblies} assemblies",
+                $"{MbText(baseline.AllocatedBytes)}, {baseline.Assemblies} assemblies",
+                $"{SignedMb(Mb(ours.AllocatedBytes - baseline.AllocatedBytes))}, {ours.Assemblies - baseline.Assemblies:+0;-0;0} assemblies",
+                $"≤ +{ImportBytesTargetMb:0.0} MB",
+                Met(Mb(ours.AllocatedBytes - baseline.AllocatedBytes) <= ImportBytesTargetMb));
         }
 
         private static void CallRows(StringBuilder text, CallBenchmark.Result calls)
         {
             var module = new Stats(calls.Samples[CallChild.Module]);
+            var cmdlet = new Stats(calls.Samples[CallChild.BaselineCmdlet]);
             var direct = new Stats(calls.Samples[CallChild.HttpAndParse]);
-            double pipelineFloor = new Stats(calls.Samples[CallChild.PipelineFloor]).Median;
             double medianRatio = module.Median / direct.Median;
-            double p90Ratio = module.P90 / direct.P90;
-            double ownShareRatio = module.Median / (pipelineFloor + direct.Median);
 
             CallBenchmark.PhaseCounts connect = calls.Phases["connected"];
             CallBenchmark.PhaseCounts timed = calls.Phases["timed-end"];
@@ -116,26 +168,26 @@ namespace PartnerCenterLicenses.Bench
             int extraPerThousand = (int)Math.Round(counted.TokenRequests * 1000.0 / calls.TokenCalls);
 
             Row(text,
-                $"Get-PartnerLicenseDeployment per call (median of {module.Count})",
+                $"Warm: `$null = Get-PartnerLicenseDeployment` per call, against a trivial binary cmdlet doing the same GET and parse, `$null =` too (median of {module.Count})",
                 Ms(module.Median),
-                Ms(direct.Median) + " (HttpClient GET + JSON parse)",
+                Ms(cmdlet.Median) + " (`Get-BaselineDeployment`: HttpClient + JsonTextReader, items written as read)",
+                Ratio(module.Median / cmdlet.Median),
+                "(reported; the limit for any cmdlet)",
+                "—");
+            Row(text,
+                "Warm, the same, p90",
+                Ms(module.P90),
+                Ms(cmdlet.P90),
+                Ratio(module.P90 / cmdlet.P90),
+                "(reported)",
+                "—");
+            Row(text,
+                "Warm, against a bare HttpClient GET + JSON parse without PowerShell (reference)",
+                Ms(module.Median),
+                Ms(direct.Median),
                 Ratio(medianRatio),
                 $"≤ {CallRatioTarget:0.0}x",
                 Met(medianRatio <= CallRatioTarget));
-            Row(text,
-                "Get-PartnerLicenseDeployment per call, p90",
-                Ms(module.P90),
-                Ms(direct.P90),
-                Ratio(p90Ratio),
-                "(reported)",
-                "—");
-            Row(text,
-                "Get-PartnerLicenseDeployment per call, against a trivial cmdlet's pipeline + the same GET and parse",
-                Ms(module.Median),
-                $"{Ms(pipelineFloor + direct.Median)} ({Ms(pipelineFloor)} + {Ms(direct.Median)})",
-                Ratio(ownShareRatio),
-                "(reported)",
-                "—");
             Row(text,
                 $"Token requests per 1,000 calls with a valid token ({calls.TokenCalls:N0} calls counted)",
                 $"{extraPerThousand} (+{connect.TokenRequests} at connect)",
@@ -143,13 +195,22 @@ namespace PartnerCenterLicenses.Bench
                 $"{extraPerThousand} extra",
                 $"{ExtraTokenRequestsTarget} extra (only the connect's)",
                 Met(extraPerThousand <= ExtraTokenRequestsTarget && timed.TokenRequests == 0));
-
         }
 
         /// <summary>Everything behind the table, for the console only: every import sample, spreads, and the emulator's counts.</summary>
-        public static string Details(ImportBenchmark.Result import, CallBenchmark.Result calls, FanOutBenchmark.Result fanOut, PagingBenchmark.Result paging)
+        public static string Details(ColdBenchmark.Result cold, ImportBenchmark.Result import, CallBenchmark.Result calls, StreamingBenchmark.Result streaming, FanOutBenchmark.Result fanOut, PagingBenchmark.Result paging)
         {
             var text = new StringBuilder();
+            if (cold != null)
+            {
+                ColdDetails(text, cold);
+            }
+
+            if (streaming != null)
+            {
+                StreamingDetails(text, streaming);
+            }
+
             if (import != null)
             {
                 ImportDetails(text, import);
@@ -233,15 +294,21 @@ namespace PartnerCenterLicenses.Bench
         private static string Breakdown(CallBenchmark.Result calls)
         {
             double module = new Stats(calls.Samples[CallChild.Module]).Median;
+            double cmdlet = new Stats(calls.Samples[CallChild.BaselineCmdlet]).Median;
             double pipeline = new Stats(calls.Samples[CallChild.PipelineFloor]).Median;
             double http = new Stats(calls.Samples[CallChild.HttpOnly]).Median;
             double direct = new Stats(calls.Samples[CallChild.HttpAndParse]).Median;
-            double own = module - pipeline - http;
-            return "Per-call breakdown (medians of the same interleaved run): "
-                + $"Get-PartnerLicenseDeployment {Ms(module)} ≈ PowerShell pipeline of a trivial binary cmdlet {Ms(pipeline)}"
-                + $" + HttpClient GET without parsing {Ms(http)} + the module's own work {Ms(own)}"
-                + " (token lookup, request set-up, thread hand-offs, streaming JSON reader, output objects)."
-                + $" A module adding nothing to the GET and parse would still measure {Ratio((pipeline + direct) / direct)} against the bare baseline.";
+            return "Per-call breakdown (medians of the same interleaved run, output to `$null` on every PowerShell side): "
+                + $"a trivial cmdlet writing a constant {Ms(pipeline)}; HttpClient GET without parsing {Ms(http)}, with the parse {Ms(direct)};"
+                + $" the trivial cmdlet doing the GET and parse {Ms(cmdlet)}; Get-PartnerLicenseDeployment {Ms(module)},"
+                + $" i.e. {Ms(module - cmdlet)} per call over the least a cmdlet can do (token lookup, request set-up, thread hand-offs, output objects).";
+        }
+
+        private static string EngineLine(RunConditions conditions)
+        {
+            return conditions.ReadyToRun
+                ? "Engine: **ReadyToRun** (`-p:BenchReadyToRun=true`: the hosted engine and the bench precompiled, as an installed pwsh ships its engine)."
+                : "Engine: **IL-only** (the System.Management.Automation package as NuGet ships it: everything the engine runs the first time is JIT-compiled, unlike an installed pwsh).";
         }
 
         private static string MachineLine(RunConditions conditions)
