@@ -186,8 +186,11 @@ namespace PartnerCenterLicenses.HelpGenerator
                 return new[] { ParameterHelp.AllSets };
             }
 
-            if (defaultSet != null && sets.Remove(defaultSet))
+            // The default set may have no parameters of its own (Get-PartnerLicenseDeployment without
+            // -CustomerId): it is still a way to call the cmdlet, and comes first.
+            if (defaultSet != null)
             {
+                sets.Remove(defaultSet);
                 sets.Insert(0, defaultSet);
             }
 

@@ -36,6 +36,7 @@ namespace PartnerCenterLicenses.Commands
         /// <para type="description">The most customers read at the same time, 1 to 64 (default 8). Partner Center
         /// throttles per partner: a throttled request holds every other one back until its Retry-After has passed.</para>
         /// </summary>
+        /// <value>8</value>
         [Parameter(ParameterSetName = CustomerSet)]
         [ValidateRange(1, 64)]
         public int ThrottleLimit { get; set; } = 8;
