@@ -1,8 +1,9 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Text;
 using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
+using PartnerCenterLicenses.Engine.Client;
 
 namespace PartnerCenterLicenses.Engine.Authentication
 {
@@ -20,13 +21,12 @@ namespace PartnerCenterLicenses.Engine.Authentication
         private static readonly long EarliestExpiry = DateTimeOffset.MinValue.ToUnixTimeSeconds();
         private static readonly long LatestExpiry = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
 
-        private readonly JObject _payload;
+        private readonly Dictionary<string, object> _payload;
 
-        private JwtClaims(JObject payload)
+        private JwtClaims(Dictionary<string, object> payload)
         {
             _payload = payload;
-            JToken exp = payload["exp"];
-            if (exp != null && exp.Type != JTokenType.Null)
+            if (payload.TryGetValue("exp", out object exp) && exp != null)
             {
                 ExpiresOn = ToTime(exp);
                 HasUnreadableExpiry = ExpiresOn == null;
@@ -51,7 +51,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
         /// <summary>App+User tokens carry delegated scopes; app-only tokens carry roles and no scp.</summary>
         public bool IsAppOnly
         {
-            get { return _payload["scp"] == null && _payload["roles"] != null; }
+            get { return !_payload.ContainsKey("scp") && _payload.ContainsKey("roles"); }
         }
 
         /// <summary>When the token expires; null when it has no exp claim or one that is not a time (see <see cref="HasUnreadableExpiry"/>).</summary>
@@ -87,7 +87,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
                     reader.DateParseHandling = DateParseHandling.None;
                     reader.FloatParseHandling = FloatParseHandling.Double;
                     reader.MaxDepth = 64;
-                    JObject payload = JObject.Load(reader);
+                    Dictionary<string, object> payload = JsonObjects.Read(reader);
                     return reader.Read() ? null : new JwtClaims(payload);
                 }
             }
@@ -97,10 +97,10 @@ namespace PartnerCenterLicenses.Engine.Authentication
             }
         }
 
-        private static DateTimeOffset? ToTime(JToken exp)
+        private static DateTimeOffset? ToTime(object exp)
         {
             long seconds;
-            switch ((exp as JValue)?.Value)
+            switch (exp)
             {
                 case long whole:
                     seconds = whole;
@@ -118,8 +118,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
 
         private string Text(string name)
         {
-            JToken value = _payload[name];
-            return value != null && value.Type == JTokenType.String ? (string)value : null;
+            return _payload.TryGetValue(name, out object value) ? value as string : null;
         }
 
         private static byte[] Base64UrlDecode(string text)

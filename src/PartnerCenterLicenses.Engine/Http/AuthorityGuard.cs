@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Net.Http;
@@ -6,7 +7,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
+using PartnerCenterLicenses.Engine.Client;
 using PartnerCenterLicenses.Boundary;
 using PartnerCenterLicenses.Models;
 
@@ -175,18 +176,24 @@ namespace PartnerCenterLicenses.Engine.Http
                 return "the body is larger than " + MaxTokenResponseBytes / 1024 + " KB.";
             }
 
-            JObject answer;
+            Dictionary<string, object> answer;
             try
             {
                 using (var reader = new JsonTextReader(new StringReader(body)) { DateParseHandling = DateParseHandling.None, MaxDepth = 32, SupportMultipleContent = true })
                 {
-                    JToken token = JToken.ReadFrom(reader);
-                    answer = token as JObject;
-                    if (answer == null)
+                    if (!reader.Read())
                     {
-                        return "the body is a JSON " + token.Type.ToString().ToLowerInvariant() + ", not an object.";
+                        throw new JsonReaderException("The body is empty.");
                     }
 
+                    if (reader.TokenType != JsonToken.StartObject)
+                    {
+                        JsonToken kind = reader.TokenType;
+                        reader.Skip();
+                        return "the body is a JSON " + JsonObjects.KindOf(kind) + ", not an object.";
+                    }
+
+                    answer = JsonObjects.Read(reader);
                     if (reader.Read())
                     {
                         return "the body has content after its JSON object.";
@@ -198,29 +205,26 @@ namespace PartnerCenterLicenses.Engine.Http
                 return "the body is not JSON" + (body.TrimStart().StartsWith("<", StringComparison.Ordinal) ? " (it looks like an HTML page)." : ".");
             }
 
-            JToken accessToken = answer["access_token"];
-            if (accessToken == null || accessToken.Type != JTokenType.String || string.IsNullOrWhiteSpace((string)accessToken))
+            if (!(Property(answer, "access_token") is string accessToken) || string.IsNullOrWhiteSpace(accessToken))
             {
                 return "it has no access_token.";
             }
 
-            JToken expiresIn = answer["expires_in"];
-            if (expiresIn != null && !IsWholeSeconds(expiresIn))
+            if (answer.TryGetValue("expires_in", out object expiresIn) && !IsWholeSeconds(expiresIn))
             {
                 return "its expires_in is not a number of seconds.";
             }
 
             foreach (string name in new[] { "refresh_token", "id_token", "token_type", "scope" })
             {
-                JToken value = answer[name];
-                if (value != null && value.Type != JTokenType.String && value.Type != JTokenType.Null)
+                object value = Property(answer, name);
+                if (value != null && !(value is string))
                 {
                     return "its " + name + " is not a string.";
                 }
             }
 
-            JToken idToken = answer["id_token"];
-            if (idToken != null && idToken.Type == JTokenType.String && !IsReadableJwt((string)idToken))
+            if (Property(answer, "id_token") is string idToken && !IsReadableJwt(idToken))
             {
                 return "its id_token is not a readable JSON Web Token.";
             }
@@ -228,15 +232,21 @@ namespace PartnerCenterLicenses.Engine.Http
             return null;
         }
 
-        private static bool IsWholeSeconds(JToken value)
+        private static object Property(Dictionary<string, object> answer, string name)
         {
-            if (value.Type == JTokenType.Integer)
+            return answer.TryGetValue(name, out object value) ? value : null;
+        }
+
+        // A whole number of seconds, written as a number or, as some authorities do, as a string.
+        private static bool IsWholeSeconds(object value)
+        {
+            if (value is long seconds)
             {
-                return ((JValue)value).Value is long seconds && seconds >= 0;
+                return seconds >= 0;
             }
 
-            return value.Type == JTokenType.String
-                && long.TryParse((string)value, NumberStyles.None, CultureInfo.InvariantCulture, out long parsed) && parsed >= 0;
+            return value is string text
+                && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long parsed) && parsed >= 0;
         }
 
         private static bool IsReadableJwt(string token)
@@ -254,7 +264,8 @@ namespace PartnerCenterLicenses.Engine.Http
                 string json = new UTF8Encoding(false, true).GetString(Convert.FromBase64String(padded));
                 using (var reader = new JsonTextReader(new StringReader(json)) { DateParseHandling = DateParseHandling.None, MaxDepth = 32 })
                 {
-                    return JToken.ReadFrom(reader) is JObject;
+                    JsonObjects.Read(reader);
+                    return true;
                 }
             }
             catch (Exception e) when (e is FormatException || e is JsonException || e is ArgumentException)

@@ -1,0 +1,68 @@
+using System;
+using System.Collections.Generic;
+using Newtonsoft.Json;
+
+namespace PartnerCenterLicenses.Engine.Client
+{
+    /// <summary>
+    /// Reads one JSON object into a dictionary of its properties (names compared exactly; of a name
+    /// given twice the last value counts, as with JObject), values as records, lists and plain values. For the
+    /// small objects read while signing in (token answers, JWT payloads): LINQ to JSON would do the
+    /// same, at the price of compiling its whole object model in every fresh process.
+    /// </summary>
+    internal static class JsonObjects
+    {
+        /// <summary>
+        /// Reads the object the reader is on, or the next value when it is on nothing yet. Throws
+        /// JsonReaderException when that value is not an object or is not well formed.
+        /// </summary>
+        public static Dictionary<string, object> Read(JsonReader reader)
+        {
+            if (reader.TokenType == JsonToken.None && !reader.Read())
+            {
+                throw new JsonReaderException("The JSON text is empty.");
+            }
+
+            if (reader.TokenType != JsonToken.StartObject)
+            {
+                throw new JsonReaderException("The JSON value is " + KindOf(reader.TokenType) + ", not an object.");
+            }
+
+            var properties = new Dictionary<string, object>(StringComparer.Ordinal);
+            while (Next(reader) && reader.TokenType == JsonToken.PropertyName)
+            {
+                string name = (string)reader.Value;
+                Next(reader);
+                properties[name] = AnyJsonFormat.ReadValue(reader);
+            }
+
+            return properties;
+        }
+
+        /// <summary>A JSON value's kind as a message names it: array, string, integer, float, boolean, null.</summary>
+        public static string KindOf(JsonToken token)
+        {
+            switch (token)
+            {
+                case JsonToken.StartArray: return "array";
+                case JsonToken.StartObject: return "object";
+                case JsonToken.String: return "string";
+                case JsonToken.Integer: return "integer";
+                case JsonToken.Float: return "float";
+                case JsonToken.Boolean: return "boolean";
+                case JsonToken.Null: return "null";
+                default: return token.ToString().ToLowerInvariant();
+            }
+        }
+
+        private static bool Next(JsonReader reader)
+        {
+            if (!reader.Read())
+            {
+                throw new JsonReaderException("The JSON text ended inside an object.");
+            }
+
+            return true;
+        }
+    }
+}
