@@ -307,6 +307,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             var result = await RunAsync(GetDeployment);
 
             Assert.True("PartnerCenter.InvalidResponse" + DeploymentCommand == result.TerminatingError?.FullyQualifiedErrorId, result.Describe());
+            Assert.Equal("InvalidData", result.TerminatingError.Category);
             Assert.Equal(new[] { "o365", "crm" }, result.Output.Select(o => o.Property("ServiceCode").Value));
             Assert.Contains("cut short after 2 item(s)", result.TerminatingError.Message);
         }
@@ -322,6 +323,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             var result = await RunAsync(GetDeployment);
 
             Assert.True("PartnerCenter.InvalidResponse" + DeploymentCommand == result.TerminatingError?.FullyQualifiedErrorId, result.Describe());
+            Assert.Equal("InvalidData", result.TerminatingError.Category);
             Assert.Contains("nothing was sent there", result.TerminatingError.Message);
             Assert.Equal("o365", Assert.Single(result.Output).Property("ServiceCode").Value);
             Assert.Single(Calls(DeploymentPath));

@@ -143,6 +143,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
 
             Assert.NotNull(result.TerminatingError);
             Assert.StartsWith("ParameterArgumentValidationError", result.TerminatingError.FullyQualifiedErrorId);
+            Assert.Equal("InvalidData", result.TerminatingError.Category);
             Assert.Contains("is not a customer id", result.TerminatingError.Message);
             Assert.DoesNotContain(_emulator.State.Requests, r => r.Path.StartsWith("/v1/", StringComparison.Ordinal));
         }
@@ -167,6 +168,37 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             var refused = Assert.Single(CustomerRequests(), r => r.Path == CustomerPath(unknown));
             Assert.Contains(refused.Headers["MS-RequestId"], error.Message);
             Assert.Equal(new[] { ids[0], ids[1] }.OrderBy(i => i), result.Output.Select(o => o.Property("CustomerId").Value).Distinct().OrderBy(i => i));
+        }
+
+        [Fact]
+        public async Task A_customer_body_that_stalls_or_breaks_is_that_customers_error_and_the_others_are_written()
+        {
+            var ids = AddCustomers(3);
+            string body = "{\"totalCount\":0,\"items\":[],\"attributes\":{\"objectType\":\"Collection\"}}";
+
+            // The second customer's body comes a byte every 5 s, past the 1 s timeout; the third breaks off.
+            _emulator.State.EnqueueFault(CustomerPath(ids[1]), new EmulatorFault
+            {
+                StatusCode = 200,
+                Body = body,
+                TrickleChunkBytes = 1,
+                TrickleInterval = TimeSpan.FromSeconds(5),
+            });
+            _emulator.State.EnqueueFault(CustomerPath(ids[2]), new EmulatorFault { StatusCode = 200, Body = body, AbortAfterBodyBytes = 10 });
+            var result = await _emulator.RunAsync(
+                "$ErrorActionPreference = 'Continue'\n" + Connect + "$null = Set-PartnerCenterRequestOption -Timeout 1 -MaxRetryCount 0\n"
+                + "Get-PartnerLicenseDeployment -CustomerId " + List(ids),
+                _emulator.WithRefreshToken());
+
+            Assert.Null(result.TerminatingError);
+            Assert.Equal(new[] { ids[0] }, result.Output.Select(o => o.Property("CustomerId").Value).Distinct());
+            var stalled = Assert.Single(result.Errors, e => e.TargetName == ids[1]);
+            Assert.StartsWith("PartnerCenter.Timeout,", stalled.FullyQualifiedErrorId);
+            Assert.Equal("OperationTimeout", stalled.Category);
+            var broken = Assert.Single(result.Errors, e => e.TargetName == ids[2]);
+            Assert.StartsWith("PartnerCenter.InvalidResponse,", broken.FullyQualifiedErrorId);
+            Assert.Equal("InvalidData", broken.Category);
+            Assert.Equal(2, result.Errors.Count);
         }
 
         [Fact]

@@ -240,6 +240,40 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         }
 
         [Fact]
+        public async Task A_POST_redirected_to_another_host_is_refused_and_neither_its_body_nor_the_token_goes_there()
+        {
+            string elsewhere = _emulator.Other.BaseUri.ToString().TrimEnd('/') + CustomersPath;
+            _emulator.State.EnqueueResponse(CustomersPath, 307, null, new Dictionary<string, string> { ["Location"] = elsewhere });
+            var result = await _emulator.RunAsync(
+                Connect + "Invoke-PartnerCenterRequest -Method POST -Path /v1/customers -Body @{ companyProfile = @{ domain = 'fabrikam.onmicrosoft.com' } }",
+                _emulator.WithRefreshToken());
+
+            Assert.NotNull(result.TerminatingError);
+            Assert.StartsWith("PartnerCenter.InsecureRedirectRefused,", result.TerminatingError.FullyQualifiedErrorId);
+            Assert.Equal("SecurityError", result.TerminatingError.Category);
+            Assert.Contains("nothing was sent there", result.TerminatingError.Message);
+            Assert.Empty(_emulator.Other.State.Requests);
+            Assert.Single(_emulator.State.Requests, r => r.Method == "POST" && r.Path == CustomersPath);
+        }
+
+        [Fact]
+        public async Task A_POST_redirected_with_307_on_the_endpoint_is_sent_there_again_with_its_body()
+        {
+            string again = _emulator.Url.ToString().TrimEnd('/') + CustomersPath + "?moved=1";
+            _emulator.State.EnqueueResponse(CustomersPath, 307, null, new Dictionary<string, string> { ["Location"] = again });
+            var result = await _emulator.RunAsync(
+                Connect + "(Invoke-PartnerCenterRequest -Method POST -Path /v1/customers -Body @{ companyProfile = @{ domain = 'fabrikam.onmicrosoft.com' } }).companyProfile.domain",
+                _emulator.WithRefreshToken());
+
+            AssertSucceeded(result);
+            Assert.Equal("fabrikam.onmicrosoft.com", Assert.Single(result.Output).Text);
+            var posts = _emulator.State.Requests.Where(r => r.Method == "POST" && r.Path == CustomersPath).ToList();
+            Assert.Equal(2, posts.Count);
+            Assert.Equal(posts[0].Body, posts[1].Body);
+            Assert.Equal("?moved=1", posts[1].QueryString);
+        }
+
+        [Fact]
         public async Task A_string_body_is_sent_as_it_is()
         {
             const string json = "{\"companyProfile\":{\"domain\":\"tailspin.onmicrosoft.com\"},  \"billingProfile\":{\"companyName\":\"Tailspin\"}}";
