@@ -87,7 +87,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
                     reader.DateParseHandling = DateParseHandling.None;
                     reader.FloatParseHandling = FloatParseHandling.Double;
                     reader.MaxDepth = 64;
-                    Dictionary<string, object> payload = JsonObjects.Read(reader);
+                    Dictionary<string, object> payload = JsonObjectReader.Read(reader);
                     return reader.Read() ? null : new JwtClaims(payload);
                 }
             }

@@ -370,7 +370,7 @@ namespace PartnerCenterLicenses.Engine.Client
         /// longest documented value is a date of about 33; anything near a megabyte is not an
         /// answer to read but memory to refuse.
         /// </summary>
-        public const int DefaultMaxFieldLength = 1024 * 1024;
+        public const int DefaultMaxFieldLength = Models.PartnerCenterRequestOptions.DefaultMaxFieldLength;
 
         public static Task<CollectionReader<Models.PartnerLicensesDeploymentInsights>> OpenAsync(
             HttpResponseMessage response, IdleTimeout requestScope, CancellationToken userCancellation, RequestIds ids, IEngineLog log,

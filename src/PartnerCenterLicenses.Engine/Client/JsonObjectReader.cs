@@ -10,7 +10,7 @@ namespace PartnerCenterLicenses.Engine.Client
     /// small objects read while signing in (token answers, JWT payloads): LINQ to JSON would do the
     /// same, at the price of compiling its whole object model in every fresh process.
     /// </summary>
-    internal static class JsonObjects
+    internal static class JsonObjectReader
     {
         /// <summary>
         /// Reads the object the reader is on, or the next value when it is on nothing yet. Throws

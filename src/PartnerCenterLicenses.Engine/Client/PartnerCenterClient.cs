@@ -48,12 +48,6 @@ namespace PartnerCenterLicenses.Engine.Client
         /// <summary>The connected endpoint, ending in '/'.</summary>
         public Uri Endpoint => _endpoint;
 
-        /// <summary>GET /v1/analytics/licenses/deployment, returned as a reader over the body.</summary>
-        public Task<IItemReader<Models.PartnerLicensesDeploymentInsights>> OpenLicenseDeploymentAsync(CmdletCall call, IEngineLog log, CancellationToken cancellationToken)
-        {
-            return OpenAsync(ResourceRoutes.For(Boundary.Resources.PartnerLicenseDeployment(), this), call, log, cancellationToken);
-        }
-
         /// <summary>Sends the route's first request and returns a reader that goes on page after page as the route allows.</summary>
         public async Task<IItemReader<T>> OpenAsync<T>(ResourceRoute<T> route, CmdletCall call, IEngineLog log, CancellationToken cancellationToken)
         {
@@ -516,17 +510,17 @@ namespace PartnerCenterLicenses.Engine.Client
             };
         }
 
-        // The same failure with another message (and the request's ids, when given): exceptions are immutable.
+        // The same failure with another message and, when given, the request's ids.
         private static PartnerCenterException Restated(PartnerCenterException failure, string message, RequestIds ids)
         {
-            return new PartnerCenterException(failure.ErrorId, failure.Kind, message, failure.InnerException)
+            PartnerCenterException restated = failure.WithMessage(message);
+            if (ids != null)
             {
-                RecommendedAction = failure.RecommendedAction,
-                StatusCode = failure.StatusCode,
-                PartnerCenterErrorCode = failure.PartnerCenterErrorCode,
-                RequestId = ids?.RequestId.ToString() ?? failure.RequestId,
-                CorrelationId = ids?.CorrelationId.ToString() ?? failure.CorrelationId,
-            };
+                restated.RequestId = ids.RequestId.ToString();
+                restated.CorrelationId = ids.CorrelationId.ToString();
+            }
+
+            return restated;
         }
 
         private static async Task<string> ReadErrorBodyAsync(Attempt attempt)

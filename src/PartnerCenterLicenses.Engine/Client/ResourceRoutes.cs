@@ -1,5 +1,4 @@
 using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -162,7 +161,11 @@ namespace PartnerCenterLicenses.Engine.Client
             }
         }
 
-        /// <summary>The body as UTF-8 JSON: a string as it is, anything else written as JSON.</summary>
+        /// <summary>
+        /// The body as UTF-8 JSON: a string as it is; otherwise the JSON values the cmdlet made of
+        /// -Body (records, lists, strings, booleans, numbers, null), which it has already checked for
+        /// depth, loops and size.
+        /// </summary>
         internal static byte[] Body(object body)
         {
             if (body == null)
@@ -176,83 +179,49 @@ namespace PartnerCenterLicenses.Engine.Client
             }
 
             using (var writer = new StringWriter(CultureInfo.InvariantCulture))
-            using (var json = new JsonTextWriter(writer) { DateFormatHandling = DateFormatHandling.IsoDateFormat })
+            using (var json = new JsonTextWriter(writer))
             {
-                Write(json, body, 0);
+                Write(json, body);
                 json.Flush();
                 return Encoding.UTF8.GetBytes(writer.ToString());
             }
         }
 
-        private static void Write(JsonWriter json, object value, int depth)
+        private static void Write(JsonWriter json, object value)
         {
-            if (depth > 64)
-            {
-                throw new PartnerCenterException(PartnerCenterErrorIds.InvalidArgument, PartnerCenterErrorKind.InvalidArgument,
-                    "-Body is nested more than 64 levels deep (does it refer to itself?). Pass a JSON string or a simpler object.");
-            }
-
             switch (value)
             {
-                case null:
-                    json.WriteNull();
-                    break;
-                case string s:
-                    json.WriteValue(s);
-                    break;
-                case bool b:
-                    json.WriteValue(b);
-                    break;
-                case char c:
-                    json.WriteValue(c.ToString());
-                    break;
-                case DateTime d:
-                    json.WriteValue(d);
-                    break;
-                case DateTimeOffset o:
-                    json.WriteValue(o);
-                    break;
-                case Guid g:
-                    json.WriteValue(g.ToString("D"));
-                    break;
-                case Enum e:
-                    json.WriteValue(e.ToString());
-                    break;
                 case JsonRecord record:
                     json.WriteStartObject();
                     foreach (KeyValuePair<string, object> property in record)
                     {
                         json.WritePropertyName(property.Key);
-                        Write(json, property.Value, depth + 1);
+                        Write(json, property.Value);
                     }
 
                     json.WriteEndObject();
                     break;
-                case IDictionary dictionary:
-                    json.WriteStartObject();
-                    foreach (DictionaryEntry entry in dictionary)
-                    {
-                        json.WritePropertyName(Convert.ToString(entry.Key, CultureInfo.InvariantCulture));
-                        Write(json, entry.Value, depth + 1);
-                    }
-
-                    json.WriteEndObject();
-                    break;
-                case IEnumerable list:
+                case IList<object> list:
                     json.WriteStartArray();
                     foreach (object item in list)
                     {
-                        Write(json, item, depth + 1);
+                        Write(json, item);
                     }
 
                     json.WriteEndArray();
                     break;
-                case IConvertible number:
+                case null:
+                case string _:
+                case bool _:
+                case long _:
+                case ulong _:
+                case double _:
+                case float _:
+                case decimal _:
                     json.WriteValue(value);
                     break;
                 default:
-                    json.WriteValue(Convert.ToString(value, CultureInfo.InvariantCulture));
-                    break;
+                    throw new ArgumentException("A request body holds " + value.GetType().Name + ", which is not a JSON value.", nameof(value));
             }
         }
     }

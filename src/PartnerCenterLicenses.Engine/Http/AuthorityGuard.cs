@@ -190,10 +190,10 @@ namespace PartnerCenterLicenses.Engine.Http
                     {
                         JsonToken kind = reader.TokenType;
                         reader.Skip();
-                        return "the body is a JSON " + JsonObjects.KindOf(kind) + ", not an object.";
+                        return "the body is a JSON " + JsonObjectReader.KindOf(kind) + ", not an object.";
                     }
 
-                    answer = JsonObjects.Read(reader);
+                    answer = JsonObjectReader.Read(reader);
                     if (reader.Read())
                     {
                         return "the body has content after its JSON object.";
@@ -264,7 +264,7 @@ namespace PartnerCenterLicenses.Engine.Http
                 string json = new UTF8Encoding(false, true).GetString(Convert.FromBase64String(padded));
                 using (var reader = new JsonTextReader(new StringReader(json)) { DateParseHandling = DateParseHandling.None, MaxDepth = 32 })
                 {
-                    JsonObjects.Read(reader);
+                    JsonObjectReader.Read(reader);
                     return true;
                 }
             }

@@ -111,5 +111,18 @@ namespace PartnerCenterLicenses.Boundary
 
         /// <summary>The MS-CorrelationId of the cmdlet call.</summary>
         public string CorrelationId { get; set; }
+
+        /// <summary>The same failure told with another message: id, kind, cause, action, status and ids are kept.</summary>
+        public PartnerCenterException WithMessage(string message)
+        {
+            return new PartnerCenterException(ErrorId, Kind, message, InnerException)
+            {
+                RecommendedAction = RecommendedAction,
+                StatusCode = StatusCode,
+                PartnerCenterErrorCode = PartnerCenterErrorCode,
+                RequestId = RequestId,
+                CorrelationId = CorrelationId,
+            };
+        }
     }
 }

@@ -157,8 +157,8 @@ namespace PartnerCenterLicenses.Boundary
         public IReadOnlyList<KeyValuePair<string, string>> Query { get; }
 
         /// <summary>
-        /// The body: a string is sent as it is (JSON text); anything else (<see cref="JsonRecord"/>s,
-        /// dictionaries, lists and plain values) is written as JSON. Null for none.
+        /// The body: a string is sent as it is (JSON text); anything else is <see cref="JsonRecord"/>s,
+        /// lists and plain values (strings, booleans, numbers, null), written as JSON. Null for none.
         /// </summary>
         public object Body { get; }
 

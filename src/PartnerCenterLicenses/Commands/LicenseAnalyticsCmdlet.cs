@@ -203,15 +203,7 @@ namespace PartnerCenterLicenses.Commands
                     // One customer's failure is reported and the others go on; -ErrorAction Stop turns
                     // this into the end of the cmdlet, and disposing the batch cancels the rest.
                     string customer = result.CustomerId.ToString("D");
-                    PartnerCenterException e = result.Failure;
-                    var named = new PartnerCenterException(e.ErrorId, e.Kind, "Customer " + customer + ": " + e.Message, e.InnerException)
-                    {
-                        RecommendedAction = e.RecommendedAction,
-                        StatusCode = e.StatusCode,
-                        PartnerCenterErrorCode = e.PartnerCenterErrorCode,
-                        RequestId = e.RequestId,
-                        CorrelationId = e.CorrelationId,
-                    };
+                    PartnerCenterException named = result.Failure.WithMessage("Customer " + customer + ": " + result.Failure.Message);
                     _cmdlet.WriteError(ToErrorRecord(named, customer));
                     return true;
                 }

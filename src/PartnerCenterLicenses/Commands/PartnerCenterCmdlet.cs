@@ -161,20 +161,16 @@ namespace PartnerCenterLicenses.Commands
         }
 
         /// <summary>
-        /// Writes a reader's items to the pipeline as they are read, at most <paramref name="limit"/>
-        /// of them, turning each with <paramref name="convert"/> when given. A failure while reading
-        /// ends the cmdlet with the engine's error; Ctrl+C stops it. Returns the number written.
+        /// Writes a reader's items to the pipeline as they are read, each turned with
+        /// <paramref name="convert"/> when given. A failure while reading ends the cmdlet with the
+        /// engine's error; Ctrl+C stops it.
         /// </summary>
-        internal ulong WriteItems<T>(IItemReader<T> reader, ulong limit = ulong.MaxValue, Func<T, object> convert = null)
+        internal void WriteItems<T>(IItemReader<T> reader, Func<T, object> convert = null)
         {
-            ulong written = 0;
-            while (written < limit && ReadNext(reader, out T item))
+            while (ReadNext(reader, out T item))
             {
                 WriteObject(convert == null ? item : convert(item));
-                written++;
             }
-
-            return written;
         }
 
         /// <summary>

@@ -32,7 +32,7 @@ namespace PartnerCenter.Emulator.State
     /// One row of the commercial analytics API (<c>/partner/v1/analytics/commercial/{deployment|usage}/license</c>).
     /// Deployment rows leave the workload fields and the usage metrics unused, and the other way round.
     /// </summary>
-    internal sealed class CommercialRow
+    internal sealed record CommercialRow
     {
         public string ProcessedDateTime { get; init; }
 
@@ -146,29 +146,9 @@ namespace PartnerCenter.Emulator.State
             (string productId, string productName) = Products[index % Products.Length];
             long sold = 1 + (index % 50);
             long deployed = sold - (index % 3 == 0 ? 0 : Math.Min(sold, index % 7));
-            if (_resource == CommercialResource.Deployment)
-            {
-                return new CommercialRow
-                {
-                    ProcessedDateTime = GeneratedProcessedDateTime,
-                    ServiceCode = serviceCode,
-                    ServiceName = serviceName,
-                    Channel = "reseller",
-                    CustomerTenantId = GeneratedTenantId(number),
-                    CustomerName = "GENERATED CUSTOMER " + number.ToString("D6", CultureInfo.InvariantCulture),
-                    ProductId = productId,
-                    ProductName = productName,
-                    LicensesDeployed = deployed,
-                    LicensesSold = sold,
-                };
-            }
-
-            (string workloadCode, string workloadName) = Workloads[index % Workloads.Length];
-            return new CommercialRow
+            var row = new CommercialRow
             {
                 ProcessedDateTime = GeneratedProcessedDateTime,
-                WorkloadCode = workloadCode,
-                WorkloadName = workloadName,
                 ServiceCode = serviceCode,
                 ServiceName = serviceName,
                 Channel = "reseller",
@@ -176,6 +156,17 @@ namespace PartnerCenter.Emulator.State
                 CustomerName = "GENERATED CUSTOMER " + number.ToString("D6", CultureInfo.InvariantCulture),
                 ProductId = productId,
                 ProductName = productName,
+            };
+            if (_resource == CommercialResource.Deployment)
+            {
+                return row with { LicensesDeployed = deployed, LicensesSold = sold };
+            }
+
+            (string workloadCode, string workloadName) = Workloads[index % Workloads.Length];
+            return row with
+            {
+                WorkloadCode = workloadCode,
+                WorkloadName = workloadName,
                 LicensesActive = deployed - (index % 2),
                 LicensesQualified = sold,
             };

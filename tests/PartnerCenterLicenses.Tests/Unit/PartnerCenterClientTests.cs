@@ -19,6 +19,12 @@ namespace PartnerCenterLicenses.Tests.Unit
     /// <summary>The HTTP pipeline: retries, back-off, Retry-After, redirects and cancellation, against a scripted handler.</summary>
     public class PartnerCenterClientTests
     {
+        // The seed's resource, opened as the engine opens it for Get-PartnerLicenseDeployment.
+        private static Task<IItemReader<PartnerLicensesDeploymentInsights>> OpenDeployment(PartnerCenterClient client, CmdletCall call, IEngineLog log, CancellationToken cancellationToken)
+        {
+            return client.OpenAsync(ResourceRoutes.For(Resources.PartnerLicenseDeployment(), client), call, log, cancellationToken);
+        }
+
         private const string Token = "test-access-token";
         private static readonly Uri Endpoint = new Uri("https://pc.example.test");
 
@@ -38,7 +44,7 @@ namespace PartnerCenterLicenses.Tests.Unit
             var items = new List<PartnerLicensesDeploymentInsights>();
             try
             {
-                using (var reader = await client.OpenLicenseDeploymentAsync(new CmdletCall(Guid.NewGuid(), "en-US", options ?? Fast), log, cancellationToken))
+                using (var reader = await OpenDeployment(client, new CmdletCall(Guid.NewGuid(), "en-US", options ?? Fast), log, cancellationToken))
                 {
                     while (reader.TryReadNext(out var item))
                     {
@@ -52,6 +58,58 @@ namespace PartnerCenterLicenses.Tests.Unit
             {
                 return (items, e, log);
             }
+        }
+
+        [Fact]
+        public async Task A_customer_answer_larger_than_one_customer_can_be_is_refused_before_it_is_parsed()
+        {
+            // 65 MB of JSON-typed body, made as it is read: the reader stops at its 64 MB limit.
+            var handler = new ScriptedHandler(_ =>
+            {
+                var content = new StreamContent(new EndlessBody(65L * 1024 * 1024));
+                content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+                return new HttpResponseMessage(HttpStatusCode.OK) { Content = content };
+            });
+            var client = new PartnerCenterClient(new HttpClient(handler), Endpoint, new FixedToken());
+
+            var error = await Assert.ThrowsAsync<PartnerCenterException>(() => client.ReadAllAsync(
+                ResourceRoutes.For(Resources.CustomerLicenseDeployment(Guid.NewGuid()), client), new CmdletCall(Guid.NewGuid(), "en-US", Fast), new TestLog(), CancellationToken.None));
+
+            Assert.Equal(PartnerCenterErrorIds.InvalidResponse, error.ErrorId);
+            Assert.Equal(PartnerCenterErrorKind.InvalidResponse, error.Kind);
+            Assert.Contains("larger than 64 MB", error.Message);
+            Assert.Single(handler.Requests);
+        }
+
+        /// <summary>A body of spaces of the given length, never held in memory.</summary>
+        private sealed class EndlessBody : System.IO.Stream
+        {
+            private long _left;
+
+            public EndlessBody(long length) { _left = length; }
+
+            public override bool CanRead => true;
+            public override bool CanSeek => false;
+            public override bool CanWrite => false;
+            public override long Length => throw new NotSupportedException();
+            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+            public override int Read(byte[] buffer, int offset, int count)
+            {
+                int n = (int)Math.Min(count, _left);
+                for (int i = 0; i < n; i++)
+                {
+                    buffer[offset + i] = (byte)' ';
+                }
+
+                _left -= n;
+                return n;
+            }
+
+            public override void Flush() { }
+            public override long Seek(long offset, System.IO.SeekOrigin origin) => throw new NotSupportedException();
+            public override void SetLength(long value) => throw new NotSupportedException();
+            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
         }
 
         [Fact]
@@ -313,7 +371,7 @@ namespace PartnerCenterLicenses.Tests.Unit
                 _ => Json(HttpStatusCode.Unauthorized, "{\"code\":900420}"));
             var client = new PartnerCenterClient(new HttpClient(handler), Endpoint, tokens);
 
-            var error = await Assert.ThrowsAsync<PartnerCenterException>(() => client.OpenLicenseDeploymentAsync(new CmdletCall(Guid.NewGuid(), "en-US", Fast), new TestLog(), CancellationToken.None));
+            var error = await Assert.ThrowsAsync<PartnerCenterException>(() => OpenDeployment(client, new CmdletCall(Guid.NewGuid(), "en-US", Fast), new TestLog(), CancellationToken.None));
 
             Assert.Equal(PartnerCenterErrorIds.Unauthorized, error.ErrorId);
             Assert.Equal(0, tokens.Renewals);
@@ -327,7 +385,7 @@ namespace PartnerCenterLicenses.Tests.Unit
             var handler = new ScriptedHandler(_ => Json(HttpStatusCode.Unauthorized, "{\"code\":900420}"), _ => Json(HttpStatusCode.OK));
             var client = new PartnerCenterClient(new HttpClient(handler), Endpoint, tokens);
 
-            using (var reader = await client.OpenLicenseDeploymentAsync(new CmdletCall(Guid.NewGuid(), "en-US", Fast), new TestLog(), CancellationToken.None))
+            using (var reader = await OpenDeployment(client, new CmdletCall(Guid.NewGuid(), "en-US", Fast), new TestLog(), CancellationToken.None))
             {
                 Assert.True(reader.TryReadNext(out _));
             }
@@ -347,7 +405,7 @@ namespace PartnerCenterLicenses.Tests.Unit
             var client = new PartnerCenterClient(new HttpClient(handler), Endpoint, new FixedToken());
 
             int read = 0;
-            using (var reader = await client.OpenLicenseDeploymentAsync(new CmdletCall(Guid.NewGuid(), "en-US", options), new TestLog(), CancellationToken.None))
+            using (var reader = await OpenDeployment(client, new CmdletCall(Guid.NewGuid(), "en-US", options), new TestLog(), CancellationToken.None))
             {
                 while (reader.TryReadNext(out _))
                 {
