@@ -26,10 +26,22 @@ namespace PartnerCenterLicenses.Boundary
             get { return Instance.IsValueCreated; }
         }
 
-        /// <summary>The process-wide engine; its session is shared by every runspace.</summary>
+        /// <summary>
+        /// The process-wide engine; its session is shared by every runspace. On Windows PowerShell a
+        /// Remove-Module took the dependency resolver away; the engine loaded before still needs it,
+        /// so it is attached again here, before any engine code can ask for a dependency.
+        /// </summary>
         public static IPartnerCenterEngine Engine
         {
-            get { return Instance.Value; }
+            get
+            {
+                if (Instance.IsValueCreated)
+                {
+                    DesktopDependencyResolver.RegisterAgain();
+                }
+
+                return Instance.Value;
+            }
         }
 
         private static IPartnerCenterEngine Load()

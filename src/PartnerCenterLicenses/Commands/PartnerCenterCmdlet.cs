@@ -96,6 +96,28 @@ namespace PartnerCenterLicenses.Commands
             _stopping.Dispose();
         }
 
+        /// <summary>
+        /// Writes an object after making sure the module's views are loaded in this runspace, so the
+        /// first object reaches Out-Default or Format-Table with its view (<see cref="ModuleViews"/>).
+        /// </summary>
+        public new void WriteObject(object sendToPipeline)
+        {
+            // Invoke-PartnerCenterRequest's PSObjects have no view of the module's.
+            if (!(sendToPipeline is PSObject))
+            {
+                ModuleViews.EnsureLoaded();
+            }
+
+            base.WriteObject(sendToPipeline);
+        }
+
+        /// <summary>As <see cref="WriteObject(object)"/>, enumerating a collection when asked.</summary>
+        public new void WriteObject(object sendToPipeline, bool enumerateCollection)
+        {
+            ModuleViews.EnsureLoaded();
+            base.WriteObject(sendToPipeline, enumerateCollection);
+        }
+
         /// <summary>Releases what a cmdlet holds beyond the cancellation source; called first by <see cref="Dispose"/>.</summary>
         internal virtual void OnDispose()
         {

@@ -1,4 +1,5 @@
 using System;
+using PartnerCenterLicenses.Commands;
 
 namespace PartnerCenterLicenses.Models
 {
@@ -24,6 +25,7 @@ namespace PartnerCenterLicenses.Models
             long licensesActive,
             long licensesQualified)
         {
+            ModuleViews.Touch();
             ProcessedDateTime = processedDateTime;
             ServiceCode = serviceCode;
             ServiceName = serviceName;

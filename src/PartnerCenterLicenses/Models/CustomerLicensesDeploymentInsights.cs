@@ -1,4 +1,5 @@
 using System;
+using PartnerCenterLicenses.Commands;
 
 namespace PartnerCenterLicenses.Models
 {
@@ -21,6 +22,7 @@ namespace PartnerCenterLicenses.Models
             double deploymentPercent,
             DateTimeOffset processedDateTime)
         {
+            ModuleViews.Touch();
             CustomerId = customerId;
             CustomerName = customerName;
             ProductName = productName;

@@ -1,4 +1,5 @@
 using System;
+using PartnerCenterLicenses.Commands;
 
 namespace PartnerCenterLicenses.Models
 {
@@ -23,6 +24,7 @@ namespace PartnerCenterLicenses.Models
             double usagePercent,
             DateTimeOffset processedDateTime)
         {
+            ModuleViews.Touch();
             CustomerId = customerId;
             CustomerName = customerName;
             ProductName = productName;

@@ -1,4 +1,5 @@
 using System;
+using PartnerCenterLicenses.Commands;
 
 namespace PartnerCenterLicenses.Models
 {
@@ -46,6 +47,7 @@ namespace PartnerCenterLicenses.Models
             PartnerCenterAuthenticationType authenticationType,
             DateTimeOffset? tokenExpiresOn)
         {
+            ModuleViews.Touch();
             Account = account;
             Tenant = tenant;
             ApplicationId = applicationId;

@@ -1,4 +1,5 @@
 using System;
+using PartnerCenterLicenses.Commands;
 
 namespace PartnerCenterLicenses.Models
 {
@@ -15,6 +16,7 @@ namespace PartnerCenterLicenses.Models
             string partnerCenterAudience,
             bool isBuiltIn)
         {
+            ModuleViews.Touch();
             Name = name;
             ActiveDirectoryAuthority = activeDirectoryAuthority;
             PartnerCenterEndpoint = partnerCenterEndpoint;

@@ -1,5 +1,6 @@
 using System;
 using System.Security;
+using PartnerCenterLicenses.Commands;
 
 namespace PartnerCenterLicenses.Models
 {
@@ -20,6 +21,7 @@ namespace PartnerCenterLicenses.Models
             string environment,
             DateTimeOffset issuedOn)
         {
+            ModuleViews.Touch();
             RefreshToken = refreshToken ?? throw new ArgumentNullException(nameof(refreshToken));
             ApplicationId = applicationId;
             Tenant = tenant;

@@ -1,4 +1,5 @@
 using System;
+using PartnerCenterLicenses.Commands;
 
 namespace PartnerCenterLicenses.Models
 {
@@ -16,6 +17,7 @@ namespace PartnerCenterLicenses.Models
             double proratedLicensesUsagePercent,
             DateTimeOffset processedDateTime)
         {
+            ModuleViews.Touch();
             ServiceName = serviceName;
             Channel = channel;
             WorkloadName = workloadName;
