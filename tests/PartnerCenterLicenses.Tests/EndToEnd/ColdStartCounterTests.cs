@@ -41,7 +41,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             + "($j1 - $j0); ($a1 - $a0); ($s1 - $s0)\n"
             // 1 when the engine is ReadyToRun-compiled, as an installed pwsh is (read after the counts).
             + "$pe = [System.Reflection.PortableExecutable.PEReader]::new([System.IO.File]::OpenRead([psobject].Assembly.Location))\n"
-            + "try { [int]($pe.PEHeaders.CorHeader.ManagedNativeHeaderDirectory.Size -gt 0) } finally { $pe.Dispose() }";
+            + "try {{ [int]($pe.PEHeaders.CorHeader.ManagedNativeHeaderDirectory.Size -gt 0) }} finally {{ $pe.Dispose() }}";
 
         private static string BaselineManifest =>
             Path.Combine(RepositoryPaths.Root, "bench", "BaselineModule", "bin", "module", "BaselineModule", "BaselineModule.psd1");

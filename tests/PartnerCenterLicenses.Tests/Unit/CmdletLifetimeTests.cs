@@ -30,7 +30,7 @@ namespace PartnerCenterLicenses.Tests.Unit
 
         // The resolver is process-wide state, so the steps run in one test, in order.
         [Fact]
-        public void The_desktop_resolver_is_attached_once_removed_with_the_module_and_restored_on_a_new_import()
+        public void The_desktop_resolver_is_attached_once_removed_with_the_module_and_restored_at_the_next_use_of_the_engine()
         {
             string folder = Path.GetTempPath();
             var lifetime = new ModuleLifetime();
@@ -43,7 +43,12 @@ namespace PartnerCenterLicenses.Tests.Unit
                 lifetime.OnRemove(null);
                 Assert.False(DesktopDependencyResolver.IsRegistered);
 
+                // The import itself runs as little as it can: the resolver comes back with the engine's
+                // next use, before any engine code can ask it for a dependency.
                 lifetime.OnImport();
+                Assert.False(DesktopDependencyResolver.IsRegistered);
+                Assert.NotNull(EngineLoader.Engine);
+                Assert.NotNull(EngineLoader.Engine);
                 Assert.True(DesktopDependencyResolver.IsRegistered);
             }
             finally

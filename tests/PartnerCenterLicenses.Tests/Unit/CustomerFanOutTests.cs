@@ -20,9 +20,11 @@ namespace PartnerCenterLicenses.Tests.Unit
             int inFlight = 0, peak = 0;
             using (var fanOut = new CustomerFanOut<Guid>(3, async (id, cancel) =>
             {
+                // The gate exists before the read counts as in flight, so the loop below always finds it.
+                TaskCompletionSource<bool> gate = gates.GetOrAdd(id, _ => new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
                 int now = Interlocked.Increment(ref inFlight);
                 InterlockedMax(ref peak, now);
-                await gates.GetOrAdd(id, _ => new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+                await gate.Task;
                 Interlocked.Decrement(ref inFlight);
                 return new[] { id };
             }, CancellationToken.None))
