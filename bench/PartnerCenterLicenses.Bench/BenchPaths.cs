@@ -15,8 +15,13 @@ namespace PartnerCenterLicenses.Bench
 
         public const string BaselineModuleName = "BaselineModule";
 
-        /// <summary>out/PartnerCenterLicenses/PartnerCenterLicenses.psd1, laid out by building the engine.</summary>
-        public static string ModuleManifest => Metadata("ModuleManifest");
+        /// <summary>
+        /// out/PartnerCenterLicenses/PartnerCenterLicenses.psd1, laid out by building the engine; or the
+        /// manifest PCL_BENCH_MODULE names, to measure another build of the module (an earlier commit's,
+        /// for a before-and-after) against the same baselines.
+        /// </summary>
+        public static string ModuleManifest =>
+            string.IsNullOrEmpty(Environment.GetEnvironmentVariable("PCL_BENCH_MODULE")) ? Metadata("ModuleManifest") : Path.GetFullPath(Environment.GetEnvironmentVariable("PCL_BENCH_MODULE"));
 
         /// <summary>The one-cmdlet baseline module's manifest, laid out by building bench/BaselineModule.</summary>
         public static string BaselineManifest => Metadata("BaselineManifest");
