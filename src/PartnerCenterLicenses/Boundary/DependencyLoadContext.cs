@@ -46,9 +46,11 @@ namespace PartnerCenterLicenses.Boundary
                     }
                     catch (BadImageFormatException)
                     {
-                        // A damaged copy (a truncated download, a file changed after install) costs the
-                        // user only the precompiled code: the runtime records no failure for a path
-                        // that did not load, so the same assembly can still come from the IL folder.
+                        // A file the runtime cannot read as an assembly at all (cut short by an interrupted
+                        // copy, overwritten) fails before the context binds its name, so the IL copy can
+                        // still load in its place and the user loses only the precompiled code. An image
+                        // for another OS or architecture is refused after binding, for good in this
+                        // context: the build's tests make sure no folder holds one.
                     }
                 }
             }
