@@ -9,8 +9,9 @@ namespace PartnerCenterLicenses.Boundary
     /// <summary>
     /// Loads the engine assembly on first use. Importing the module therefore loads neither MSAL nor
     /// Newtonsoft.Json; they come in with the engine, from the module's Dependencies folder: on
-    /// PowerShell 7 into the module's own load context, on Windows PowerShell through a resolver
-    /// that answers only for that folder.
+    /// PowerShell 7 into the module's own load context, preferring the ReadyToRun copies made for this
+    /// runtime and platform (Dependencies/net10.0-linux-x64/ and the like); on Windows PowerShell, always
+    /// the IL copies, through a resolver that answers only for that folder.
     /// </summary>
     internal static class EngineLoader
     {
@@ -82,7 +83,12 @@ namespace PartnerCenterLicenses.Boundary
         [MethodImpl(MethodImplOptions.NoInlining)]
         private static Assembly LoadIsolated(string dependencyFolder, string path)
         {
-            return new DependencyLoadContext(dependencyFolder).LoadFromAssemblyPath(path);
+            // Precompiled code only saves JIT time, so anything short of a complete folder made for this
+            // runtime still loads: a missing folder or file means the IL copy, file by file.
+            string variant = ReadyToRunVariant.FolderName();
+            string nativeImageFolder = variant == null ? null : Path.Combine(dependencyFolder, variant);
+            var context = new DependencyLoadContext(dependencyFolder, Directory.Exists(nativeImageFolder) ? nativeImageFolder : null);
+            return context.LoadDependency(EngineAssemblyName) ?? throw new FileNotFoundException("The engine assembly is missing.", path);
         }
 
         [MethodImpl(MethodImplOptions.NoInlining)]
