@@ -109,6 +109,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         /// runbook gets them from its automation account, so they never appear in script text.
         /// The run goes to the pooled host unless <paramref name="freshProcess"/> asks for a process
         /// of its own; <paramref name="stopWhen"/> stops it as Ctrl+C would (see <see cref="Seen"/>).
+        /// Without <paramref name="prelude"/> the script makes the environment and the credential itself.
         /// </summary>
         public Task<HostedRunResult> RunAsync(
             string script,
@@ -116,11 +117,12 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             TimeSpan? timeout = null,
             TimeSpan? stopAfter = null,
             bool freshProcess = false,
-            Func<CancellationToken, Task> stopWhen = null)
+            Func<CancellationToken, Task> stopWhen = null,
+            bool prelude = true)
         {
             return HostedPowerShell.RunAsync(new HostedRunRequest
             {
-                Script = Prelude + script,
+                Script = (prelude ? Prelude : string.Empty) + script,
                 ModulePath = RepositoryPaths.ModuleManifest,
                 Environment = EnvironmentFor(environment),
                 Timeout = timeout ?? TimeSpan.FromSeconds(60),
