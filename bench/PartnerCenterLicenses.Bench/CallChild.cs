@@ -171,13 +171,24 @@ namespace PartnerCenterLicenses.Bench
         /// <summary>Add-PartnerCenterEnvironment for the emulator and Connect-PartnerCenter (secure application model: one token request).</summary>
         internal static void ConnectModule(HostedEngine engine)
         {
+            AddEmulatorEnvironment(engine);
+            ConnectModuleOnly(engine);
+        }
+
+        /// <summary>Add-PartnerCenterEnvironment for the emulator, a custom cloud (its output loads the module's views).</summary>
+        internal static void AddEmulatorEnvironment(HostedEngine engine)
+        {
             string url = Required(UrlVariable);
             engine.Run(ps => ps
                 .AddCommand("Add-PartnerCenterEnvironment")
                 .AddParameter("Name", EnvironmentName)
                 .AddParameter("ActiveDirectoryAuthority", url)
                 .AddParameter("PartnerCenterEndpoint", url));
+        }
 
+        /// <summary>Connect-PartnerCenter to the emulator's environment (secure application model: one token request).</summary>
+        internal static void ConnectModuleOnly(HostedEngine engine)
+        {
             // Parameters, not script text: the secrets never appear in anything PowerShell could log.
             string clientId = Required(ClientIdVariable);
             engine.Run(ps => ps

@@ -25,7 +25,7 @@ namespace PartnerCenterLicenses.Bench
         public const string Baseline = "baseline";
 
         /// <summary>The phases each child reports counters for, in order.</summary>
-        public static readonly IReadOnlyList<string> Phases = new[] { "engine", "import", "connect", "first-object" };
+        public static readonly IReadOnlyList<string> Phases = new[] { "engine", "import", "environment", "connect", "first-object" };
 
         private static readonly TimeSpan ChildTimeout = TimeSpan.FromMinutes(2);
 
@@ -97,13 +97,16 @@ namespace PartnerCenterLicenses.Bench
             {
                 engine.Run(ps => ps.AddCommand("Import-Module").AddParameter("Name", BenchPaths.ModuleManifest).AddParameter("ErrorAction", ActionPreference.Stop));
                 at["import"] = ProcessCounters.Now().ToJson();
-                CallChild.ConnectModule(engine);
+                CallChild.AddEmulatorEnvironment(engine);
+                at["environment"] = ProcessCounters.Now().ToJson();
+                CallChild.ConnectModuleOnly(engine);
                 command = "Get-PartnerLicenseDeployment";
             }
             else if (which == Baseline)
             {
                 engine.Run(ps => ps.AddCommand("Import-Module").AddParameter("Name", BenchPaths.BaselineHttpManifest).AddParameter("ErrorAction", ActionPreference.Stop));
                 at["import"] = ProcessCounters.Now().ToJson();
+                at["environment"] = ProcessCounters.Now().ToJson();
                 CallChild.ConnectBaselineHttp(engine);
                 command = "Get-BaselineDeployment";
             }
