@@ -152,7 +152,7 @@ namespace PartnerCenterLicenses.Commands
 
             string path = FilePath;
             InitialSessionState state = runspace.InitialSessionState;
-            if (path == null || state == null || state.DisableFormatUpdates)
+            if (path == null || state == null || state.DisableFormatUpdates || SharesATable(state))
             {
                 return;
             }
@@ -162,7 +162,7 @@ namespace PartnerCenterLicenses.Commands
                 state.Formats.Add(new SessionStateFormatEntry(path));
             }
 
-            Rebuild(runspace, state, path);
+            Rebuild(runspace, state);
         }
 
         /// <summary>At Remove-Module: takes the views out of the current runspace's table again.</summary>
@@ -209,7 +209,22 @@ namespace PartnerCenterLicenses.Commands
 
             state.Formats.Clear();
             state.Formats.Add(kept);
-            Rebuild(runspace, state, null);
+            Rebuild(runspace, state);
+        }
+
+        // A host that gave its runspaces one shared FormatTable keeps their formats itself: PowerShell
+        // refuses to add files beside such a table, so the views are left out there.
+        private static bool SharesATable(InitialSessionState state)
+        {
+            foreach (SessionStateFormatEntry entry in state.Formats)
+            {
+                if (entry.Formattable != null)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static bool Holds(InitialSessionState state, string path)
@@ -231,8 +246,11 @@ namespace PartnerCenterLicenses.Commands
         }
 
         // Rebuilds the runspace's format table from its InitialSessionState.Formats, as Import-Module
-        // and Remove-Module do. Errors in the file are PowerShell's to report, as they were at import.
-        private static void Rebuild(Runspace runspace, InitialSessionState state, string appended)
+        // and Remove-Module do. The views only change how objects look: whatever keeps them from
+        // loading (a host with a shared, read-only format table, say) must not fail the cmdlet that is
+        // writing an object, which then shows in PowerShell's default format, as it would have had the
+        // import skipped the file.
+        private static void Rebuild(Runspace runspace, InitialSessionState state)
         {
             object context = ContextOf(runspace);
             MethodInfo update = context == null ? null : typeof(InitialSessionState).GetMethod("UpdateFormats", Internal, null, new[] { context.GetType(), typeof(bool) }, null);
@@ -241,16 +259,16 @@ namespace PartnerCenterLicenses.Commands
                 try
                 {
                     update.Invoke(state, new[] { context, (object)false });
-                    return;
                 }
-                catch (TargetInvocationException e) when (e.InnerException is RuntimeException)
+                catch (TargetInvocationException)
                 {
-                    // The file's errors: reported by the fallback below the way Update-FormatData reports them.
                 }
+
+                return;
             }
 
             // The public way, for a PowerShell without that method: Update-FormatData rebuilds from the
-            // same list; the entry was added above, so no path is needed.
+            // same list (the entry is in it already, so no path is needed).
             using (PowerShell shell = PowerShell.Create(RunspaceMode.CurrentRunspace))
             {
                 shell.AddCommand("Microsoft.PowerShell.Utility\\Update-FormatData");
@@ -258,9 +276,8 @@ namespace PartnerCenterLicenses.Commands
                 {
                     shell.Invoke();
                 }
-                catch (RuntimeException)
+                catch (Exception e) when (e is RuntimeException || e is InvalidOperationException)
                 {
-                    // An engine without the Utility module has no formatter that could use the views.
                 }
             }
         }
