@@ -15,10 +15,14 @@ BeforeAll {
     $Scratch = Join-Path ([IO.Path]::GetTempPath()) ("pcl-views-" + [guid]::NewGuid().ToString('N'))
     $null = New-Item -ItemType Directory -Path $Scratch
 
-    # This same pwsh, started anew: the process's own program (dotnet) and the pwsh it runs. Plain
-    # text, as a runbook's output is: NO_COLOR keeps escape sequences out of what is compared.
-    $PwshHost = [Environment]::ProcessPath
-    $PwshEntry = [Reflection.Assembly]::GetEntryAssembly().Location
+    # This same PowerShell, started anew: powershell.exe or pwsh as they are, or, for the project's
+    # tools/pwsh, the dotnet host with the pwsh it runs. Plain text, as a runbook's output is:
+    # NO_COLOR keeps escape sequences out of what is compared.
+    $PwshHost = (Get-Process -Id $PID).Path
+    $PwshEntry = @()
+    if ([IO.Path]::GetFileNameWithoutExtension($PwshHost) -eq 'dotnet') {
+        $PwshEntry = @([Reflection.Assembly]::GetEntryAssembly().Location)
+    }
     $NoColorBefore = $env:NO_COLOR
     $env:NO_COLOR = '1'
 
