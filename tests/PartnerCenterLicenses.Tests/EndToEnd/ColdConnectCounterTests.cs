@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Threading.Tasks;
@@ -34,15 +35,23 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             // Counted as the goal's 2,149 was: the first connect of a process, the module's views already
             // loaded (then by the import; here by the prelude's Add-PartnerCenterEnvironment, whose
             // output loads them), the engine and MSAL not yet.
-            int connect = await CountAsync(
-                "$refreshToken = ConvertTo-Secure $env:PCL_REFRESH_TOKEN\n",
-                "$null = Connect-PartnerCenter -Environment Emulator -ApplicationId $env:PCL_CLIENT_ID -Credential $credential -RefreshToken $refreshToken -Tenant $env:PCL_TENANT\n",
-                "a cold Connect-PartnerCenter",
-                prelude: true);
-            Assert.Equal(1, _emulator.State.TokenRequestCount);
+            // The median of three fresh processes: which thread compiles a shared method first, and so
+            // whether it is compiled once or twice, varies by a few dozen methods from process to process.
+            var counts = new List<int>();
+            for (int i = 0; i < 3; i++)
+            {
+                counts.Add(await CountAsync(
+                    "$refreshToken = ConvertTo-Secure $env:PCL_REFRESH_TOKEN\n",
+                    "$null = Connect-PartnerCenter -Environment Emulator -ApplicationId $env:PCL_CLIENT_ID -Credential $credential -RefreshToken $refreshToken -Tenant $env:PCL_TENANT\n",
+                    "a cold Connect-PartnerCenter",
+                    prelude: true));
+            }
+
+            Assert.Equal(3, _emulator.State.TokenRequestCount);
+            int connect = counts.OrderBy(c => c).ElementAt(1);
             Assert.True(
                 connect <= Goal,
-                $"A cold Connect-PartnerCenter JIT-compiled {connect} methods; the goal is at most {Goal}, half of the IL-only engine's {IlOnlyBaseline}.");
+                $"A cold Connect-PartnerCenter JIT-compiled {connect} methods (median of {string.Join(", ", counts)}); the goal is at most {Goal}, half of the IL-only engine's {IlOnlyBaseline}.");
         }
 
         [Fact]
