@@ -17,6 +17,7 @@ namespace PartnerCenterLicenses.Commands
     {
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
         private readonly QueuedLog _log = new QueuedLog();
+        private bool _viewsEnsured;
 
         /// <summary>Cancelled when the user presses Ctrl+C or the pipeline is stopped.</summary>
         protected CancellationToken StopToken
@@ -105,7 +106,7 @@ namespace PartnerCenterLicenses.Commands
             // Invoke-PartnerCenterRequest's PSObjects have no view of the module's.
             if (!(sendToPipeline is PSObject))
             {
-                ModuleViews.EnsureLoaded();
+                EnsureViews();
             }
 
             base.WriteObject(sendToPipeline);
@@ -114,8 +115,19 @@ namespace PartnerCenterLicenses.Commands
         /// <summary>As <see cref="WriteObject(object)"/>, enumerating a collection when asked.</summary>
         public new void WriteObject(object sendToPipeline, bool enumerateCollection)
         {
-            ModuleViews.EnsureLoaded();
+            EnsureViews();
             base.WriteObject(sendToPipeline, enumerateCollection);
+        }
+
+        // Once per invocation: a cmdlet runs in one runspace, so after its first object the views are
+        // there for the rest, and a long stream pays no lookup per item.
+        private void EnsureViews()
+        {
+            if (!_viewsEnsured)
+            {
+                ModuleViews.EnsureLoaded();
+                _viewsEnsured = true;
+            }
         }
 
         /// <summary>Releases what a cmdlet holds beyond the cancellation source; called first by <see cref="Dispose"/>.</summary>
