@@ -25,9 +25,6 @@ namespace PartnerCenterLicenses.Engine.Client
     {
         private const int MaxRedirects = 5;
 
-        // A customer's analytics body is a few kilobytes; one read whole into memory is bounded.
-        private const int MaxBufferedBodyBytes = 64 * 1024 * 1024;
-
         // Error bodies are small; a larger one is not an error body worth holding in memory.
         private const int MaxErrorBodyChars = 64 * 1024;
 
@@ -47,191 +44,6 @@ namespace PartnerCenterLicenses.Engine.Client
 
         /// <summary>The connected endpoint, ending in '/'.</summary>
         public Uri Endpoint => _endpoint;
-
-        /// <summary>Sends the route's first request and returns a reader that goes on page after page as the route allows.</summary>
-        public async Task<IItemReader<T>> OpenAsync<T>(ResourceRoute<T> route, CmdletCall call, IEngineLog log, CancellationToken cancellationToken)
-        {
-            CollectionReader<T> first = await OpenPageAsync(route, route.First, call, log, cancellationToken).ConfigureAwait(false);
-            return new PagedReader<T>(this, route, route.First, first, call, log, cancellationToken);
-        }
-
-        /// <summary>Sends one page's request and returns a reader over its body.</summary>
-        internal async Task<CollectionReader<T>> OpenPageAsync<T>(ResourceRoute<T> route, PartnerCenterRequest request, CmdletCall call, IEngineLog log, CancellationToken cancellationToken)
-        {
-            OpenedResponse opened = await SendAsync(request, call, log, cancellationToken).ConfigureAwait(false);
-            return await CollectionReader<T>.OpenAsync(
-                opened.Response, opened.Timeout, cancellationToken, opened.Ids, log, call.Options.MaxFieldLength, route.Format, route.CustomerId).ConfigureAwait(false);
-        }
-
-        /// <summary>
-        /// Sends the route's request and reads its whole body without holding a thread while it
-        /// arrives, then parses it from memory: for the many small answers of a fan-out.
-        /// </summary>
-        public async Task<IReadOnlyList<T>> ReadAllAsync<T>(ResourceRoute<T> route, CmdletCall call, IEngineLog log, CancellationToken cancellationToken)
-        {
-            OpenedResponse opened = await SendAsync(route.First, call, log, cancellationToken).ConfigureAwait(false);
-            var body = new MemoryStream();
-            try
-            {
-                using (opened.Response)
-                {
-                    CollectionReader<T>.CheckOpenable(opened.Response, opened.Ids, call.Options.MaxFieldLength);
-                    using (Stream stream = await opened.Response.Content.ReadAsStreamAsync().ConfigureAwait(false))
-                    {
-                        await CopyBoundedAsync(stream, body, opened, cancellationToken).ConfigureAwait(false);
-                    }
-                }
-            }
-            catch
-            {
-                body.Dispose();
-                opened.Timeout.Dispose();
-                throw;
-            }
-
-            body.Position = 0;
-            var items = new List<T>();
-            using (CollectionReader<T> reader = CollectionReader<T>.OverBuffered(
-                body, opened.Timeout, cancellationToken, opened.Ids, log, call.Options.MaxFieldLength, route.Format, route.CustomerId))
-            {
-                while (reader.TryReadNext(out T item))
-                {
-                    items.Add(item);
-                }
-            }
-
-            return items;
-        }
-
-        private static async Task CopyBoundedAsync(Stream from, MemoryStream to, OpenedResponse opened, CancellationToken cancellationToken)
-        {
-            var buffer = new byte[16 * 1024];
-            try
-            {
-                while (true)
-                {
-                    opened.Timeout.Start();
-                    int read = await from.ReadAsync(buffer, 0, buffer.Length, opened.Timeout.Token).ConfigureAwait(false);
-                    opened.Timeout.Pause();
-                    if (read == 0)
-                    {
-                        return;
-                    }
-
-                    if (to.Length + read > MaxBufferedBodyBytes)
-                    {
-                        throw JsonValues.Invalid(opened.Ids, 0, "Partner Center's response is larger than " + (MaxBufferedBodyBytes / (1024 * 1024)) + " MB, more than one customer's analytics can be; it was not read further.");
-                    }
-
-                    to.Write(buffer, 0, read);
-                }
-            }
-            catch (OperationCanceledException e) when (opened.Timeout.TimedOut)
-            {
-                throw Timeouts.Body(opened.Timeout.Timeout, " The response was cut short.", opened.Ids, e);
-            }
-            catch (Exception e) when (e is IOException || e is HttpRequestException || e is ObjectDisposedException)
-            {
-                throw JsonValues.Invalid(opened.Ids, 0, "The connection to Partner Center broke while the response was being read: " + Causes.Describe(e) + ".", e);
-            }
-        }
-
-        /// <summary>
-        /// A path under the endpoint (relative to it, with or without a leading '/'), with query
-        /// parameters escaped. Callers pass only constant paths or paths checked by PartnerCenterPath.
-        /// The path is appended to the endpoint's text rather than resolved against it: resolved, a
-        /// first segment such as 'https:' or 'c:' would read as a scheme and leave the endpoint.
-        /// </summary>
-        public Uri Under(string path, IEnumerable<KeyValuePair<string, string>> query = null)
-        {
-            var text = new StringBuilder(_endpoint.AbsoluteUri).Append(path.TrimStart('/'));
-            char separator = '?';
-            foreach (KeyValuePair<string, string> parameter in query ?? Enumerable.Empty<KeyValuePair<string, string>>())
-            {
-                text.Append(separator).Append(Uri.EscapeDataString(parameter.Key)).Append('=').Append(Uri.EscapeDataString(parameter.Value ?? string.Empty));
-                separator = '&';
-            }
-
-            var uri = new Uri(text.ToString(), UriKind.Absolute);
-            if (!string.Equals(uri.GetLeftPart(UriPartial.Authority), _endpoint.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase)
-                || !uri.AbsolutePath.StartsWith(_endpoint.AbsolutePath, StringComparison.Ordinal))
-            {
-                throw new PartnerCenterException(PartnerCenterErrorIds.InvalidArgument, PartnerCenterErrorKind.InvalidArgument,
-                    "The path '" + Shorten(path) + "' does not stay under the connected endpoint " + _endpoint + ". Nothing was sent.");
-            }
-
-            return uri;
-        }
-
-        /// <summary>
-        /// The request for the page a next link names, or PartnerCenter.InvalidResponse when the link
-        /// leads anywhere but the connected endpoint (another host, port or scheme, user info, a path
-        /// outside the endpoint's): nothing is sent there, and the access token never is.
-        /// </summary>
-        public PartnerCenterRequest NextPageRequest(PartnerCenterRequest current, NextPageLink link, RequestIds ids)
-        {
-            Uri target;
-            string text = link.Uri;
-            if (text.StartsWith("//", StringComparison.Ordinal) || text.IndexOf('\\') >= 0)
-            {
-                target = null;
-            }
-            else if (text.StartsWith("/", StringComparison.Ordinal) && link.RelativeToVersion)
-            {
-                // links.next is relative to the API version under the endpoint: '/customers?...' of a
-                // /v1 request is '/v1/customers?...'.
-                string version = VersionSegment(current.Uri);
-                string path = text.TrimStart('/');
-                bool hasVersion = version == null || path.StartsWith(version, StringComparison.OrdinalIgnoreCase);
-                target = Uri.TryCreate(_endpoint, (hasVersion ? string.Empty : version) + path, out Uri joined) ? joined : null;
-            }
-            else if (text.StartsWith("/", StringComparison.Ordinal))
-            {
-                // An @nextLink path is rooted at the host, as any absolute path is.
-                target = Uri.TryCreate(new Uri(_endpoint.GetLeftPart(UriPartial.Authority)), text, out Uri rooted) ? rooted : null;
-            }
-            else if (!Uri.TryCreate(text, UriKind.Absolute, out target))
-            {
-                target = Uri.TryCreate(current.Uri, text, out Uri relative) ? relative : null;
-            }
-
-            if (target == null || !IsPartnerCenterHost(target) || !string.IsNullOrEmpty(target.UserInfo)
-                || !target.AbsolutePath.StartsWith(_endpoint.AbsolutePath, StringComparison.OrdinalIgnoreCase))
-            {
-                throw JsonValues.Invalid(ids, JsonValues.CollectionLevel,
-                    "Partner Center's response links its next page to '" + Shorten(text) + "', which is not under the connected endpoint "
-                    + _endpoint.GetLeftPart(UriPartial.Authority) + ". The link was refused and nothing was sent there, so the result is incomplete.");
-            }
-
-            foreach (KeyValuePair<string, string> header in link.Headers)
-            {
-                if (header.Value.Any(char.IsControl))
-                {
-                    throw JsonValues.Invalid(ids, JsonValues.CollectionLevel, "Partner Center's response gives its next page a continuation token with control characters; it was not sent.");
-                }
-            }
-
-            return new PartnerCenterRequest(System.Net.Http.HttpMethod.Get, target, null, link.Headers);
-        }
-
-        private static string VersionSegment(Uri uri)
-        {
-            foreach (string segment in uri.AbsolutePath.Split('/'))
-            {
-                if (segment.Length > 1 && (segment[0] == 'v' || segment[0] == 'V') && segment.Skip(1).All(char.IsDigit))
-                {
-                    return segment + "/";
-                }
-            }
-
-            return null;
-        }
-
-        private static string Shorten(string text)
-        {
-            string clean = new string(text.Take(200).Select(c => char.IsControl(c) ? '?' : c).ToArray());
-            return text.Length > 200 ? clean + "..." : clean;
-        }
 
         public void Dispose()
         {
@@ -488,11 +300,14 @@ namespace PartnerCenterLicenses.Engine.Client
         }
 
         // The access token is for the configured Partner Center origin only: same scheme, host and port.
-        private bool IsPartnerCenterHost(Uri uri)
+        private bool IsPartnerCenterHost(Uri uri) => IsOrigin(_endpoint, uri);
+
+        /// <summary>Whether <paramref name="uri"/> is on the HTTPS origin of <paramref name="endpoint"/>: same host and port.</summary>
+        internal static bool IsOrigin(Uri endpoint, Uri uri)
         {
             return uri.Scheme == Uri.UriSchemeHttps
-                && string.Equals(uri.Host, _endpoint.Host, StringComparison.OrdinalIgnoreCase)
-                && uri.Port == _endpoint.Port;
+                && string.Equals(uri.Host, endpoint.Host, StringComparison.OrdinalIgnoreCase)
+                && uri.Port == endpoint.Port;
         }
 
         private static PartnerCenterException AfterRetries(PartnerCenterException failure, int retries)
