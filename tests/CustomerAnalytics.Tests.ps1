@@ -32,6 +32,19 @@ Describe 'Customer-level license analytics' {
         Disconnect-PartnerCenter
     }
 
+    It 'lists the customers with Get-PartnerCustomer and pipes them into the customer-level analytics' {
+        $customers = @(Get-PartnerCustomer)
+        $customers.Count | Should -BeGreaterThan 0
+        $customers[0] | Should -BeOfType ([PartnerCenterLicenses.Models.PartnerCustomer])
+        $customers.CustomerId | Should -Contain $customer
+        ($customers | Where-Object CustomerId -eq $customer).Name | Should -BeExactly 'DT DEMO CSP CUSTOMER 005'
+
+        $rows = @(Get-PartnerCustomer | Where-Object CustomerId -eq $customer | Get-PartnerLicenseDeployment)
+        $rows.Count | Should -BeGreaterThan 0
+        $rows.CustomerId | Select-Object -Unique | Should -Be $customer
+        ($customers | Format-Table | Out-String -Width 80) | Should -Match 'DT DEMO CSP CUSTOMER'
+    }
+
     It 'writes CustomerLicensesDeploymentInsights for a customer id from the pipeline' {
         $insights = @($customer | Get-PartnerLicenseDeployment)
         $insights.Count | Should -BeGreaterThan 0
