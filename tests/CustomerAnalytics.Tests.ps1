@@ -42,7 +42,7 @@ Describe 'Customer-level license analytics' {
         $rows = @(Get-PartnerCustomer | Where-Object CustomerId -eq $customer | Get-PartnerLicenseDeployment)
         $rows.Count | Should -BeGreaterThan 0
         $rows.CustomerId | Select-Object -Unique | Should -Be $customer
-        ($customers | Format-Table | Out-String -Width 80) | Should -Match 'DT DEMO CSP CUSTOMER'
+        ($customers | Format-Table | Out-String -Width 80) | Should -Match 'DT DEMO CSP CUSTOMER 005 +dtdemocspcusto'
     }
 
     It 'writes CustomerLicensesDeploymentInsights for a customer id from the pipeline' {
