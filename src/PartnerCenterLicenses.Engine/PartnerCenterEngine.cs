@@ -26,7 +26,28 @@ namespace PartnerCenterLicenses.Engine
         }
 
         /// <inheritdoc />
-        public async Task<PartnerCenterContext> ConnectAsync(SignInRequest request, IEngineLog log, CancellationToken cancellationToken)
+        public Task<PartnerCenterContext> ConnectAsync(RefreshTokenSignIn request, IEngineLog log, CancellationToken cancellationToken)
+        {
+            return OpenSessionAsync(
+                request, async certificates => await RefreshTokenFlow.ConnectAsync(request, certificates, log, cancellationToken).ConfigureAwait(false), log, cancellationToken);
+        }
+
+        /// <inheritdoc />
+        public Task<PartnerCenterContext> ConnectAsync(AccessTokenSignIn request, IEngineLog log, CancellationToken cancellationToken)
+        {
+            return OpenSessionAsync(
+                request, certificates => Task.FromResult<ITokenSource>(new SuppliedAccessTokenSource(request.AccessToken, request.Tenant?.ToString())), log, cancellationToken);
+        }
+
+        /// <inheritdoc />
+        public Task<PartnerCenterContext> ConnectAsync(PersonSignIn request, IEngineLog log, CancellationToken cancellationToken)
+        {
+            return OpenSessionAsync(
+                request, async certificates => await PersonSignInFlow.ConnectAsync(request, certificates, log, cancellationToken).ConfigureAwait(false), log, cancellationToken);
+        }
+
+        private async Task<PartnerCenterContext> OpenSessionAsync(
+            SignInRequest request, Func<CertificateFailures, Task<ITokenSource>> signIn, IEngineLog log, CancellationToken cancellationToken)
         {
             if (request == null)
             {
@@ -37,7 +58,7 @@ namespace PartnerCenterLicenses.Engine
             ITokenSource tokens = null;
             try
             {
-                tokens = await SignInAsync(request, certificates, log, cancellationToken).ConfigureAwait(false);
+                tokens = await signIn(certificates).ConfigureAwait(false);
                 var client = new PartnerCenterClient(
                     HttpClients.ForPartnerCenter(certificates), request.Environment.PartnerCenterEndpoint, tokens, certificates);
                 var session = new PartnerCenterSession(request.Environment, tokens, client);
@@ -64,7 +85,19 @@ namespace PartnerCenterLicenses.Engine
         }
 
         /// <inheritdoc />
-        public async Task<PartnerCenterRefreshToken> NewRefreshTokenAsync(SignInRequest request, IEngineLog log, CancellationToken cancellationToken)
+        public Task<PartnerCenterRefreshToken> NewRefreshTokenAsync(AdminAgentSignIn request, IEngineLog log, CancellationToken cancellationToken)
+        {
+            return RefreshTokenAsync(request, certificates => RefreshTokenIssuance.SignInAsync(request, certificates, log, cancellationToken), cancellationToken);
+        }
+
+        /// <inheritdoc />
+        public Task<PartnerCenterRefreshToken> RenewRefreshTokenAsync(RefreshTokenSignIn request, IEngineLog log, CancellationToken cancellationToken)
+        {
+            return RefreshTokenAsync(request, certificates => RefreshTokenIssuance.RenewAsync(request, certificates, log, cancellationToken), cancellationToken);
+        }
+
+        private static async Task<PartnerCenterRefreshToken> RefreshTokenAsync(
+            SignInRequest request, Func<CertificateFailures, Task<PartnerCenterRefreshToken>> issue, CancellationToken cancellationToken)
         {
             if (request == null)
             {
@@ -73,7 +106,7 @@ namespace PartnerCenterLicenses.Engine
 
             try
             {
-                return await RefreshTokenIssuance.NewAsync(request, new CertificateFailures(), log, cancellationToken).ConfigureAwait(false);
+                return await issue(new CertificateFailures()).ConfigureAwait(false);
             }
             catch (Exception e) when (!(e is PartnerCenterException) && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {
@@ -125,22 +158,6 @@ namespace PartnerCenterLicenses.Engine
             finally
             {
                 session.Release();
-            }
-        }
-
-        // The only way the sign-in is chosen: by the type of request the cmdlet built from its parameter set.
-        private static async Task<ITokenSource> SignInAsync(SignInRequest request, CertificateFailures certificates, IEngineLog log, CancellationToken cancellationToken)
-        {
-            switch (request)
-            {
-                case RefreshTokenSignIn refreshToken:
-                    return await RefreshTokenFlow.ConnectAsync(refreshToken, certificates, log, cancellationToken).ConfigureAwait(false);
-                case PersonSignIn person:
-                    return await PersonSignInFlow.ConnectAsync(person, certificates, log, cancellationToken).ConfigureAwait(false);
-                case AccessTokenSignIn accessToken:
-                    return new SuppliedAccessTokenSource(accessToken.AccessToken, accessToken.Tenant);
-                default:
-                    throw new ArgumentException("Unsupported sign-in request " + request.GetType().Name + ".", nameof(request));
             }
         }
 

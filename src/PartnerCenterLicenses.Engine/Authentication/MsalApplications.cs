@@ -14,26 +14,25 @@ namespace PartnerCenterLicenses.Engine.Authentication
     /// </summary>
     internal static class MsalApplications
     {
-        /// <summary>Partner Center users are work accounts, so the default authority leaves out personal accounts.</summary>
-        public const string DefaultTenant = "organizations";
-
         /// <summary>
         /// The public client the archived PartnerCenter module used when no -ApplicationId was given,
         /// kept so its device-code and browser sign-ins keep working as they were written.
         /// </summary>
         public const string DefaultPublicClientId = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
 
-        /// <summary>The authority URL for an environment and a tenant (already checked by TenantName).</summary>
-        public static string Authority(PartnerCenterEnvironment environment, string tenant)
+        /// <summary>
+        /// The authority URL for an environment and a tenant. A TenantName is a path segment as it is;
+        /// without one, the work accounts' keyword, as Partner Center users are work accounts.
+        /// </summary>
+        public static string Authority(PartnerCenterEnvironment environment, TenantName tenant)
         {
-            return environment.ActiveDirectoryAuthority.ToString().TrimEnd('/') + "/"
-                + (string.IsNullOrEmpty(tenant) ? DefaultTenant : Uri.EscapeDataString(TenantName.Validate(tenant)));
+            return environment.ActiveDirectoryAuthority.ToString().TrimEnd('/') + "/" + (tenant?.ToString() ?? TenantName.Organizations);
         }
 
         /// <summary>The application of the secure application model: confidential with its credential, public without one.</summary>
         public static MsalApplication ForRefreshToken(RefreshTokenSignIn request, CertificateFailures certificates)
         {
-            return ForApplication(request.Environment, request.Tenant, request.ApplicationId, request.Credential, redirectUri: null, certificates);
+            return ForApplication(request, redirectUri: null, certificates);
         }
 
         /// <summary>
@@ -44,7 +43,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
         /// </summary>
         public static MsalApplication ForAdminAgent(AdminAgentSignIn request, Uri loopbackRedirect, CertificateFailures certificates)
         {
-            return ForApplication(request.Environment, request.Tenant, request.ApplicationId, request.Credential, loopbackRedirect.AbsoluteUri, certificates);
+            return ForApplication(request, loopbackRedirect.AbsoluteUri, certificates);
         }
 
         /// <summary>
@@ -61,15 +60,16 @@ namespace PartnerCenterLicenses.Engine.Authentication
             return new MsalApplication(application, authority, request.Environment, http);
         }
 
-        private static MsalApplication ForApplication(
-            PartnerCenterEnvironment environment, string tenant, string applicationId, ApplicationCredential credential, string redirectUri, CertificateFailures certificates)
+        private static MsalApplication ForApplication(ApplicationSignIn request, string redirectUri, CertificateFailures certificates)
         {
-            string authority = Authority(environment, tenant);
+            PartnerCenterEnvironment environment = request.Environment;
+            string applicationId = request.ApplicationId;
+            string authority = Authority(environment, request.Tenant);
             HttpClient http = HttpClients.ForAuthority(certificates);
             try
             {
                 IClientApplicationBase application;
-                switch (credential)
+                switch (request.Credential)
                 {
                     case ApplicationCredential.ClientSecret secret:
                         application = Configure(ConfidentialClientApplicationBuilder.Create(applicationId)

@@ -20,13 +20,13 @@ namespace PartnerCenterLicenses.Engine.Authentication
         /// <param name="authority">The authority it talks to, for messages.</param>
         /// <param name="certificates">Why server certificates were refused, for messages.</param>
         /// <param name="cancellationToken">The user's cancellation.</param>
-        /// <param name="refreshTokenAdvice">
-        /// What to do when Entra ID rejects the refresh token (the command that gets a new one); null for
-        /// <see cref="RefreshTokenAdvice.General"/>.
+        /// <param name="refreshTokenRefused">
+        /// Says on PartnerCenter.RefreshTokenExpired what the caller knows of the way out (who signs in
+        /// again); without it the cmdlets give the general advice.
         /// </param>
         public static async Task<AuthenticationResult> RunAsync(
             Func<Task<AuthenticationResult>> call, string authority, CertificateFailures certificates, CancellationToken cancellationToken,
-            string refreshTokenAdvice = null)
+            Action<PartnerCenterException> refreshTokenRefused = null)
         {
             try
             {
@@ -46,7 +46,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
             }
             catch (MsalException e)
             {
-                throw Translate(e, authority, refreshTokenAdvice);
+                throw Translate(e, authority, refreshTokenRefused);
             }
             catch (HttpRequestException e)
             {
@@ -72,7 +72,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
             return null;
         }
 
-        public static PartnerCenterException Translate(MsalException exception, string authority, string refreshTokenAdvice = null)
+        public static PartnerCenterException Translate(MsalException exception, string authority, Action<PartnerCenterException> refreshTokenRefused = null)
         {
             var service = exception as MsalServiceException;
             string code = exception.ErrorCode ?? string.Empty;
@@ -103,15 +103,14 @@ namespace PartnerCenterLicenses.Engine.Authentication
 
             if (exception is MsalUiRequiredException || code == "invalid_grant")
             {
-                return new PartnerCenterException(
+                var refused = new PartnerCenterException(
                     PartnerCenterErrorIds.RefreshTokenExpired,
                     PartnerCenterErrorKind.Authentication,
                     "Microsoft Entra ID rejected the refresh token: it is expired, revoked, or was issued to another application. "
                     + OneLine(exception.Message),
-                    exception)
-                {
-                    RecommendedAction = refreshTokenAdvice ?? RefreshTokenAdvice.General,
-                };
+                    exception);
+                refreshTokenRefused?.Invoke(refused);
+                return refused;
             }
 
             if (code == "invalid_client" || code == "unauthorized_client")

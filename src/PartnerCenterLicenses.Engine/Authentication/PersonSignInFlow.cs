@@ -18,7 +18,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
     {
         // A person's session renews with the refresh token MSAL keeps; once that is refused, the
         // person signs in again.
-        private const string SignInAgain = "Run Connect-PartnerCenter again to sign in.";
+        private static readonly Action<PartnerCenterException> SignInAgain = refused => refused.RecommendedAction = "Run Connect-PartnerCenter again to sign in.";
 
         public static async Task<MsalTokenSource> ConnectAsync(
             PersonSignIn request, CertificateFailures certificates, IEngineLog log, CancellationToken cancellationToken)
@@ -30,7 +30,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
                 if (request.ContextScope == PartnerCenterContextScope.CurrentUser)
                 {
                     await TokenCachePersistence.AttachAsync(application.UserTokenCache, request.AllowUnencryptedTokenCache, log).ConfigureAwait(false);
-                    MsalTokenSource cached = await TryCachedAccountAsync(msal, certificates, request.Tenant, log, cancellationToken).ConfigureAwait(false);
+                    MsalTokenSource cached = await TryCachedAccountAsync(msal, certificates, request.Tenant?.ToString(), log, cancellationToken).ConfigureAwait(false);
                     if (cached != null)
                     {
                         return cached;

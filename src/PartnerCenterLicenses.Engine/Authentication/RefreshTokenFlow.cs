@@ -1,3 +1,4 @@
+using System;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Identity.Client;
@@ -18,7 +19,8 @@ namespace PartnerCenterLicenses.Engine.Authentication
             RefreshTokenSignIn request, CertificateFailures certificates, IEngineLog log, CancellationToken cancellationToken)
         {
             MsalApplication msal = MsalApplications.ForRefreshToken(request, certificates);
-            string advice = RefreshTokenAdvice.ForApplication(request.Environment, request.Tenant, request.ApplicationId, request.Credential);
+            var application = new RefreshTokenApplication(request);
+            Action<PartnerCenterException> newRefreshTokenNeeded = refused => refused.NewRefreshTokenFor = application;
             try
             {
                 log.Verbose("Redeeming the refresh token at " + msal.Authority + " for application " + request.ApplicationId
@@ -29,9 +31,9 @@ namespace PartnerCenterLicenses.Engine.Authentication
                     msal.Authority,
                     certificates,
                     cancellationToken,
-                    advice).ConfigureAwait(false);
+                    newRefreshTokenNeeded).ConfigureAwait(false);
 
-                var source = new MsalTokenSource(msal, certificates, PartnerCenterAuthenticationType.RefreshToken, advice);
+                var source = new MsalTokenSource(msal, certificates, PartnerCenterAuthenticationType.RefreshToken, newRefreshTokenNeeded);
                 source.Accept(result);
                 log.Verbose("Signed in as " + (result.Account?.Username ?? "(unknown user)") + " in tenant " + result.TenantId
                     + "; the access token expires at " + result.ExpiresOn.ToString("u") + ".");

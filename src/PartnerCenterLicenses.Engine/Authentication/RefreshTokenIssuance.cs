@@ -20,20 +20,6 @@ namespace PartnerCenterLicenses.Engine.Authentication
     /// </summary>
     internal static class RefreshTokenIssuance
     {
-        public static Task<PartnerCenterRefreshToken> NewAsync(
-            SignInRequest request, CertificateFailures certificates, IEngineLog log, CancellationToken cancellationToken)
-        {
-            switch (request)
-            {
-                case AdminAgentSignIn admin:
-                    return SignInAsync(admin, certificates, log, cancellationToken);
-                case RefreshTokenSignIn renewal:
-                    return RenewAsync(renewal, certificates, log, cancellationToken);
-                default:
-                    throw new ArgumentException("A refresh token comes from an admin agent's sign-in or from a renewal, not from " + request.GetType().Name + ".", nameof(request));
-            }
-        }
-
         /// <summary>Redeems a refresh token with the application and returns the one Entra ID rotated it to.</summary>
         public static async Task<PartnerCenterRefreshToken> RenewAsync(
             RefreshTokenSignIn request, CertificateFailures certificates, IEngineLog log, CancellationToken cancellationToken)
@@ -51,7 +37,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
                         msal.Authority,
                         certificates,
                         cancellationToken,
-                        RefreshTokenAdvice.ForApplication(request.Environment, request.Tenant, request.ApplicationId, request.Credential)).ConfigureAwait(false);
+                        refused => refused.NewRefreshTokenFor = new RefreshTokenApplication(request)).ConfigureAwait(false);
                     return Describe(result, capture, msal, request.Environment, log);
                 }
                 finally
@@ -61,7 +47,8 @@ namespace PartnerCenterLicenses.Engine.Authentication
             }
         }
 
-        private static async Task<PartnerCenterRefreshToken> SignInAsync(
+        /// <summary>An admin agent signs in, in the browser or with a device code, and the application gets a refresh token.</summary>
+        public static async Task<PartnerCenterRefreshToken> SignInAsync(
             AdminAgentSignIn request, CertificateFailures certificates, IEngineLog log, CancellationToken cancellationToken)
         {
             bool deviceCode = request.Method == PersonSignInMethod.DeviceCode;
@@ -73,9 +60,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
                     "Signing in in the browser needs a browser and a person, and this PowerShell host has neither (a runbook, a service, "
                     + "a remote session or a machine without a desktop).")
                 {
-                    RecommendedAction = "Add -UseDeviceAuthentication to sign in with a code on another device, or run "
-                        + RefreshTokenAdvice.SignInCommand(request.Environment, request.Tenant, request.ApplicationId, request.Credential)
-                        + " on a machine with a browser.",
+                    NewRefreshTokenFor = new RefreshTokenApplication(request),
                 };
             }
 
