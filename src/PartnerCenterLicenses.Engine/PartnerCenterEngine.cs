@@ -49,11 +49,6 @@ namespace PartnerCenterLicenses.Engine
         private async Task<PartnerCenterContext> OpenSessionAsync(
             SignInRequest request, Func<CertificateFailures, Task<ITokenSource>> signIn, IEngineLog log, CancellationToken cancellationToken)
         {
-            if (request == null)
-            {
-                throw new ArgumentNullException(nameof(request));
-            }
-
             var certificates = new CertificateFailures();
             ITokenSource tokens = null;
             try
@@ -87,26 +82,20 @@ namespace PartnerCenterLicenses.Engine
         /// <inheritdoc />
         public Task<PartnerCenterRefreshToken> NewRefreshTokenAsync(AdminAgentSignIn request, IEngineLog log, CancellationToken cancellationToken)
         {
-            return RefreshTokenAsync(request, certificates => RefreshTokenIssuance.SignInAsync(request, certificates, log, cancellationToken), cancellationToken);
+            return RefreshTokenAsync(() => RefreshTokenIssuance.SignInAsync(request, new CertificateFailures(), log, cancellationToken), cancellationToken);
         }
 
         /// <inheritdoc />
         public Task<PartnerCenterRefreshToken> RenewRefreshTokenAsync(RefreshTokenSignIn request, IEngineLog log, CancellationToken cancellationToken)
         {
-            return RefreshTokenAsync(request, certificates => RefreshTokenIssuance.RenewAsync(request, certificates, log, cancellationToken), cancellationToken);
+            return RefreshTokenAsync(() => RefreshTokenIssuance.RenewAsync(request, new CertificateFailures(), log, cancellationToken), cancellationToken);
         }
 
-        private static async Task<PartnerCenterRefreshToken> RefreshTokenAsync(
-            SignInRequest request, Func<CertificateFailures, Task<PartnerCenterRefreshToken>> issue, CancellationToken cancellationToken)
+        private static async Task<PartnerCenterRefreshToken> RefreshTokenAsync(Func<Task<PartnerCenterRefreshToken>> issue, CancellationToken cancellationToken)
         {
-            if (request == null)
-            {
-                throw new ArgumentNullException(nameof(request));
-            }
-
             try
             {
-                return await issue(new CertificateFailures()).ConfigureAwait(false);
+                return await issue().ConfigureAwait(false);
             }
             catch (Exception e) when (!(e is PartnerCenterException) && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {

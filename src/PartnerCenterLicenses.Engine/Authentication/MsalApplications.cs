@@ -29,42 +29,19 @@ namespace PartnerCenterLicenses.Engine.Authentication
             return environment.ActiveDirectoryAuthority.ToString().TrimEnd('/') + "/" + (tenant?.ToString() ?? TenantName.Organizations);
         }
 
-        /// <summary>The application of the secure application model: confidential with its credential, public without one.</summary>
-        public static MsalApplication ForRefreshToken(RefreshTokenSignIn request, CertificateFailures certificates)
-        {
-            return ForApplication(request, redirectUri: null, certificates);
-        }
-
         /// <summary>
-        /// The confidential application an admin agent signs in to in the browser (New-PartnerCenterRefreshToken
-        /// with a credential): MSAL builds the authorize URL and redeems the code the module's own loopback
-        /// listener receives at <paramref name="loopbackRedirect"/>. Its token cache is MSAL's in-memory one,
-        /// new with the application, so the sign-in's tokens live and die with it.
+        /// The application of the secure application model: confidential with its credential, public without
+        /// one. For an admin agent's browser sign-in (New-PartnerCenterRefreshToken with a credential) MSAL
+        /// builds the authorize URL and redeems the code the module's own loopback listener receives at
+        /// <paramref name="loopbackRedirect"/>. Its token cache is MSAL's in-memory one, new with the
+        /// application, so the sign-in's tokens live and die with it.
         /// </summary>
-        public static MsalApplication ForAdminAgent(AdminAgentSignIn request, Uri loopbackRedirect, CertificateFailures certificates)
-        {
-            return ForApplication(request, loopbackRedirect.AbsoluteUri, certificates);
-        }
-
-        /// <summary>
-        /// The same app registration as a public client, for the flows MSAL allows only there: device code,
-        /// and the system browser with MSAL's own loopback listener when the application has no credential.
-        /// In-memory cache of its own, as above.
-        /// </summary>
-        public static MsalApplication ForAdminAgentPublicClient(AdminAgentSignIn request, CertificateFailures certificates)
-        {
-            string authority = Authority(request.Environment, request.Tenant);
-            HttpClient http = HttpClients.ForAuthority(certificates);
-            IPublicClientApplication application = Configure(
-                PublicClientApplicationBuilder.Create(request.ApplicationId).WithRedirectUri("http://localhost"), request.Environment, authority, http).Build();
-            return new MsalApplication(application, authority, request.Environment, http);
-        }
-
-        private static MsalApplication ForApplication(ApplicationSignIn request, string redirectUri, CertificateFailures certificates)
+        public static MsalApplication ForApplication(ApplicationSignIn request, CertificateFailures certificates, Uri loopbackRedirect = null)
         {
             PartnerCenterEnvironment environment = request.Environment;
             string applicationId = request.ApplicationId;
             string authority = Authority(environment, request.Tenant);
+            string redirectUri = loopbackRedirect?.AbsoluteUri;
             HttpClient http = HttpClients.ForAuthority(certificates);
             try
             {
@@ -78,9 +55,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
                         break;
                     case ApplicationCredential.ClientCertificate certificate:
                         application = Configure(ConfidentialClientApplicationBuilder.Create(applicationId)
-                            .WithCertificate(certificate.Certificate != null
-                                ? CertificateLocator.Validate(certificate.Certificate)
-                                : CertificateLocator.FindByThumbprint(certificate.Thumbprint)), environment, authority, http)
+                            .WithCertificate(CertificateLocator.Resolve(certificate)), environment, authority, http)
                             .WithRedirect(redirectUri).Build();
                         break;
                     default:
@@ -96,6 +71,20 @@ namespace PartnerCenterLicenses.Engine.Authentication
                 http.Dispose();
                 throw;
             }
+        }
+
+        /// <summary>
+        /// The same app registration as a public client, for the flows MSAL allows only there: device code,
+        /// and the system browser with MSAL's own loopback listener when the application has no credential.
+        /// In-memory cache of its own, as above.
+        /// </summary>
+        public static MsalApplication ForAdminAgentPublicClient(AdminAgentSignIn request, CertificateFailures certificates)
+        {
+            string authority = Authority(request.Environment, request.Tenant);
+            HttpClient http = HttpClients.ForAuthority(certificates);
+            IPublicClientApplication application = Configure(
+                PublicClientApplicationBuilder.Create(request.ApplicationId).WithRedirectUri("http://localhost"), request.Environment, authority, http).Build();
+            return new MsalApplication(application, authority, request.Environment, http);
         }
 
         private static T WithRedirect<T>(this T builder, string redirectUri)

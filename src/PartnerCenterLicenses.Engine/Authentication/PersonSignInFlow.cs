@@ -60,7 +60,8 @@ namespace PartnerCenterLicenses.Engine.Authentication
                     certificates,
                     cancellationToken).ConfigureAwait(false);
 
-                var source = new MsalTokenSource(msal, certificates, request.AuthenticationType, SignInAgain);
+                var source = new MsalTokenSource(
+                    msal, certificates, deviceCode ? PartnerCenterAuthenticationType.DeviceCode : PartnerCenterAuthenticationType.Interactive, SignInAgain);
                 source.Accept(result);
                 log.Verbose("Signed in as " + (result.Account?.Username ?? "(unknown user)") + " in tenant " + result.TenantId + ".");
                 return source;

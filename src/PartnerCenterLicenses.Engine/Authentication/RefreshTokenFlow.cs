@@ -18,7 +18,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
         public static async Task<MsalTokenSource> ConnectAsync(
             RefreshTokenSignIn request, CertificateFailures certificates, IEngineLog log, CancellationToken cancellationToken)
         {
-            MsalApplication msal = MsalApplications.ForRefreshToken(request, certificates);
+            MsalApplication msal = MsalApplications.ForApplication(request, certificates);
             var application = new RefreshTokenApplication(request);
             Action<PartnerCenterException> newRefreshTokenNeeded = refused => refused.NewRefreshTokenFor = application;
             try

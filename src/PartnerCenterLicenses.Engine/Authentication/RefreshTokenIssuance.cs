@@ -24,7 +24,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
         public static async Task<PartnerCenterRefreshToken> RenewAsync(
             RefreshTokenSignIn request, CertificateFailures certificates, IEngineLog log, CancellationToken cancellationToken)
         {
-            using (MsalApplication msal = MsalApplications.ForRefreshToken(request, certificates))
+            using (MsalApplication msal = MsalApplications.ForApplication(request, certificates))
             {
                 RefreshTokenCapture capture = RefreshTokenCapture.Attach(msal.Application.UserTokenCache);
                 try
@@ -69,14 +69,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
                 // A certificate that cannot sign is found out before the person signs in, not after.
                 if (request.Credential is ApplicationCredential.ClientCertificate certificate)
                 {
-                    if (certificate.Certificate != null)
-                    {
-                        CertificateLocator.Validate(certificate.Certificate);
-                    }
-                    else
-                    {
-                        CertificateLocator.FindByThumbprint(certificate.Thumbprint);
-                    }
+                    CertificateLocator.Resolve(certificate);
                 }
 
                 PartnerCenterRefreshToken issued = await DeviceCodeAsync(request, certificates, log, cancellationToken).ConfigureAwait(false);
@@ -177,7 +170,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
             AdminAgentSignIn request, CertificateFailures certificates, IEngineLog log, CancellationToken cancellationToken)
         {
             using (LoopbackRedirectListener listener = LoopbackRedirectListener.Start())
-            using (MsalApplication msal = MsalApplications.ForAdminAgent(request, listener.RedirectUri, certificates))
+            using (MsalApplication msal = MsalApplications.ForApplication(request, certificates, listener.RedirectUri))
             {
                 RefreshTokenCapture capture = RefreshTokenCapture.Attach(msal.Application.UserTokenCache);
                 try

@@ -17,27 +17,21 @@ namespace PartnerCenterLicenses.Boundary
         PartnerCenterContext CurrentContext { get; }
 
         /// <summary>
-        /// Opens a session, replacing any current one once the new one has a token. There is one
-        /// method per way of signing in, so the cmdlet's choice of request type is the only choice.
+        /// Opens a session, replacing any current one once the new one has a token. One overload per way
+        /// of signing in: the cmdlet's choice of request type is the only choice.
         /// </summary>
         Task<PartnerCenterContext> ConnectAsync(RefreshTokenSignIn request, IEngineLog log, CancellationToken cancellationToken);
 
-        /// <summary>Opens a session with an access token the caller has (see the other overloads).</summary>
+        /// <summary>Opens a session with the caller's access token.</summary>
         Task<PartnerCenterContext> ConnectAsync(AccessTokenSignIn request, IEngineLog log, CancellationToken cancellationToken);
 
-        /// <summary>Opens a session a person signs in to (see the other overloads).</summary>
+        /// <summary>Opens a session a person signs in to.</summary>
         Task<PartnerCenterContext> ConnectAsync(PersonSignIn request, IEngineLog log, CancellationToken cancellationToken);
 
-        /// <summary>
-        /// Gets a refresh token to keep, without opening a session: an admin agent signs in. Nothing is
-        /// kept in the engine or written to disk.
-        /// </summary>
+        /// <summary>An admin agent signs in and the application gets a refresh token to keep; no session is opened, nothing is stored.</summary>
         Task<PartnerCenterRefreshToken> NewRefreshTokenAsync(AdminAgentSignIn request, IEngineLog log, CancellationToken cancellationToken);
 
-        /// <summary>
-        /// Gets a refresh token to keep, without opening a session: the application redeems the refresh
-        /// token it has and gets the rotated one. Nothing is kept in the engine or written to disk.
-        /// </summary>
+        /// <summary>The application redeems its refresh token for the rotated one; no session is opened, nothing is stored.</summary>
         Task<PartnerCenterRefreshToken> RenewRefreshTokenAsync(RefreshTokenSignIn request, IEngineLog log, CancellationToken cancellationToken);
 
         /// <summary>Ends the session and forgets its tokens. Returns false when there was none.</summary>

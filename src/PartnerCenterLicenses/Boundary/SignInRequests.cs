@@ -102,10 +102,6 @@ namespace PartnerCenterLicenses.Boundary
 
         /// <summary>How long the person has to complete the sign-in before it is abandoned.</summary>
         public TimeSpan SignInTimeout { get; set; } = TimeSpan.FromMinutes(5);
-
-        /// <summary>How the session will obtain its tokens.</summary>
-        public PartnerCenterAuthenticationType AuthenticationType =>
-            Method == PersonSignInMethod.DeviceCode ? PartnerCenterAuthenticationType.DeviceCode : PartnerCenterAuthenticationType.Interactive;
     }
 
     /// <summary>
@@ -135,9 +131,8 @@ namespace PartnerCenterLicenses.Boundary
     }
 
     /// <summary>
-    /// The application a new refresh token is needed for, as data: the engine puts it on the error when
-    /// an admin agent has to sign in (again), and the cmdlets turn it into the command to run. It holds
-    /// what that command names (application, kind of credential, tenant, environment) and no secret.
+    /// The application an admin agent must get a new refresh token for, as data (no secret): the engine
+    /// puts it on the error, and the cmdlets turn it into the New-PartnerCenterRefreshToken command.
     /// </summary>
     [Serializable]
     public sealed class RefreshTokenApplication
@@ -150,7 +145,7 @@ namespace PartnerCenterLicenses.Boundary
             EnvironmentName = request.Environment.Name;
             HasClientSecret = request.Credential is ApplicationCredential.ClientSecret;
             var certificate = request.Credential as ApplicationCredential.ClientCertificate;
-            CertificateThumbprint = certificate == null ? null : certificate.Certificate?.Thumbprint ?? certificate.Thumbprint;
+            CertificateThumbprint = certificate?.Certificate?.Thumbprint ?? certificate?.Thumbprint;
         }
 
         /// <summary>The application (client) id.</summary>
