@@ -94,7 +94,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
                 return new PartnerCenterException(
                     PartnerCenterErrorIds.SignInDeclined,
                     PartnerCenterErrorKind.Authentication,
-                    "The sign-in was declined or cancelled: " + OneLine(exception.Message),
+                    "The sign-in was declined or cancelled: " + Causes.OneLine(exception.Message),
                     exception)
                 {
                     RecommendedAction = "Run Connect-PartnerCenter again and accept the sign-in as a partner user.",
@@ -107,7 +107,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
                     PartnerCenterErrorIds.RefreshTokenExpired,
                     PartnerCenterErrorKind.Authentication,
                     "Microsoft Entra ID rejected the refresh token: it is expired, revoked, or was issued to another application. "
-                    + OneLine(exception.Message),
+                    + Causes.OneLine(exception.Message),
                     exception);
                 refreshTokenRefused?.Invoke(refused);
                 return refused;
@@ -118,7 +118,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
                 return new PartnerCenterException(
                     PartnerCenterErrorIds.InvalidClientCredential,
                     PartnerCenterErrorKind.Authentication,
-                    "Microsoft Entra ID rejected the application's credentials: " + OneLine(exception.Message),
+                    "Microsoft Entra ID rejected the application's credentials: " + Causes.OneLine(exception.Message),
                     exception)
                 {
                     RecommendedAction = "Check -ApplicationId and the client secret in -Credential (its password). Secrets expire; "
@@ -136,7 +136,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
                 return new PartnerCenterException(
                     PartnerCenterErrorIds.AuthorityUnreachable,
                     PartnerCenterErrorKind.ServiceUnavailable,
-                    "Could not get a token from Microsoft Entra ID at " + authority + ": " + OneLine(exception.Message),
+                    "Could not get a token from Microsoft Entra ID at " + authority + ": " + Causes.OneLine(exception.Message),
                     exception)
                 {
                     RecommendedAction = "Check the network path to the authority and the -Environment, then try again.",
@@ -146,7 +146,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
             return new PartnerCenterException(
                 PartnerCenterErrorIds.AuthenticationFailed,
                 PartnerCenterErrorKind.Authentication,
-                "Signing in to Microsoft Entra ID at " + authority + " failed (" + code + "): " + OneLine(exception.Message),
+                "Signing in to Microsoft Entra ID at " + authority + " failed (" + code + "): " + Causes.OneLine(exception.Message),
                 exception);
         }
 
@@ -169,13 +169,6 @@ namespace PartnerCenterLicenses.Engine.Authentication
             {
                 RecommendedAction = "Check the network path to the authority (proxy, firewall, DNS) and the -Environment, then try again.",
             };
-        }
-
-        // Entra's descriptions put trace and correlation ids on separate lines; support needs them,
-        // and an error message reads best on one line.
-        private static string OneLine(string message)
-        {
-            return Causes.OneLine(message);
         }
     }
 }

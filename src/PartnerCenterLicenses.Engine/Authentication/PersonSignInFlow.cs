@@ -51,13 +51,13 @@ namespace PartnerCenterLicenses.Engine.Authentication
                     };
                 }
 
-                AuthenticationResult result = await WaitForPersonAsync(
-                    request,
-                    token => deviceCode
-                        ? WithDeviceCode(application, msal.Scopes, log, token)
-                        : InSystemBrowser(application, msal.Scopes, token),
-                    msal,
-                    certificates,
+                AuthenticationResult result = await SignInDeadline.RunAsync(
+                    "Connect-PartnerCenter",
+                    limit => MsalFailures.RunAsync(
+                        () => deviceCode ? WithDeviceCode(application, msal.Scopes, log, limit) : InSystemBrowser(application, msal.Scopes, limit),
+                        msal.Authority,
+                        certificates,
+                        limit),
                     cancellationToken).ConfigureAwait(false);
 
                 var source = new MsalTokenSource(
@@ -71,17 +71,6 @@ namespace PartnerCenterLicenses.Engine.Authentication
                 msal.Dispose();
                 throw;
             }
-        }
-
-        private static Task<AuthenticationResult> WaitForPersonAsync(
-            PersonSignIn request, Func<CancellationToken, Task<AuthenticationResult>> signIn, MsalApplication msal,
-            CertificateFailures certificates, CancellationToken cancellationToken)
-        {
-            return SignInDeadline.RunAsync(
-                request.SignInTimeout,
-                "Connect-PartnerCenter",
-                limit => MsalFailures.RunAsync(() => signIn(limit), msal.Authority, certificates, limit),
-                cancellationToken);
         }
 
         /// <summary>MSAL's device code flow, with the code and URL on the warning stream.</summary>

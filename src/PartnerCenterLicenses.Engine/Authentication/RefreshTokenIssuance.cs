@@ -72,7 +72,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
                     CertificateLocator.Resolve(certificate);
                 }
 
-                PartnerCenterRefreshToken issued = await DeviceCodeAsync(request, certificates, log, cancellationToken).ConfigureAwait(false);
+                PartnerCenterRefreshToken issued = await PublicClientAsync(request, true, certificates, log, cancellationToken).ConfigureAwait(false);
                 if (request.Credential == null)
                 {
                     return issued;
@@ -90,12 +90,14 @@ namespace PartnerCenterLicenses.Engine.Authentication
             }
 
             return request.Credential == null
-                ? await PublicBrowserAsync(request, certificates, log, cancellationToken).ConfigureAwait(false)
+                ? await PublicClientAsync(request, false, certificates, log, cancellationToken).ConfigureAwait(false)
                 : await ConfidentialBrowserAsync(request, certificates, log, cancellationToken).ConfigureAwait(false);
         }
 
-        private static async Task<PartnerCenterRefreshToken> DeviceCodeAsync(
-            AdminAgentSignIn request, CertificateFailures certificates, IEngineLog log, CancellationToken cancellationToken)
+        // As a public client MSAL runs the whole sign-in: device code, or the browser with PKCE, state and
+        // its own loopback listener.
+        private static async Task<PartnerCenterRefreshToken> PublicClientAsync(
+            AdminAgentSignIn request, bool deviceCode, CertificateFailures certificates, IEngineLog log, CancellationToken cancellationToken)
         {
             using (MsalApplication msal = MsalApplications.ForAdminAgentPublicClient(request, certificates))
             {
@@ -103,59 +105,27 @@ namespace PartnerCenterLicenses.Engine.Authentication
                 try
                 {
                     var application = (IPublicClientApplication)msal.Application;
-                    log.Verbose("Signing in with a device code at " + msal.Authority + " for application " + request.ApplicationId + " (as a public client).");
-                    AuthenticationResult result;
-                    try
-                    {
-                        result = await SignInDeadline.RunAsync(
-                            request.SignInTimeout,
-                            "New-PartnerCenterRefreshToken",
-                            limit => MsalFailures.RunAsync(
-                                () => PersonSignInFlow.WithDeviceCode(application, msal.RefreshTokenScopes, log, limit),
-                                msal.Authority,
-                                certificates,
-                                limit),
-                            cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (PartnerCenterException e) when (e.ErrorId == PartnerCenterErrorIds.InvalidClientCredential)
-                    {
-                        // A confidential registration that does not allow public client flows asks for a
-                        // secret here, which the device code flow never sends: the setting is the fix.
-                        e.RecommendedAction = "Device code is a public client flow: in the app registration, under Authentication, set "
-                            + "'Allow public client flows' to Yes, or sign in in the browser (leave out -UseDeviceAuthentication).";
-                        throw;
-                    }
-
-                    return Describe(result, capture, msal, request.Environment, log);
-                }
-                finally
-                {
-                    await capture.ClearAsync(msal.Application).ConfigureAwait(false);
-                }
-            }
-        }
-
-        // A public client: MSAL runs the whole browser sign-in (PKCE, state, its own loopback listener).
-        private static async Task<PartnerCenterRefreshToken> PublicBrowserAsync(
-            AdminAgentSignIn request, CertificateFailures certificates, IEngineLog log, CancellationToken cancellationToken)
-        {
-            using (MsalApplication msal = MsalApplications.ForAdminAgentPublicClient(request, certificates))
-            {
-                RefreshTokenCapture capture = RefreshTokenCapture.Attach(msal.Application.UserTokenCache);
-                try
-                {
-                    var application = (IPublicClientApplication)msal.Application;
-                    log.Verbose("Signing in in the browser at " + msal.Authority + " for application " + request.ApplicationId + " (public client).");
+                    log.Verbose((deviceCode ? "Signing in with a device code at " : "Signing in in the browser at ") + msal.Authority
+                        + " for application " + request.ApplicationId + (deviceCode ? " (as a public client)." : " (public client)."));
                     AuthenticationResult result = await SignInDeadline.RunAsync(
-                        request.SignInTimeout,
                         "New-PartnerCenterRefreshToken",
                         limit => MsalFailures.RunAsync(
-                            () => PersonSignInFlow.InSystemBrowser(application, msal.RefreshTokenScopes, limit),
+                            () => deviceCode
+                                ? PersonSignInFlow.WithDeviceCode(application, msal.RefreshTokenScopes, log, limit)
+                                : PersonSignInFlow.InSystemBrowser(application, msal.RefreshTokenScopes, limit),
                             msal.Authority,
                             certificates,
                             limit),
                         cancellationToken).ConfigureAwait(false);
                     return Describe(result, capture, msal, request.Environment, log);
+                }
+                catch (PartnerCenterException e) when (deviceCode && e.ErrorId == PartnerCenterErrorIds.InvalidClientCredential)
+                {
+                    // A confidential registration that does not allow public client flows asks for a
+                    // secret here, which the device code flow never sends: the setting is the fix.
+                    e.RecommendedAction = "Device code is a public client flow: in the app registration, under Authentication, set "
+                        + "'Allow public client flows' to Yes, or sign in in the browser (leave out -UseDeviceAuthentication).";
+                    throw;
                 }
                 finally
                 {
@@ -186,7 +156,6 @@ namespace PartnerCenterLicenses.Engine.Authentication
                     log.Verbose("Signing in in the browser at " + msal.Authority + " for application " + request.ApplicationId + " ("
                         + request.Credential.Describe() + "); the answer comes back to " + listener.RedirectUri + ".");
                     AuthorizationAnswer answer = await SignInDeadline.RunAsync(
-                        request.SignInTimeout,
                         "New-PartnerCenterRefreshToken",
                         async limit =>
                         {

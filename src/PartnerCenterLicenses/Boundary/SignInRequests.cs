@@ -32,7 +32,7 @@ namespace PartnerCenterLicenses.Boundary
         protected ApplicationSignIn(PartnerCenterEnvironment environment, TenantName tenant, string applicationId, ApplicationCredential credential)
             : base(environment, tenant)
         {
-            ApplicationId = string.IsNullOrEmpty(applicationId) ? throw new ArgumentNullException(nameof(applicationId)) : applicationId;
+            ApplicationId = applicationId;
             Credential = credential;
         }
 
@@ -50,7 +50,7 @@ namespace PartnerCenterLicenses.Boundary
         public RefreshTokenSignIn(PartnerCenterEnvironment environment, TenantName tenant, string applicationId, ApplicationCredential credential, SecureString refreshToken)
             : base(environment, tenant, applicationId, credential)
         {
-            RefreshToken = refreshToken ?? throw new ArgumentNullException(nameof(refreshToken));
+            RefreshToken = refreshToken;
         }
 
         /// <summary>The refresh token to redeem.</summary>
@@ -64,7 +64,7 @@ namespace PartnerCenterLicenses.Boundary
         public AccessTokenSignIn(PartnerCenterEnvironment environment, TenantName tenant, SecureString accessToken)
             : base(environment, tenant)
         {
-            AccessToken = accessToken ?? throw new ArgumentNullException(nameof(accessToken));
+            AccessToken = accessToken;
         }
 
         /// <summary>The token.</summary>
@@ -99,9 +99,6 @@ namespace PartnerCenterLicenses.Boundary
         /// in a host that cannot (runbooks, services), instead of waiting for nobody.
         /// </summary>
         public bool HostIsInteractive { get; set; }
-
-        /// <summary>How long the person has to complete the sign-in before it is abandoned.</summary>
-        public TimeSpan SignInTimeout { get; set; } = TimeSpan.FromMinutes(5);
     }
 
     /// <summary>
@@ -125,9 +122,6 @@ namespace PartnerCenterLicenses.Boundary
 
         /// <summary>Whether the PowerShell host can interact with a person (see <see cref="PersonSignIn.HostIsInteractive"/>).</summary>
         public bool HostIsInteractive { get; set; }
-
-        /// <summary>How long the person has to complete the sign-in before it is abandoned.</summary>
-        public TimeSpan SignInTimeout { get; set; } = TimeSpan.FromMinutes(5);
     }
 
     /// <summary>
@@ -198,7 +192,7 @@ namespace PartnerCenterLicenses.Boundary
         {
             internal ClientSecret(SecureString secret)
             {
-                Secret = secret ?? throw new ArgumentNullException(nameof(secret));
+                Secret = secret;
             }
 
             /// <summary>The secret.</summary>
@@ -213,11 +207,6 @@ namespace PartnerCenterLicenses.Boundary
         {
             internal ClientCertificate(X509Certificate2 certificate, string thumbprint)
             {
-                if (certificate == null && string.IsNullOrWhiteSpace(thumbprint))
-                {
-                    throw new ArgumentNullException(nameof(certificate));
-                }
-
                 Certificate = certificate;
                 Thumbprint = thumbprint;
             }
