@@ -26,18 +26,34 @@ namespace PartnerCenterLicenses.Engine
         }
 
         /// <inheritdoc />
-        public async Task<PartnerCenterContext> ConnectAsync(SignInRequest request, IEngineLog log, CancellationToken cancellationToken)
+        public Task<PartnerCenterContext> ConnectAsync(RefreshTokenSignIn request, IEngineLog log, CancellationToken cancellationToken)
         {
-            if (request == null)
-            {
-                throw new ArgumentNullException(nameof(request));
-            }
+            return OpenSessionAsync(
+                request, async certificates => await RefreshTokenFlow.ConnectAsync(request, certificates, log, cancellationToken).ConfigureAwait(false), log, cancellationToken);
+        }
 
+        /// <inheritdoc />
+        public Task<PartnerCenterContext> ConnectAsync(AccessTokenSignIn request, IEngineLog log, CancellationToken cancellationToken)
+        {
+            return OpenSessionAsync(
+                request, certificates => Task.FromResult<ITokenSource>(new SuppliedAccessTokenSource(request.AccessToken, request.Tenant?.ToString())), log, cancellationToken);
+        }
+
+        /// <inheritdoc />
+        public Task<PartnerCenterContext> ConnectAsync(PersonSignIn request, IEngineLog log, CancellationToken cancellationToken)
+        {
+            return OpenSessionAsync(
+                request, async certificates => await PersonSignInFlow.ConnectAsync(request, certificates, log, cancellationToken).ConfigureAwait(false), log, cancellationToken);
+        }
+
+        private async Task<PartnerCenterContext> OpenSessionAsync(
+            SignInRequest request, Func<CertificateFailures, Task<ITokenSource>> signIn, IEngineLog log, CancellationToken cancellationToken)
+        {
             var certificates = new CertificateFailures();
             ITokenSource tokens = null;
             try
             {
-                tokens = await SignInAsync(request, certificates, log, cancellationToken).ConfigureAwait(false);
+                tokens = await signIn(certificates).ConfigureAwait(false);
                 var client = new PartnerCenterClient(
                     HttpClients.ForPartnerCenter(certificates), request.Environment.PartnerCenterEndpoint, tokens, certificates);
                 var session = new PartnerCenterSession(request.Environment, tokens, client);
@@ -64,16 +80,22 @@ namespace PartnerCenterLicenses.Engine
         }
 
         /// <inheritdoc />
-        public async Task<PartnerCenterRefreshToken> NewRefreshTokenAsync(SignInRequest request, IEngineLog log, CancellationToken cancellationToken)
+        public Task<PartnerCenterRefreshToken> NewRefreshTokenAsync(AdminAgentSignIn request, IEngineLog log, CancellationToken cancellationToken)
         {
-            if (request == null)
-            {
-                throw new ArgumentNullException(nameof(request));
-            }
+            return RefreshTokenAsync(() => RefreshTokenIssuance.SignInAsync(request, new CertificateFailures(), log, cancellationToken), cancellationToken);
+        }
 
+        /// <inheritdoc />
+        public Task<PartnerCenterRefreshToken> RenewRefreshTokenAsync(RefreshTokenSignIn request, IEngineLog log, CancellationToken cancellationToken)
+        {
+            return RefreshTokenAsync(() => RefreshTokenIssuance.RenewAsync(request, new CertificateFailures(), log, cancellationToken), cancellationToken);
+        }
+
+        private static async Task<PartnerCenterRefreshToken> RefreshTokenAsync(Func<Task<PartnerCenterRefreshToken>> issue, CancellationToken cancellationToken)
+        {
             try
             {
-                return await RefreshTokenIssuance.NewAsync(request, new CertificateFailures(), log, cancellationToken).ConfigureAwait(false);
+                return await issue().ConfigureAwait(false);
             }
             catch (Exception e) when (!(e is PartnerCenterException) && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {
@@ -93,22 +115,6 @@ namespace PartnerCenterLicenses.Engine
         public ISessionLease Lease()
         {
             return new SessionLease(LeaseSession());
-        }
-
-        // The only way the sign-in is chosen: by the type of request the cmdlet built from its parameter set.
-        private static async Task<ITokenSource> SignInAsync(SignInRequest request, CertificateFailures certificates, IEngineLog log, CancellationToken cancellationToken)
-        {
-            switch (request)
-            {
-                case RefreshTokenSignIn refreshToken:
-                    return await RefreshTokenFlow.ConnectAsync(refreshToken, certificates, log, cancellationToken).ConfigureAwait(false);
-                case PersonSignIn person:
-                    return await PersonSignInFlow.ConnectAsync(person, certificates, log, cancellationToken).ConfigureAwait(false);
-                case AccessTokenSignIn accessToken:
-                    return new SuppliedAccessTokenSource(accessToken.AccessToken, accessToken.Tenant);
-                default:
-                    throw new ArgumentException("Unsupported sign-in request " + request.GetType().Name + ".", nameof(request));
-            }
         }
 
         private PartnerCenterSession LeaseSession()

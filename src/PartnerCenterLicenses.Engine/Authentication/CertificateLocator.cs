@@ -13,7 +13,13 @@ namespace PartnerCenterLicenses.Engine.Authentication
     {
         private static readonly StoreLocation[] Locations = { StoreLocation.CurrentUser, StoreLocation.LocalMachine };
 
-        public static X509Certificate2 FindByThumbprint(string thumbprint)
+        /// <summary>The credential's certificate, checked, whether it was given as an object or by thumbprint.</summary>
+        public static X509Certificate2 Resolve(ApplicationCredential.ClientCertificate credential)
+        {
+            return credential.Certificate != null ? Validate(credential.Certificate) : FindByThumbprint(credential.Thumbprint);
+        }
+
+        private static X509Certificate2 FindByThumbprint(string thumbprint)
         {
             string wanted = Normalize(thumbprint);
             foreach (StoreLocation location in Locations)
@@ -49,7 +55,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
         }
 
         /// <summary>Checks that a certificate can be the application's credential now.</summary>
-        public static X509Certificate2 Validate(X509Certificate2 certificate, string label = null)
+        private static X509Certificate2 Validate(X509Certificate2 certificate, string label = null)
         {
             string name = label ?? certificate.Thumbprint;
             if (!certificate.HasPrivateKey)

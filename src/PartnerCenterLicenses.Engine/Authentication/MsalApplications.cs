@@ -14,62 +14,39 @@ namespace PartnerCenterLicenses.Engine.Authentication
     /// </summary>
     internal static class MsalApplications
     {
-        /// <summary>Partner Center users are work accounts, so the default authority leaves out personal accounts.</summary>
-        public const string DefaultTenant = "organizations";
-
         /// <summary>
         /// The public client the archived PartnerCenter module used when no -ApplicationId was given,
         /// kept so its device-code and browser sign-ins keep working as they were written.
         /// </summary>
         public const string DefaultPublicClientId = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
 
-        /// <summary>The authority URL for an environment and a tenant (already checked by TenantName).</summary>
-        public static string Authority(PartnerCenterEnvironment environment, string tenant)
+        /// <summary>
+        /// The authority URL for an environment and a tenant. A TenantName is a path segment as it is;
+        /// without one, the work accounts' keyword, as Partner Center users are work accounts.
+        /// </summary>
+        public static string Authority(PartnerCenterEnvironment environment, TenantName tenant)
         {
-            return environment.ActiveDirectoryAuthority.ToString().TrimEnd('/') + "/"
-                + (string.IsNullOrEmpty(tenant) ? DefaultTenant : Uri.EscapeDataString(TenantName.Validate(tenant)));
-        }
-
-        /// <summary>The application of the secure application model: confidential with its credential, public without one.</summary>
-        public static MsalApplication ForRefreshToken(RefreshTokenSignIn request, CertificateFailures certificates)
-        {
-            return ForApplication(request.Environment, request.Tenant, request.ApplicationId, request.Credential, redirectUri: null, certificates);
+            return environment.ActiveDirectoryAuthority.ToString().TrimEnd('/') + "/" + (tenant?.ToString() ?? TenantName.Organizations);
         }
 
         /// <summary>
-        /// The confidential application an admin agent signs in to in the browser (New-PartnerCenterRefreshToken
-        /// with a credential): MSAL builds the authorize URL and redeems the code the module's own loopback
-        /// listener receives at <paramref name="loopbackRedirect"/>. Its token cache is MSAL's in-memory one,
-        /// new with the application, so the sign-in's tokens live and die with it.
+        /// The application of the secure application model: confidential with its credential, public without
+        /// one. For an admin agent's browser sign-in (New-PartnerCenterRefreshToken with a credential) MSAL
+        /// builds the authorize URL and redeems the code the module's own loopback listener receives at
+        /// <paramref name="loopbackRedirect"/>. Its token cache is MSAL's in-memory one, new with the
+        /// application, so the sign-in's tokens live and die with it.
         /// </summary>
-        public static MsalApplication ForAdminAgent(AdminAgentSignIn request, Uri loopbackRedirect, CertificateFailures certificates)
+        public static MsalApplication ForApplication(ApplicationSignIn request, CertificateFailures certificates, Uri loopbackRedirect = null)
         {
-            return ForApplication(request.Environment, request.Tenant, request.ApplicationId, request.Credential, loopbackRedirect.AbsoluteUri, certificates);
-        }
-
-        /// <summary>
-        /// The same app registration as a public client, for the flows MSAL allows only there: device code,
-        /// and the system browser with MSAL's own loopback listener when the application has no credential.
-        /// In-memory cache of its own, as above.
-        /// </summary>
-        public static MsalApplication ForAdminAgentPublicClient(AdminAgentSignIn request, CertificateFailures certificates)
-        {
-            string authority = Authority(request.Environment, request.Tenant);
-            HttpClient http = HttpClients.ForAuthority(certificates);
-            IPublicClientApplication application = Configure(
-                PublicClientApplicationBuilder.Create(request.ApplicationId).WithRedirectUri("http://localhost"), request.Environment, authority, http).Build();
-            return new MsalApplication(application, authority, request.Environment, http);
-        }
-
-        private static MsalApplication ForApplication(
-            PartnerCenterEnvironment environment, string tenant, string applicationId, ApplicationCredential credential, string redirectUri, CertificateFailures certificates)
-        {
-            string authority = Authority(environment, tenant);
+            PartnerCenterEnvironment environment = request.Environment;
+            string applicationId = request.ApplicationId;
+            string authority = Authority(environment, request.Tenant);
+            string redirectUri = loopbackRedirect?.AbsoluteUri;
             HttpClient http = HttpClients.ForAuthority(certificates);
             try
             {
                 IClientApplicationBase application;
-                switch (credential)
+                switch (request.Credential)
                 {
                     case ApplicationCredential.ClientSecret secret:
                         application = Configure(ConfidentialClientApplicationBuilder.Create(applicationId)
@@ -78,9 +55,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
                         break;
                     case ApplicationCredential.ClientCertificate certificate:
                         application = Configure(ConfidentialClientApplicationBuilder.Create(applicationId)
-                            .WithCertificate(certificate.Certificate != null
-                                ? CertificateLocator.Validate(certificate.Certificate)
-                                : CertificateLocator.FindByThumbprint(certificate.Thumbprint)), environment, authority, http)
+                            .WithCertificate(CertificateLocator.Resolve(certificate)), environment, authority, http)
                             .WithRedirect(redirectUri).Build();
                         break;
                     default:
@@ -96,6 +71,20 @@ namespace PartnerCenterLicenses.Engine.Authentication
                 http.Dispose();
                 throw;
             }
+        }
+
+        /// <summary>
+        /// The same app registration as a public client, for the flows MSAL allows only there: device code,
+        /// and the system browser with MSAL's own loopback listener when the application has no credential.
+        /// In-memory cache of its own, as above.
+        /// </summary>
+        public static MsalApplication ForAdminAgentPublicClient(AdminAgentSignIn request, CertificateFailures certificates)
+        {
+            string authority = Authority(request.Environment, request.Tenant);
+            HttpClient http = HttpClients.ForAuthority(certificates);
+            IPublicClientApplication application = Configure(
+                PublicClientApplicationBuilder.Create(request.ApplicationId).WithRedirectUri("http://localhost"), request.Environment, authority, http).Build();
+            return new MsalApplication(application, authority, request.Environment, http);
         }
 
         private static T WithRedirect<T>(this T builder, string redirectUri)

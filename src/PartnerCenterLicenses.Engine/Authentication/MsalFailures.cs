@@ -20,13 +20,13 @@ namespace PartnerCenterLicenses.Engine.Authentication
         /// <param name="authority">The authority it talks to, for messages.</param>
         /// <param name="certificates">Why server certificates were refused, for messages.</param>
         /// <param name="cancellationToken">The user's cancellation.</param>
-        /// <param name="refreshTokenAdvice">
-        /// What to do when Entra ID rejects the refresh token (the command that gets a new one); null for
-        /// <see cref="RefreshTokenAdvice.General"/>.
+        /// <param name="refreshTokenRefused">
+        /// Says on PartnerCenter.RefreshTokenExpired what the caller knows of the way out (who signs in
+        /// again); without it the cmdlets give the general advice.
         /// </param>
         public static async Task<AuthenticationResult> RunAsync(
             Func<Task<AuthenticationResult>> call, string authority, CertificateFailures certificates, CancellationToken cancellationToken,
-            string refreshTokenAdvice = null)
+            Action<PartnerCenterException> refreshTokenRefused = null)
         {
             try
             {
@@ -46,7 +46,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
             }
             catch (MsalException e)
             {
-                throw Translate(e, authority, refreshTokenAdvice);
+                throw Translate(e, authority, refreshTokenRefused);
             }
             catch (HttpRequestException e)
             {
@@ -72,7 +72,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
             return null;
         }
 
-        public static PartnerCenterException Translate(MsalException exception, string authority, string refreshTokenAdvice = null)
+        public static PartnerCenterException Translate(MsalException exception, string authority, Action<PartnerCenterException> refreshTokenRefused = null)
         {
             var service = exception as MsalServiceException;
             string code = exception.ErrorCode ?? string.Empty;
@@ -94,7 +94,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
                 return new PartnerCenterException(
                     PartnerCenterErrorIds.SignInDeclined,
                     PartnerCenterErrorKind.Authentication,
-                    "The sign-in was declined or cancelled: " + OneLine(exception.Message),
+                    "The sign-in was declined or cancelled: " + Causes.OneLine(exception.Message),
                     exception)
                 {
                     RecommendedAction = "Run Connect-PartnerCenter again and accept the sign-in as a partner user.",
@@ -103,15 +103,14 @@ namespace PartnerCenterLicenses.Engine.Authentication
 
             if (exception is MsalUiRequiredException || code == "invalid_grant")
             {
-                return new PartnerCenterException(
+                var refused = new PartnerCenterException(
                     PartnerCenterErrorIds.RefreshTokenExpired,
                     PartnerCenterErrorKind.Authentication,
                     "Microsoft Entra ID rejected the refresh token: it is expired, revoked, or was issued to another application. "
-                    + OneLine(exception.Message),
-                    exception)
-                {
-                    RecommendedAction = refreshTokenAdvice ?? RefreshTokenAdvice.General,
-                };
+                    + Causes.OneLine(exception.Message),
+                    exception);
+                refreshTokenRefused?.Invoke(refused);
+                return refused;
             }
 
             if (code == "invalid_client" || code == "unauthorized_client")
@@ -119,7 +118,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
                 return new PartnerCenterException(
                     PartnerCenterErrorIds.InvalidClientCredential,
                     PartnerCenterErrorKind.Authentication,
-                    "Microsoft Entra ID rejected the application's credentials: " + OneLine(exception.Message),
+                    "Microsoft Entra ID rejected the application's credentials: " + Causes.OneLine(exception.Message),
                     exception)
                 {
                     RecommendedAction = "Check -ApplicationId and the client secret in -Credential (its password). Secrets expire; "
@@ -137,7 +136,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
                 return new PartnerCenterException(
                     PartnerCenterErrorIds.AuthorityUnreachable,
                     PartnerCenterErrorKind.ServiceUnavailable,
-                    "Could not get a token from Microsoft Entra ID at " + authority + ": " + OneLine(exception.Message),
+                    "Could not get a token from Microsoft Entra ID at " + authority + ": " + Causes.OneLine(exception.Message),
                     exception)
                 {
                     RecommendedAction = "Check the network path to the authority and the -Environment, then try again.",
@@ -147,7 +146,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
             return new PartnerCenterException(
                 PartnerCenterErrorIds.AuthenticationFailed,
                 PartnerCenterErrorKind.Authentication,
-                "Signing in to Microsoft Entra ID at " + authority + " failed (" + code + "): " + OneLine(exception.Message),
+                "Signing in to Microsoft Entra ID at " + authority + " failed (" + code + "): " + Causes.OneLine(exception.Message),
                 exception);
         }
 
@@ -170,13 +169,6 @@ namespace PartnerCenterLicenses.Engine.Authentication
             {
                 RecommendedAction = "Check the network path to the authority (proxy, firewall, DNS) and the -Environment, then try again.",
             };
-        }
-
-        // Entra's descriptions put trace and correlation ids on separate lines; support needs them,
-        // and an error message reads best on one line.
-        private static string OneLine(string message)
-        {
-            return Causes.OneLine(message);
         }
     }
 }

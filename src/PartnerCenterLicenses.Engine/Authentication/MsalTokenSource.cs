@@ -22,7 +22,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
         private readonly MsalApplication _msal;
         private readonly CertificateFailures _certificates;
         private readonly PartnerCenterAuthenticationType _authenticationType;
-        private readonly string _refreshTokenAdvice;
+        private readonly Action<PartnerCenterException> _refreshTokenRefused;
         private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
         private IssuedToken _current;
         private IAccount _account;
@@ -31,13 +31,14 @@ namespace PartnerCenterLicenses.Engine.Authentication
         /// <param name="msal">The application the session signed in with.</param>
         /// <param name="certificates">Why server certificates were refused, for messages.</param>
         /// <param name="authenticationType">How the session signed in.</param>
-        /// <param name="refreshTokenAdvice">What to do once Entra ID rejects the session's refresh token.</param>
-        public MsalTokenSource(MsalApplication msal, CertificateFailures certificates, PartnerCenterAuthenticationType authenticationType, string refreshTokenAdvice = null)
+        /// <param name="refreshTokenRefused">Says what to do once Entra ID rejects the session's refresh token.</param>
+        public MsalTokenSource(
+            MsalApplication msal, CertificateFailures certificates, PartnerCenterAuthenticationType authenticationType, Action<PartnerCenterException> refreshTokenRefused)
         {
             _msal = msal;
             _certificates = certificates;
             _authenticationType = authenticationType;
-            _refreshTokenAdvice = refreshTokenAdvice;
+            _refreshTokenRefused = refreshTokenRefused;
         }
 
         public bool CanRenew => true;
@@ -149,7 +150,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
                 _msal.Authority,
                 _certificates,
                 cancellationToken,
-                _refreshTokenAdvice).ConfigureAwait(false);
+                _refreshTokenRefused).ConfigureAwait(false);
 
             if (result.AuthenticationResultMetadata?.TokenSource == TokenSource.Cache)
             {

@@ -18,7 +18,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
     {
         // A person's session renews with the refresh token MSAL keeps; once that is refused, the
         // person signs in again.
-        private const string SignInAgain = "Run Connect-PartnerCenter again to sign in.";
+        private static readonly Action<PartnerCenterException> SignInAgain = refused => refused.RecommendedAction = "Run Connect-PartnerCenter again to sign in.";
 
         public static async Task<MsalTokenSource> ConnectAsync(
             PersonSignIn request, CertificateFailures certificates, IEngineLog log, CancellationToken cancellationToken)
@@ -30,7 +30,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
                 if (request.ContextScope == PartnerCenterContextScope.CurrentUser)
                 {
                     await TokenCachePersistence.AttachAsync(application.UserTokenCache, request.AllowUnencryptedTokenCache, log).ConfigureAwait(false);
-                    MsalTokenSource cached = await TryCachedAccountAsync(msal, certificates, request.Tenant, log, cancellationToken).ConfigureAwait(false);
+                    MsalTokenSource cached = await TryCachedAccountAsync(msal, certificates, request.Tenant?.ToString(), log, cancellationToken).ConfigureAwait(false);
                     if (cached != null)
                     {
                         return cached;
@@ -51,16 +51,17 @@ namespace PartnerCenterLicenses.Engine.Authentication
                     };
                 }
 
-                AuthenticationResult result = await WaitForPersonAsync(
-                    request,
-                    token => deviceCode
-                        ? WithDeviceCode(application, msal.Scopes, log, token)
-                        : InSystemBrowser(application, msal.Scopes, token),
-                    msal,
-                    certificates,
+                AuthenticationResult result = await SignInDeadline.RunAsync(
+                    "Connect-PartnerCenter",
+                    limit => MsalFailures.RunAsync(
+                        () => deviceCode ? WithDeviceCode(application, msal.Scopes, log, limit) : InSystemBrowser(application, msal.Scopes, limit),
+                        msal.Authority,
+                        certificates,
+                        limit),
                     cancellationToken).ConfigureAwait(false);
 
-                var source = new MsalTokenSource(msal, certificates, request.AuthenticationType, SignInAgain);
+                var source = new MsalTokenSource(
+                    msal, certificates, deviceCode ? PartnerCenterAuthenticationType.DeviceCode : PartnerCenterAuthenticationType.Interactive, SignInAgain);
                 source.Accept(result);
                 log.Verbose("Signed in as " + (result.Account?.Username ?? "(unknown user)") + " in tenant " + result.TenantId + ".");
                 return source;
@@ -70,17 +71,6 @@ namespace PartnerCenterLicenses.Engine.Authentication
                 msal.Dispose();
                 throw;
             }
-        }
-
-        private static Task<AuthenticationResult> WaitForPersonAsync(
-            PersonSignIn request, Func<CancellationToken, Task<AuthenticationResult>> signIn, MsalApplication msal,
-            CertificateFailures certificates, CancellationToken cancellationToken)
-        {
-            return SignInDeadline.RunAsync(
-                request.SignInTimeout,
-                "Connect-PartnerCenter",
-                limit => MsalFailures.RunAsync(() => signIn(limit), msal.Authority, certificates, limit),
-                cancellationToken);
         }
 
         /// <summary>MSAL's device code flow, with the code and URL on the warning stream.</summary>

@@ -1,3 +1,4 @@
+using System;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Identity.Client;
@@ -17,8 +18,9 @@ namespace PartnerCenterLicenses.Engine.Authentication
         public static async Task<MsalTokenSource> ConnectAsync(
             RefreshTokenSignIn request, CertificateFailures certificates, IEngineLog log, CancellationToken cancellationToken)
         {
-            MsalApplication msal = MsalApplications.ForRefreshToken(request, certificates);
-            string advice = RefreshTokenAdvice.ForApplication(request.Environment, request.Tenant, request.ApplicationId, request.Credential);
+            MsalApplication msal = MsalApplications.ForApplication(request, certificates);
+            var application = new RefreshTokenApplication(request);
+            Action<PartnerCenterException> newRefreshTokenNeeded = refused => refused.NewRefreshTokenFor = application;
             try
             {
                 log.Verbose("Redeeming the refresh token at " + msal.Authority + " for application " + request.ApplicationId
@@ -29,9 +31,9 @@ namespace PartnerCenterLicenses.Engine.Authentication
                     msal.Authority,
                     certificates,
                     cancellationToken,
-                    advice).ConfigureAwait(false);
+                    newRefreshTokenNeeded).ConfigureAwait(false);
 
-                var source = new MsalTokenSource(msal, certificates, PartnerCenterAuthenticationType.RefreshToken, advice);
+                var source = new MsalTokenSource(msal, certificates, PartnerCenterAuthenticationType.RefreshToken, newRefreshTokenNeeded);
                 source.Accept(result);
                 log.Verbose("Signed in as " + (result.Account?.Username ?? "(unknown user)") + " in tenant " + result.TenantId
                     + "; the access token expires at " + result.ExpiresOn.ToString("u") + ".");

@@ -20,25 +20,11 @@ namespace PartnerCenterLicenses.Engine.Authentication
     /// </summary>
     internal static class RefreshTokenIssuance
     {
-        public static Task<PartnerCenterRefreshToken> NewAsync(
-            SignInRequest request, CertificateFailures certificates, IEngineLog log, CancellationToken cancellationToken)
-        {
-            switch (request)
-            {
-                case AdminAgentSignIn admin:
-                    return SignInAsync(admin, certificates, log, cancellationToken);
-                case RefreshTokenSignIn renewal:
-                    return RenewAsync(renewal, certificates, log, cancellationToken);
-                default:
-                    throw new ArgumentException("A refresh token comes from an admin agent's sign-in or from a renewal, not from " + request.GetType().Name + ".", nameof(request));
-            }
-        }
-
         /// <summary>Redeems a refresh token with the application and returns the one Entra ID rotated it to.</summary>
         public static async Task<PartnerCenterRefreshToken> RenewAsync(
             RefreshTokenSignIn request, CertificateFailures certificates, IEngineLog log, CancellationToken cancellationToken)
         {
-            using (MsalApplication msal = MsalApplications.ForRefreshToken(request, certificates))
+            using (MsalApplication msal = MsalApplications.ForApplication(request, certificates))
             {
                 RefreshTokenCapture capture = RefreshTokenCapture.Attach(msal.Application.UserTokenCache);
                 try
@@ -51,7 +37,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
                         msal.Authority,
                         certificates,
                         cancellationToken,
-                        RefreshTokenAdvice.ForApplication(request.Environment, request.Tenant, request.ApplicationId, request.Credential)).ConfigureAwait(false);
+                        refused => refused.NewRefreshTokenFor = new RefreshTokenApplication(request)).ConfigureAwait(false);
                     return Describe(result, capture, msal, request.Environment, log);
                 }
                 finally
@@ -61,7 +47,8 @@ namespace PartnerCenterLicenses.Engine.Authentication
             }
         }
 
-        private static async Task<PartnerCenterRefreshToken> SignInAsync(
+        /// <summary>An admin agent signs in, in the browser or with a device code, and the application gets a refresh token.</summary>
+        public static async Task<PartnerCenterRefreshToken> SignInAsync(
             AdminAgentSignIn request, CertificateFailures certificates, IEngineLog log, CancellationToken cancellationToken)
         {
             bool deviceCode = request.Method == PersonSignInMethod.DeviceCode;
@@ -73,9 +60,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
                     "Signing in in the browser needs a browser and a person, and this PowerShell host has neither (a runbook, a service, "
                     + "a remote session or a machine without a desktop).")
                 {
-                    RecommendedAction = "Add -UseDeviceAuthentication to sign in with a code on another device, or run "
-                        + RefreshTokenAdvice.SignInCommand(request.Environment, request.Tenant, request.ApplicationId, request.Credential)
-                        + " on a machine with a browser.",
+                    NewRefreshTokenFor = new RefreshTokenApplication(request),
                 };
             }
 
@@ -84,17 +69,10 @@ namespace PartnerCenterLicenses.Engine.Authentication
                 // A certificate that cannot sign is found out before the person signs in, not after.
                 if (request.Credential is ApplicationCredential.ClientCertificate certificate)
                 {
-                    if (certificate.Certificate != null)
-                    {
-                        CertificateLocator.Validate(certificate.Certificate);
-                    }
-                    else
-                    {
-                        CertificateLocator.FindByThumbprint(certificate.Thumbprint);
-                    }
+                    CertificateLocator.Resolve(certificate);
                 }
 
-                PartnerCenterRefreshToken issued = await DeviceCodeAsync(request, certificates, log, cancellationToken).ConfigureAwait(false);
+                PartnerCenterRefreshToken issued = await PublicClientAsync(request, true, certificates, log, cancellationToken).ConfigureAwait(false);
                 if (request.Credential == null)
                 {
                     return issued;
@@ -112,12 +90,14 @@ namespace PartnerCenterLicenses.Engine.Authentication
             }
 
             return request.Credential == null
-                ? await PublicBrowserAsync(request, certificates, log, cancellationToken).ConfigureAwait(false)
+                ? await PublicClientAsync(request, false, certificates, log, cancellationToken).ConfigureAwait(false)
                 : await ConfidentialBrowserAsync(request, certificates, log, cancellationToken).ConfigureAwait(false);
         }
 
-        private static async Task<PartnerCenterRefreshToken> DeviceCodeAsync(
-            AdminAgentSignIn request, CertificateFailures certificates, IEngineLog log, CancellationToken cancellationToken)
+        // As a public client MSAL runs the whole sign-in: device code, or the browser with PKCE, state and
+        // its own loopback listener.
+        private static async Task<PartnerCenterRefreshToken> PublicClientAsync(
+            AdminAgentSignIn request, bool deviceCode, CertificateFailures certificates, IEngineLog log, CancellationToken cancellationToken)
         {
             using (MsalApplication msal = MsalApplications.ForAdminAgentPublicClient(request, certificates))
             {
@@ -125,59 +105,27 @@ namespace PartnerCenterLicenses.Engine.Authentication
                 try
                 {
                     var application = (IPublicClientApplication)msal.Application;
-                    log.Verbose("Signing in with a device code at " + msal.Authority + " for application " + request.ApplicationId + " (as a public client).");
-                    AuthenticationResult result;
-                    try
-                    {
-                        result = await SignInDeadline.RunAsync(
-                            request.SignInTimeout,
-                            "New-PartnerCenterRefreshToken",
-                            limit => MsalFailures.RunAsync(
-                                () => PersonSignInFlow.WithDeviceCode(application, msal.RefreshTokenScopes, log, limit),
-                                msal.Authority,
-                                certificates,
-                                limit),
-                            cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (PartnerCenterException e) when (e.ErrorId == PartnerCenterErrorIds.InvalidClientCredential)
-                    {
-                        // A confidential registration that does not allow public client flows asks for a
-                        // secret here, which the device code flow never sends: the setting is the fix.
-                        e.RecommendedAction = "Device code is a public client flow: in the app registration, under Authentication, set "
-                            + "'Allow public client flows' to Yes, or sign in in the browser (leave out -UseDeviceAuthentication).";
-                        throw;
-                    }
-
-                    return Describe(result, capture, msal, request.Environment, log);
-                }
-                finally
-                {
-                    await capture.ClearAsync(msal.Application).ConfigureAwait(false);
-                }
-            }
-        }
-
-        // A public client: MSAL runs the whole browser sign-in (PKCE, state, its own loopback listener).
-        private static async Task<PartnerCenterRefreshToken> PublicBrowserAsync(
-            AdminAgentSignIn request, CertificateFailures certificates, IEngineLog log, CancellationToken cancellationToken)
-        {
-            using (MsalApplication msal = MsalApplications.ForAdminAgentPublicClient(request, certificates))
-            {
-                RefreshTokenCapture capture = RefreshTokenCapture.Attach(msal.Application.UserTokenCache);
-                try
-                {
-                    var application = (IPublicClientApplication)msal.Application;
-                    log.Verbose("Signing in in the browser at " + msal.Authority + " for application " + request.ApplicationId + " (public client).");
+                    log.Verbose((deviceCode ? "Signing in with a device code at " : "Signing in in the browser at ") + msal.Authority
+                        + " for application " + request.ApplicationId + (deviceCode ? " (as a public client)." : " (public client)."));
                     AuthenticationResult result = await SignInDeadline.RunAsync(
-                        request.SignInTimeout,
                         "New-PartnerCenterRefreshToken",
                         limit => MsalFailures.RunAsync(
-                            () => PersonSignInFlow.InSystemBrowser(application, msal.RefreshTokenScopes, limit),
+                            () => deviceCode
+                                ? PersonSignInFlow.WithDeviceCode(application, msal.RefreshTokenScopes, log, limit)
+                                : PersonSignInFlow.InSystemBrowser(application, msal.RefreshTokenScopes, limit),
                             msal.Authority,
                             certificates,
                             limit),
                         cancellationToken).ConfigureAwait(false);
                     return Describe(result, capture, msal, request.Environment, log);
+                }
+                catch (PartnerCenterException e) when (deviceCode && e.ErrorId == PartnerCenterErrorIds.InvalidClientCredential)
+                {
+                    // A confidential registration that does not allow public client flows asks for a
+                    // secret here, which the device code flow never sends: the setting is the fix.
+                    e.RecommendedAction = "Device code is a public client flow: in the app registration, under Authentication, set "
+                        + "'Allow public client flows' to Yes, or sign in in the browser (leave out -UseDeviceAuthentication).";
+                    throw;
                 }
                 finally
                 {
@@ -192,7 +140,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
             AdminAgentSignIn request, CertificateFailures certificates, IEngineLog log, CancellationToken cancellationToken)
         {
             using (LoopbackRedirectListener listener = LoopbackRedirectListener.Start())
-            using (MsalApplication msal = MsalApplications.ForAdminAgent(request, listener.RedirectUri, certificates))
+            using (MsalApplication msal = MsalApplications.ForApplication(request, certificates, listener.RedirectUri))
             {
                 RefreshTokenCapture capture = RefreshTokenCapture.Attach(msal.Application.UserTokenCache);
                 try
@@ -208,7 +156,6 @@ namespace PartnerCenterLicenses.Engine.Authentication
                     log.Verbose("Signing in in the browser at " + msal.Authority + " for application " + request.ApplicationId + " ("
                         + request.Credential.Describe() + "); the answer comes back to " + listener.RedirectUri + ".");
                     AuthorizationAnswer answer = await SignInDeadline.RunAsync(
-                        request.SignInTimeout,
                         "New-PartnerCenterRefreshToken",
                         async limit =>
                         {

@@ -12,15 +12,17 @@ namespace PartnerCenterLicenses.Engine.Authentication
     /// </summary>
     internal static class SignInDeadline
     {
-        /// <param name="timeout">How long the person has.</param>
+        /// <summary>How long a person has to complete a sign-in before it is abandoned.</summary>
+        public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
+
         /// <param name="command">The cmdlet to run again, for the recommended action.</param>
         /// <param name="signIn">The sign-in, given a token that is cancelled when the time is up.</param>
         /// <param name="cancellationToken">The user's cancellation.</param>
-        public static async Task<T> RunAsync<T>(TimeSpan timeout, string command, Func<CancellationToken, Task<T>> signIn, CancellationToken cancellationToken)
+        public static async Task<T> RunAsync<T>(string command, Func<CancellationToken, Task<T>> signIn, CancellationToken cancellationToken)
         {
             using (var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
-                limit.CancelAfter(timeout);
+                limit.CancelAfter(Timeout);
                 try
                 {
                     return await signIn(limit.Token).ConfigureAwait(false);
@@ -30,7 +32,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
                     throw new PartnerCenterException(
                         PartnerCenterErrorIds.SignInTimedOut,
                         PartnerCenterErrorKind.Timeout,
-                        "The sign-in was not completed within " + timeout.TotalMinutes + " minutes.",
+                        "The sign-in was not completed within " + Timeout.TotalMinutes + " minutes.",
                         e)
                     {
                         RecommendedAction = "Run " + command + " again and complete the sign-in in time.",

@@ -15,16 +15,23 @@ namespace PartnerCenterLicenses.Boundary
         /// <summary>The current session's context, or null when not connected.</summary>
         PartnerCenterContext CurrentContext { get; }
 
-        /// <summary>Opens a session, replacing any current one once the new one has a token.</summary>
-        Task<PartnerCenterContext> ConnectAsync(SignInRequest request, IEngineLog log, CancellationToken cancellationToken);
-
         /// <summary>
-        /// Gets a refresh token to keep, without opening a session: an admin agent signs in
-        /// (<see cref="AdminAgentSignIn"/>), or an application redeems the refresh token it has
-        /// (<see cref="RefreshTokenSignIn"/>) and gets the rotated one. Nothing is kept in the engine
-        /// or written to disk.
+        /// Opens a session, replacing any current one once the new one has a token. One overload per way
+        /// of signing in: the cmdlet's choice of request type is the only choice.
         /// </summary>
-        Task<PartnerCenterRefreshToken> NewRefreshTokenAsync(SignInRequest request, IEngineLog log, CancellationToken cancellationToken);
+        Task<PartnerCenterContext> ConnectAsync(RefreshTokenSignIn request, IEngineLog log, CancellationToken cancellationToken);
+
+        /// <summary>Opens a session with the caller's access token.</summary>
+        Task<PartnerCenterContext> ConnectAsync(AccessTokenSignIn request, IEngineLog log, CancellationToken cancellationToken);
+
+        /// <summary>Opens a session a person signs in to.</summary>
+        Task<PartnerCenterContext> ConnectAsync(PersonSignIn request, IEngineLog log, CancellationToken cancellationToken);
+
+        /// <summary>An admin agent signs in and the application gets a refresh token to keep; no session is opened, nothing is stored.</summary>
+        Task<PartnerCenterRefreshToken> NewRefreshTokenAsync(AdminAgentSignIn request, IEngineLog log, CancellationToken cancellationToken);
+
+        /// <summary>The application redeems its refresh token for the rotated one; no session is opened, nothing is stored.</summary>
+        Task<PartnerCenterRefreshToken> RenewRefreshTokenAsync(RefreshTokenSignIn request, IEngineLog log, CancellationToken cancellationToken);
 
         /// <summary>Ends the session and forgets its tokens. Returns false when there was none.</summary>
         bool Disconnect();

@@ -100,6 +100,12 @@ namespace PartnerCenterLicenses.Boundary
         /// <summary>What the user can do about it, when there is something to say.</summary>
         public string RecommendedAction { get; set; }
 
+        /// <summary>
+        /// The application an admin agent must get a new refresh token for, when that is the way out;
+        /// the cmdlets make the recommended action (the command to run) from it.
+        /// </summary>
+        public RefreshTokenApplication NewRefreshTokenFor { get; set; }
+
         /// <summary>The HTTP status Partner Center answered, when the failure came from a response.</summary>
         public int? StatusCode { get; set; }
 
@@ -118,6 +124,7 @@ namespace PartnerCenterLicenses.Boundary
             return new PartnerCenterException(ErrorId, Kind, message, InnerException)
             {
                 RecommendedAction = RecommendedAction,
+                NewRefreshTokenFor = NewRefreshTokenFor,
                 StatusCode = StatusCode,
                 PartnerCenterErrorCode = PartnerCenterErrorCode,
                 RequestId = RequestId,

@@ -6,38 +6,34 @@ using PartnerCenterLicenses.Models;
 namespace PartnerCenterLicenses.Boundary
 {
     /// <summary>
-    /// How to connect. There is one small type per way of signing in, so the choice is made once,
-    /// by the cmdlet's parameter set, and the engine only has to look at the type it was given.
+    /// How to connect. There is one small type per way of signing in, so the choice is made once, by
+    /// the cmdlet's parameter set; the engine has one method per type, so it never asks again.
     /// </summary>
     public abstract class SignInRequest
     {
         /// <summary>Sets what every way of signing in shares.</summary>
-        protected SignInRequest(PartnerCenterEnvironment environment, string tenant)
+        protected SignInRequest(PartnerCenterEnvironment environment, TenantName tenant)
         {
             Environment = environment ?? throw new ArgumentNullException(nameof(environment));
-            Tenant = TenantName.Validate(tenant);
+            Tenant = tenant;
         }
 
         /// <summary>The environment (cloud) to sign in to and call.</summary>
         public PartnerCenterEnvironment Environment { get; }
 
-        /// <summary>A checked tenant id, domain or keyword; null for the flow's default.</summary>
-        public string Tenant { get; }
-
-        /// <summary>How the session will obtain its tokens.</summary>
-        public abstract PartnerCenterAuthenticationType AuthenticationType { get; }
+        /// <summary>The tenant; null for the flow's default.</summary>
+        public TenantName Tenant { get; }
     }
 
-    /// <summary>The secure application model: an application redeems a refresh token a partner user granted it.</summary>
-    public sealed class RefreshTokenSignIn : SignInRequest
+    /// <summary>A sign-in for a named application, which may prove itself with a credential.</summary>
+    public abstract class ApplicationSignIn : SignInRequest
     {
-        /// <summary>Describes the sign-in.</summary>
-        public RefreshTokenSignIn(PartnerCenterEnvironment environment, string tenant, string applicationId, ApplicationCredential credential, SecureString refreshToken)
+        /// <summary>Sets what the application's sign-ins share.</summary>
+        protected ApplicationSignIn(PartnerCenterEnvironment environment, TenantName tenant, string applicationId, ApplicationCredential credential)
             : base(environment, tenant)
         {
-            ApplicationId = string.IsNullOrEmpty(applicationId) ? throw new ArgumentNullException(nameof(applicationId)) : applicationId;
+            ApplicationId = applicationId;
             Credential = credential;
-            RefreshToken = refreshToken ?? throw new ArgumentNullException(nameof(refreshToken));
         }
 
         /// <summary>The application (client) id.</summary>
@@ -45,36 +41,41 @@ namespace PartnerCenterLicenses.Boundary
 
         /// <summary>The application's credential; null for a public client.</summary>
         public ApplicationCredential Credential { get; }
+    }
+
+    /// <summary>The secure application model: an application redeems a refresh token a partner user granted it.</summary>
+    public sealed class RefreshTokenSignIn : ApplicationSignIn
+    {
+        /// <summary>Describes the sign-in.</summary>
+        public RefreshTokenSignIn(PartnerCenterEnvironment environment, TenantName tenant, string applicationId, ApplicationCredential credential, SecureString refreshToken)
+            : base(environment, tenant, applicationId, credential)
+        {
+            RefreshToken = refreshToken;
+        }
 
         /// <summary>The refresh token to redeem.</summary>
         public SecureString RefreshToken { get; }
-
-        /// <inheritdoc />
-        public override PartnerCenterAuthenticationType AuthenticationType => PartnerCenterAuthenticationType.RefreshToken;
     }
 
     /// <summary>An access token the caller already has; it is used until it expires.</summary>
     public sealed class AccessTokenSignIn : SignInRequest
     {
         /// <summary>Describes the sign-in.</summary>
-        public AccessTokenSignIn(PartnerCenterEnvironment environment, string tenant, SecureString accessToken)
+        public AccessTokenSignIn(PartnerCenterEnvironment environment, TenantName tenant, SecureString accessToken)
             : base(environment, tenant)
         {
-            AccessToken = accessToken ?? throw new ArgumentNullException(nameof(accessToken));
+            AccessToken = accessToken;
         }
 
         /// <summary>The token.</summary>
         public SecureString AccessToken { get; }
-
-        /// <inheritdoc />
-        public override PartnerCenterAuthenticationType AuthenticationType => PartnerCenterAuthenticationType.AccessToken;
     }
 
     /// <summary>A person signs in, in the system browser or with a code on another device.</summary>
     public sealed class PersonSignIn : SignInRequest
     {
         /// <summary>Describes the sign-in.</summary>
-        public PersonSignIn(PartnerCenterEnvironment environment, string tenant, string applicationId, PersonSignInMethod method)
+        public PersonSignIn(PartnerCenterEnvironment environment, TenantName tenant, string applicationId, PersonSignInMethod method)
             : base(environment, tenant)
         {
             ApplicationId = applicationId;
@@ -98,13 +99,6 @@ namespace PartnerCenterLicenses.Boundary
         /// in a host that cannot (runbooks, services), instead of waiting for nobody.
         /// </summary>
         public bool HostIsInteractive { get; set; }
-
-        /// <summary>How long the person has to complete the sign-in before it is abandoned.</summary>
-        public TimeSpan SignInTimeout { get; set; } = TimeSpan.FromMinutes(5);
-
-        /// <inheritdoc />
-        public override PartnerCenterAuthenticationType AuthenticationType =>
-            Method == PersonSignInMethod.DeviceCode ? PartnerCenterAuthenticationType.DeviceCode : PartnerCenterAuthenticationType.Interactive;
     }
 
     /// <summary>
@@ -114,35 +108,54 @@ namespace PartnerCenterLicenses.Boundary
     /// public client flow of the same registration, and with a credential the token it yields is then
     /// redeemed once by the confidential application.
     /// </summary>
-    public sealed class AdminAgentSignIn : SignInRequest
+    public sealed class AdminAgentSignIn : ApplicationSignIn
     {
         /// <summary>Describes the sign-in.</summary>
-        public AdminAgentSignIn(PartnerCenterEnvironment environment, string tenant, string applicationId, ApplicationCredential credential, PersonSignInMethod method)
-            : base(environment, tenant)
+        public AdminAgentSignIn(PartnerCenterEnvironment environment, TenantName tenant, string applicationId, ApplicationCredential credential, PersonSignInMethod method)
+            : base(environment, tenant, applicationId, credential)
         {
-            ApplicationId = string.IsNullOrEmpty(applicationId) ? throw new ArgumentNullException(nameof(applicationId)) : applicationId;
-            Credential = credential;
             Method = method;
         }
-
-        /// <summary>The application (client) id the refresh token is for.</summary>
-        public string ApplicationId { get; }
-
-        /// <summary>The application's credential; null for a public client.</summary>
-        public ApplicationCredential Credential { get; }
 
         /// <summary>Browser or device code.</summary>
         public PersonSignInMethod Method { get; }
 
         /// <summary>Whether the PowerShell host can interact with a person (see <see cref="PersonSignIn.HostIsInteractive"/>).</summary>
         public bool HostIsInteractive { get; set; }
+    }
 
-        /// <summary>How long the person has to complete the sign-in before it is abandoned.</summary>
-        public TimeSpan SignInTimeout { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// The application an admin agent must get a new refresh token for, as data (no secret): the engine
+    /// puts it on the error, and the cmdlets turn it into the New-PartnerCenterRefreshToken command.
+    /// </summary>
+    [Serializable]
+    public sealed class RefreshTokenApplication
+    {
+        /// <summary>Describes the application of a sign-in.</summary>
+        public RefreshTokenApplication(ApplicationSignIn request)
+        {
+            ApplicationId = request.ApplicationId;
+            Tenant = request.Tenant?.ToString();
+            EnvironmentName = request.Environment.Name;
+            HasClientSecret = request.Credential is ApplicationCredential.ClientSecret;
+            var certificate = request.Credential as ApplicationCredential.ClientCertificate;
+            CertificateThumbprint = certificate?.Certificate?.Thumbprint ?? certificate?.Thumbprint;
+        }
 
-        /// <inheritdoc />
-        public override PartnerCenterAuthenticationType AuthenticationType =>
-            Method == PersonSignInMethod.DeviceCode ? PartnerCenterAuthenticationType.DeviceCode : PartnerCenterAuthenticationType.Interactive;
+        /// <summary>The application (client) id.</summary>
+        public string ApplicationId { get; }
+
+        /// <summary>The tenant the sign-in named; null for the flow's default.</summary>
+        public string Tenant { get; }
+
+        /// <summary>The environment's name.</summary>
+        public string EnvironmentName { get; }
+
+        /// <summary>Whether the application proves itself with a client secret.</summary>
+        public bool HasClientSecret { get; }
+
+        /// <summary>The thumbprint of the application's certificate, when it proves itself with one.</summary>
+        public string CertificateThumbprint { get; }
     }
 
     /// <summary>How a person signs in.</summary>
@@ -179,7 +192,7 @@ namespace PartnerCenterLicenses.Boundary
         {
             internal ClientSecret(SecureString secret)
             {
-                Secret = secret ?? throw new ArgumentNullException(nameof(secret));
+                Secret = secret;
             }
 
             /// <summary>The secret.</summary>
@@ -194,11 +207,6 @@ namespace PartnerCenterLicenses.Boundary
         {
             internal ClientCertificate(X509Certificate2 certificate, string thumbprint)
             {
-                if (certificate == null && string.IsNullOrWhiteSpace(thumbprint))
-                {
-                    throw new ArgumentNullException(nameof(certificate));
-                }
-
                 Certificate = certificate;
                 Thumbprint = thumbprint;
             }

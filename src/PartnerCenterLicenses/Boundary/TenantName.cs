@@ -7,11 +7,12 @@ using System.Text.RegularExpressions;
 namespace PartnerCenterLicenses.Boundary
 {
     /// <summary>
-    /// The one check of a tenant a user names. The tenant becomes a path segment of the authority
-    /// URL the credentials are sent to, so only the forms Entra ID knows pass: anything else
-    /// ('../', '?', '#', '%2F', a line break) could move the request to another path or tenant.
+    /// A tenant a user named, checked once: the cmdlet parses it and everything after takes only this
+    /// type, so no later layer checks again. The tenant becomes a path segment of the authority URL the
+    /// credentials are sent to, so only the forms Entra ID knows pass: anything else ('../', '?', '#',
+    /// '%2F', a line break) could move the request to another path or tenant.
     /// </summary>
-    public static class TenantName
+    public sealed class TenantName
     {
         /// <summary>The keyword for any work or school account's home tenant; the module's default.</summary>
         public const string Organizations = "organizations";
@@ -29,14 +30,21 @@ namespace PartnerCenterLicenses.Boundary
         private const int MaximumDomainLength = 253;
         private const int MaximumEchoedLength = 80;
 
+        private readonly string _name;
+
+        private TenantName(string name)
+        {
+            _name = name;
+        }
+
         /// <summary>
-        /// Returns the tenant to sign in to: a tenant id in its plain form (braces removed, lower case),
-        /// a domain name, or 'organizations' or 'common' in lower case. Null or empty stays null, which
-        /// means the sign-in flow's default. Anything else is refused with PartnerCenter.InvalidArgument.
+        /// The tenant to sign in to: a tenant id in its plain form (braces removed, lower case), a domain
+        /// name, or 'organizations' or 'common' in lower case. Null or empty gives null, which means the
+        /// sign-in flow's default. Anything else is refused with PartnerCenter.InvalidArgument.
         /// </summary>
         /// <param name="tenant">The tenant as the user gave it; surrounding spaces are ignored.</param>
         /// <param name="parameterName">The parameter the value came from, for the error message.</param>
-        public static string Validate(string tenant, string parameterName = "Tenant")
+        public static TenantName Parse(string tenant, string parameterName = "Tenant")
         {
             if (string.IsNullOrEmpty(tenant))
             {
@@ -54,17 +62,17 @@ namespace PartnerCenterLicenses.Boundary
             Guid id;
             if (Guid.TryParseExact(value, "D", out id) || Guid.TryParseExact(value, "B", out id))
             {
-                return id.ToString("D");
+                return new TenantName(id.ToString("D"));
             }
 
             if (string.Equals(value, Organizations, StringComparison.OrdinalIgnoreCase))
             {
-                return Organizations;
+                return new TenantName(Organizations);
             }
 
             if (string.Equals(value, Common, StringComparison.OrdinalIgnoreCase))
             {
-                return Common;
+                return new TenantName(Common);
             }
 
             if (string.Equals(value, "consumers", StringComparison.OrdinalIgnoreCase))
@@ -75,11 +83,14 @@ namespace PartnerCenterLicenses.Boundary
 
             if (value.Length <= MaximumDomainLength && DomainName.IsMatch(value))
             {
-                return value;
+                return new TenantName(value);
             }
 
             throw Invalid(tenant, parameterName, null);
         }
+
+        /// <summary>The tenant in its plain form, safe as a path segment of the authority URL.</summary>
+        public override string ToString() => _name;
 
         private static PartnerCenterException Invalid(string tenant, string parameterName, string reason)
         {

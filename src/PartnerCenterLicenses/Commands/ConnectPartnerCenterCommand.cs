@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using System.Security;
 using System.Security.Cryptography.X509Certificates;
+using System.Threading.Tasks;
 using PartnerCenterLicenses.Boundary;
 using PartnerCenterLicenses.Models;
 
@@ -240,7 +241,7 @@ namespace PartnerCenterLicenses.Commands
         {
             // First: the tenant becomes part of the authority URL, so nothing happens with one
             // that is not a tenant.
-            Tenant = CheckedTenant(Tenant);
+            TenantName tenant = CheckedTenant(Tenant);
 
             if (ParameterSetName == ServicePrincipalSet || ParameterSetName == ServicePrincipalCertificateSet)
             {
@@ -257,10 +258,10 @@ namespace PartnerCenterLicenses.Commands
 
             PartnerCenterEnvironment environment = KnownEnvironment(Environment);
 
-            SignInRequest request;
+            Func<Task<PartnerCenterContext>> connect;
             try
             {
-                request = NewSignInRequest(environment);
+                connect = Connection(environment, tenant);
             }
             catch (PartnerCenterException e)
             {
@@ -269,30 +270,34 @@ namespace PartnerCenterLicenses.Commands
             }
 
             WriteVerbose("Connecting to Partner Center in " + environment.Name + " (" + environment.PartnerCenterEndpoint + ").");
-            if (ShouldProcess(environment.Name + ", tenant " + (Tenant ?? "(default)"), "Connect"))
+            if (ShouldProcess(environment.Name + ", tenant " + (tenant?.ToString() ?? "(default)"), "Connect"))
             {
-                PartnerCenterContext context = Await(Engine.ConnectAsync(request, Log, StopToken));
-                WriteObject(context);
+                WriteObject(Await(connect()));
             }
         }
 
-        // The one place the way of signing in is chosen: by parameter set, into one request type each.
-        private SignInRequest NewSignInRequest(PartnerCenterEnvironment environment)
+        // The one place the way of signing in is chosen: by parameter set, into one request type each,
+        // which names the engine's method for it.
+        private Func<Task<PartnerCenterContext>> Connection(PartnerCenterEnvironment environment, TenantName tenant)
         {
             switch (ParameterSetName)
             {
                 case AccessTokenSet:
-                    return new AccessTokenSignIn(environment, Tenant, AccessToken);
+                    var accessToken = new AccessTokenSignIn(environment, tenant, AccessToken);
+                    return () => Engine.ConnectAsync(accessToken, Log, StopToken);
                 case RefreshTokenSet:
-                    return new RefreshTokenSignIn(environment, Tenant, ApplicationId, ApplicationCredentialOf(ApplicationId, Credential, CertificateThumbprint, Certificate), RefreshToken);
+                    var refreshToken = new RefreshTokenSignIn(
+                        environment, tenant, ApplicationId, ApplicationCredentialOf(ApplicationId, Credential, CertificateThumbprint, Certificate), RefreshToken);
+                    return () => Engine.ConnectAsync(refreshToken, Log, StopToken);
                 default:
-                    return new PersonSignIn(
-                        environment, Tenant, ApplicationId, UseDeviceAuthentication.IsPresent ? PersonSignInMethod.DeviceCode : PersonSignInMethod.Browser)
+                    var person = new PersonSignIn(
+                        environment, tenant, ApplicationId, UseDeviceAuthentication.IsPresent ? PersonSignInMethod.DeviceCode : PersonSignInMethod.Browser)
                     {
                         ContextScope = ContextScope,
                         AllowUnencryptedTokenCache = AllowUnencryptedTokenCache.IsPresent,
                         HostIsInteractive = HostIsInteractive(),
                     };
+                    return () => Engine.ConnectAsync(person, Log, StopToken);
             }
         }
     }

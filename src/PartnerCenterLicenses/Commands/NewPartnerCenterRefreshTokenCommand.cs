@@ -156,20 +156,13 @@ namespace PartnerCenterLicenses.Commands
         /// <summary>Signs in or renews, and writes the refresh token object.</summary>
         protected override void ProcessRecord()
         {
-            string tenant = CheckedTenant(Tenant);
+            TenantName tenant = CheckedTenant(Tenant);
             PartnerCenterEnvironment environment = KnownEnvironment(Environment);
 
-            SignInRequest request;
+            ApplicationCredential credential;
             try
             {
-                ApplicationCredential credential = ApplicationCredentialOf(ApplicationId, Credential, CertificateThumbprint, Certificate);
-                request = ParameterSetName == RefreshTokenSet
-                    ? (SignInRequest)new RefreshTokenSignIn(environment, tenant, ApplicationId, credential, RefreshToken)
-                    : new AdminAgentSignIn(
-                        environment, tenant, ApplicationId, credential, UseDeviceAuthentication.IsPresent ? PersonSignInMethod.DeviceCode : PersonSignInMethod.Browser)
-                    {
-                        HostIsInteractive = HostIsInteractive(),
-                    };
+                credential = ApplicationCredentialOf(ApplicationId, Credential, CertificateThumbprint, Certificate);
             }
             catch (PartnerCenterException e)
             {
@@ -177,9 +170,20 @@ namespace PartnerCenterLicenses.Commands
                 return;
             }
 
-            WriteVerbose((ParameterSetName == RefreshTokenSet ? "Renewing a refresh token" : "Getting a refresh token") + " for application "
-                + ApplicationId + " in " + environment.Name + ", tenant " + (tenant ?? "(default)") + ".");
-            WriteObject(Await(Engine.NewRefreshTokenAsync(request, Log, StopToken)));
+            bool renewal = ParameterSetName == RefreshTokenSet;
+            WriteVerbose((renewal ? "Renewing a refresh token" : "Getting a refresh token") + " for application "
+                + ApplicationId + " in " + environment.Name + ", tenant " + (tenant?.ToString() ?? "(default)") + ".");
+
+            // The one place the way of getting the token is chosen: by parameter set.
+            WriteObject(Await(renewal
+                ? Engine.RenewRefreshTokenAsync(new RefreshTokenSignIn(environment, tenant, ApplicationId, credential, RefreshToken), Log, StopToken)
+                : Engine.NewRefreshTokenAsync(
+                    new AdminAgentSignIn(environment, tenant, ApplicationId, credential, UseDeviceAuthentication.IsPresent ? PersonSignInMethod.DeviceCode : PersonSignInMethod.Browser)
+                    {
+                        HostIsInteractive = HostIsInteractive(),
+                    },
+                    Log,
+                    StopToken)));
         }
     }
 }

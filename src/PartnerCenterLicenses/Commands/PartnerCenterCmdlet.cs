@@ -293,11 +293,11 @@ namespace PartnerCenterLicenses.Commands
         /// The tenant checked before it can become part of an authority URL (trimmed; null for the
         /// flow's default), or the cmdlet ends with PartnerCenter.InvalidArgument.
         /// </summary>
-        internal string CheckedTenant(string tenant)
+        internal TenantName CheckedTenant(string tenant)
         {
             try
             {
-                return TenantName.Validate(tenant);
+                return TenantName.Parse(tenant);
             }
             catch (PartnerCenterException e)
             {
@@ -331,9 +331,10 @@ namespace PartnerCenterLicenses.Commands
         internal static ErrorRecord ToErrorRecord(PartnerCenterException e, object target)
         {
             var record = new ErrorRecord(e, e.ErrorId, ToCategory(e.Kind), target);
-            if (!string.IsNullOrEmpty(e.RecommendedAction))
+            string action = RefreshTokenAdvice.RecommendedActionOf(e);
+            if (!string.IsNullOrEmpty(action))
             {
-                record.ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = e.RecommendedAction };
+                record.ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = action };
             }
 
             return record;

@@ -108,13 +108,18 @@ namespace PartnerCenterLicenses.Tests.Unit
 
             Assert.Equal(
                 "New-PartnerCenterRefreshToken -ApplicationId 'app' -Credential (Get-Credential -UserName 'app') -Tenant 'contoso.onmicrosoft.com'",
-                RefreshTokenAdvice.SignInCommand(cloud, "contoso.onmicrosoft.com", "app", ApplicationCredential.FromSecret(new System.Security.SecureString())));
+                Commands.RefreshTokenAdvice.SignInCommand(Application(cloud, "contoso.onmicrosoft.com", "app", ApplicationCredential.FromSecret(new System.Security.SecureString()))));
             Assert.Equal(
                 "New-PartnerCenterRefreshToken -ApplicationId 'app' -CertificateThumbprint 'ABC' -Environment 'Lab''s cloud'",
-                RefreshTokenAdvice.SignInCommand(custom, null, "app", ApplicationCredential.FromThumbprint("ABC")));
+                Commands.RefreshTokenAdvice.SignInCommand(Application(custom, null, "app", ApplicationCredential.FromThumbprint("ABC"))));
             Assert.Equal(
                 "New-PartnerCenterRefreshToken -ApplicationId 'o''\u2019\u2019x'",
-                RefreshTokenAdvice.SignInCommand(cloud, null, "o'\u2019x", null));
+                Commands.RefreshTokenAdvice.SignInCommand(Application(cloud, null, "o'\u2019x", null)));
+        }
+
+        private static RefreshTokenApplication Application(PartnerCenterEnvironment environment, string tenant, string applicationId, ApplicationCredential credential)
+        {
+            return new RefreshTokenApplication(new AdminAgentSignIn(environment, TenantName.Parse(tenant), applicationId, credential, PersonSignInMethod.Browser));
         }
 
         /// <summary>Entra ID's answer to a refresh token grant, with a rotated token and the account's ids.</summary>

@@ -21,7 +21,7 @@ namespace PartnerCenterLicenses.Tests.Unit
         [InlineData("COMMON", "common")]
         public void Tenant_ids_domains_and_the_work_account_keywords_are_accepted_in_their_plain_form(string tenant, string expected)
         {
-            Assert.Equal(expected, TenantName.Validate(tenant));
+            Assert.Equal(expected, TenantName.Parse(tenant).ToString());
         }
 
         [Theory]
@@ -29,7 +29,7 @@ namespace PartnerCenterLicenses.Tests.Unit
         [InlineData("")]
         public void No_tenant_stays_none_so_the_flow_picks_its_default(string tenant)
         {
-            Assert.Null(TenantName.Validate(tenant));
+            Assert.Null(TenantName.Parse(tenant));
         }
 
         [Theory]
@@ -64,7 +64,7 @@ namespace PartnerCenterLicenses.Tests.Unit
         [InlineData("contosö.com")]
         public void Anything_else_is_refused_as_an_invalid_argument_that_says_what_is_accepted(string tenant)
         {
-            var error = Assert.Throws<PartnerCenterException>(() => TenantName.Validate(tenant));
+            var error = Assert.Throws<PartnerCenterException>(() => TenantName.Parse(tenant));
 
             Assert.Equal(PartnerCenterErrorIds.InvalidArgument, error.ErrorId);
             Assert.Equal(PartnerCenterErrorKind.InvalidArgument, error.Kind);
@@ -79,7 +79,7 @@ namespace PartnerCenterLicenses.Tests.Unit
         [Fact]
         public void Consumers_is_refused_saying_partner_center_needs_work_accounts()
         {
-            var error = Assert.Throws<PartnerCenterException>(() => TenantName.Validate("consumers"));
+            var error = Assert.Throws<PartnerCenterException>(() => TenantName.Parse("consumers"));
 
             Assert.Contains("work accounts", error.Message);
         }
@@ -91,10 +91,10 @@ namespace PartnerCenterLicenses.Tests.Unit
             string longest = label63 + "." + label63 + "." + label63 + "." + new string('b', 61); // 253 characters
             Assert.Equal(253, longest.Length);
 
-            Assert.Equal(label63 + ".com", TenantName.Validate(label63 + ".com"));
-            Assert.Equal(longest, TenantName.Validate(longest));
-            Assert.Throws<PartnerCenterException>(() => TenantName.Validate(new string('a', 64) + ".com"));
-            Assert.Throws<PartnerCenterException>(() => TenantName.Validate(longest + "b"));
+            Assert.Equal(label63 + ".com", TenantName.Parse(label63 + ".com").ToString());
+            Assert.Equal(longest, TenantName.Parse(longest).ToString());
+            Assert.Throws<PartnerCenterException>(() => TenantName.Parse(new string('a', 64) + ".com"));
+            Assert.Throws<PartnerCenterException>(() => TenantName.Parse(longest + "b"));
         }
 
         [Fact]
@@ -102,7 +102,7 @@ namespace PartnerCenterLicenses.Tests.Unit
         {
             string pasted = new string('x', 2000);
 
-            var error = Assert.Throws<PartnerCenterException>(() => TenantName.Validate(pasted, "TenantId"));
+            var error = Assert.Throws<PartnerCenterException>(() => TenantName.Parse(pasted, "TenantId"));
 
             Assert.StartsWith("-TenantId ", error.Message);
             Assert.True(error.Message.Length < 600, error.Message);
