@@ -1,11 +1,12 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
 using System.Threading.Tasks;
 using Microsoft.Identity.Client;
 using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
+using PartnerCenterLicenses.Engine.Client;
 
 namespace PartnerCenterLicenses.Engine.Authentication
 {
@@ -78,14 +79,14 @@ namespace PartnerCenterLicenses.Engine.Authentication
         /// </summary>
         internal static string FindRefreshToken(byte[] serializedCache, string clientId, string homeAccountId)
         {
-            JObject cache;
+            Dictionary<string, object> cache;
             try
             {
                 using (var reader = new JsonTextReader(new StreamReader(new MemoryStream(serializedCache, writable: false), Encoding.UTF8)))
                 {
                     reader.DateParseHandling = DateParseHandling.None;
                     reader.MaxDepth = 16;
-                    cache = JToken.ReadFrom(reader) as JObject;
+                    cache = JsonObjectReader.Read(reader);
                 }
             }
             catch (JsonException)
@@ -93,28 +94,26 @@ namespace PartnerCenterLicenses.Engine.Authentication
                 return null;
             }
 
-            if (!(cache?["RefreshToken"] is JObject entries))
+            if (!(cache.TryGetValue("RefreshToken", out object section) && section is Dictionary<string, object> entries))
             {
                 return null;
             }
 
-            var ours = entries.Properties()
-                .Select(p => p.Value as JObject)
-                .Where(e => e != null
-                    && string.Equals(Text(e, "credential_type"), "RefreshToken", StringComparison.OrdinalIgnoreCase)
+            var ours = entries.Values
+                .OfType<Dictionary<string, object>>()
+                .Where(e => string.Equals(Text(e, "credential_type"), "RefreshToken", StringComparison.OrdinalIgnoreCase)
                     && string.Equals(Text(e, "client_id"), clientId, StringComparison.OrdinalIgnoreCase)
                     && !string.IsNullOrEmpty(Text(e, "secret")))
                 .ToList();
 
-            JObject match = ours.FirstOrDefault(e => homeAccountId != null && string.Equals(Text(e, "home_account_id"), homeAccountId, StringComparison.OrdinalIgnoreCase))
+            Dictionary<string, object> match = ours.FirstOrDefault(e => homeAccountId != null && string.Equals(Text(e, "home_account_id"), homeAccountId, StringComparison.OrdinalIgnoreCase))
                 ?? (ours.Count == 1 ? ours[0] : null);
             return match == null ? null : Text(match, "secret");
         }
 
-        private static string Text(JObject entry, string name)
+        private static string Text(Dictionary<string, object> entry, string name)
         {
-            JToken value = entry[name];
-            return value != null && value.Type == JTokenType.String ? (string)value : null;
+            return entry.TryGetValue(name, out object value) ? value as string : null;
         }
 
         private void Keep(byte[] serialized)
