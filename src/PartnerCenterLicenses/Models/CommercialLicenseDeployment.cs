@@ -1,5 +1,4 @@
 using System;
-using PartnerCenterLicenses.Commands;
 
 namespace PartnerCenterLicenses.Models
 {
@@ -23,7 +22,6 @@ namespace PartnerCenterLicenses.Models
             long licensesDeployed,
             long licensesSold)
         {
-            ModuleViews.Touch();
             ProcessedDateTime = processedDateTime;
             ServiceCode = serviceCode;
             ServiceName = serviceName;

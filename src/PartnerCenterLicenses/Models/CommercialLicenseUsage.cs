@@ -1,5 +1,4 @@
 using System;
-using PartnerCenterLicenses.Commands;
 
 namespace PartnerCenterLicenses.Models
 {
@@ -25,7 +24,6 @@ namespace PartnerCenterLicenses.Models
             long licensesActive,
             long licensesQualified)
         {
-            ModuleViews.Touch();
             ProcessedDateTime = processedDateTime;
             ServiceCode = serviceCode;
             ServiceName = serviceName;

@@ -1,5 +1,4 @@
 using System;
-using PartnerCenterLicenses.Commands;
 
 namespace PartnerCenterLicenses.Models
 {
@@ -22,7 +21,6 @@ namespace PartnerCenterLicenses.Models
             double deploymentPercent,
             DateTimeOffset processedDateTime)
         {
-            ModuleViews.Touch();
             CustomerId = customerId;
             CustomerName = customerName;
             ProductName = productName;

@@ -1,5 +1,4 @@
 using System;
-using PartnerCenterLicenses.Commands;
 
 namespace PartnerCenterLicenses.Models
 {
@@ -24,7 +23,6 @@ namespace PartnerCenterLicenses.Models
             double usagePercent,
             DateTimeOffset processedDateTime)
         {
-            ModuleViews.Touch();
             CustomerId = customerId;
             CustomerName = customerName;
             ProductName = productName;

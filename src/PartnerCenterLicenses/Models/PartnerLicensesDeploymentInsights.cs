@@ -1,5 +1,4 @@
 using System;
-using PartnerCenterLicenses.Commands;
 
 namespace PartnerCenterLicenses.Models
 {
@@ -17,7 +16,6 @@ namespace PartnerCenterLicenses.Models
             double proratedDeploymentPercent,
             DateTimeOffset processedDateTime)
         {
-            ModuleViews.Touch();
             ServiceName = serviceName;
             Channel = channel;
             LicensesSold = licensesSold;
