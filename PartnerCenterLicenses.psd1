@@ -9,6 +9,7 @@
     CompatiblePSEditions = @('Desktop', 'Core')
     PowerShellVersion    = '5.1'
     DotNetFrameworkVersion = '4.7.2'
+    FormatsToProcess     = @('PartnerCenterLicenses.format.ps1xml')
     CmdletsToExport      = @(
         'Connect-PartnerCenter',
         'Disconnect-PartnerCenter',

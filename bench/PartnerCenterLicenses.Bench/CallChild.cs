@@ -175,7 +175,7 @@ namespace PartnerCenterLicenses.Bench
             ConnectModuleOnly(engine);
         }
 
-        /// <summary>Add-PartnerCenterEnvironment for the emulator, a custom cloud (its output loads the module's views).</summary>
+        /// <summary>Add-PartnerCenterEnvironment for the emulator, a custom cloud.</summary>
         internal static void AddEmulatorEnvironment(HostedEngine engine)
         {
             string url = Required(UrlVariable);

@@ -10,7 +10,8 @@ namespace PartnerCenterLicenses.Bench
 {
     /// <summary>
     /// Import cost: Import-Module + Get-Command of PartnerCenterLicenses against the same for the one-cmdlet
-    /// baseline module, each the first import in a fresh engine in a fresh process.
+    /// baseline module, each the first import in a fresh engine in a fresh process. Both have views
+    /// (FormatsToProcess), so both pay PowerShell's rebuild of the whole format table.
     /// </summary>
     /// <remarks>
     /// A fresh engine's first import pays for things no module controls (the parser, the module and

@@ -44,7 +44,7 @@ namespace PartnerCenterLicenses.Bench
             ProcessCounters oc = MedianCounters(cold.Ours.Select(s => s.At["connect"] - s.At["environment"]));
             ProcessCounters bc = MedianCounters(cold.Baseline.Select(s => s.At["connect"] - s.At["environment"]));
             Row(text,
-                "Cold Connect-PartnerCenter alone (after the import and the emulator's Add-PartnerCenterEnvironment, whose output loaded the views): methods JIT-compiled, CPU time (medians)",
+                "Cold Connect-PartnerCenter alone (after the import, which loaded the views, and the emulator's Add-PartnerCenterEnvironment): methods JIT-compiled, CPU time (medians)",
                 $"{oc.JitMethods:N0} methods, {Ms(oc.CpuMs)} CPU",
                 $"{bc.JitMethods:N0} methods, {Ms(bc.CpuMs)} CPU (`Connect-BaselineHttp`)",
                 $"+{oc.JitMethods - bc.JitMethods:N0} methods, {Signed(oc.CpuMs - bc.CpuMs)} ms CPU",
@@ -62,7 +62,7 @@ namespace PartnerCenterLicenses.Bench
                 {
                     "engine" => "runtime and engine start, runspace open",
                     "import" => "Import-Module",
-                    "environment" => "the emulator's environment (ours: Add-PartnerCenterEnvironment, whose output loads the module's views; a runbook on a built-in cloud loads them with Connect-PartnerCenter's output instead; baseline: nothing)",
+                    "environment" => "the emulator's environment (ours: Add-PartnerCenterEnvironment; baseline: nothing)",
                     "connect" => "connect",
                     _ => "first Get to its end",
                 };

@@ -17,7 +17,6 @@ namespace PartnerCenterLicenses.Commands
     {
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
         private readonly QueuedLog _log = new QueuedLog();
-        private bool _viewsEnsured;
         private ISessionLease _lease;
 
         /// <summary>Cancelled when the user presses Ctrl+C or the pipeline is stopped.</summary>
@@ -97,39 +96,6 @@ namespace PartnerCenterLicenses.Commands
             OnDispose();
             _lease?.Dispose();
             _stopping.Dispose();
-        }
-
-        /// <summary>
-        /// Writes an object after making sure the module's views are loaded in this runspace, so the
-        /// first object reaches Out-Default or Format-Table with its view (<see cref="ModuleViews"/>).
-        /// </summary>
-        public new void WriteObject(object sendToPipeline)
-        {
-            // Invoke-PartnerCenterRequest's PSObjects have no view of the module's.
-            if (!(sendToPipeline is PSObject))
-            {
-                EnsureViews();
-            }
-
-            base.WriteObject(sendToPipeline);
-        }
-
-        /// <summary>As <see cref="WriteObject(object)"/>, enumerating a collection when asked.</summary>
-        public new void WriteObject(object sendToPipeline, bool enumerateCollection)
-        {
-            EnsureViews();
-            base.WriteObject(sendToPipeline, enumerateCollection);
-        }
-
-        // Once per invocation: a cmdlet runs in one runspace, so after its first object the views are
-        // there for the rest, and a long stream pays no lookup per item.
-        private void EnsureViews()
-        {
-            if (!_viewsEnsured)
-            {
-                ModuleViews.EnsureLoaded();
-                _viewsEnsured = true;
-            }
         }
 
         /// <summary>Releases what a cmdlet holds beyond the cancellation source; called first by <see cref="Dispose"/>.</summary>

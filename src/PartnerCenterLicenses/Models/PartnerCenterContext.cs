@@ -1,5 +1,4 @@
 using System;
-using PartnerCenterLicenses.Commands;
 
 namespace PartnerCenterLicenses.Models
 {
@@ -47,7 +46,6 @@ namespace PartnerCenterLicenses.Models
             PartnerCenterAuthenticationType authenticationType,
             DateTimeOffset? tokenExpiresOn)
         {
-            ModuleViews.Touch();
             Account = account;
             Tenant = tenant;
             ApplicationId = applicationId;

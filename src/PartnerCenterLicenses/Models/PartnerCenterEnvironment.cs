@@ -1,5 +1,4 @@
 using System;
-using PartnerCenterLicenses.Commands;
 
 namespace PartnerCenterLicenses.Models
 {
@@ -16,7 +15,6 @@ namespace PartnerCenterLicenses.Models
             string partnerCenterAudience,
             bool isBuiltIn)
         {
-            ModuleViews.Touch();
             Name = name;
             ActiveDirectoryAuthority = activeDirectoryAuthority;
             PartnerCenterEndpoint = partnerCenterEndpoint;

@@ -1,6 +1,5 @@
 using System;
 using System.Security;
-using PartnerCenterLicenses.Commands;
 
 namespace PartnerCenterLicenses.Models
 {
@@ -21,7 +20,6 @@ namespace PartnerCenterLicenses.Models
             string environment,
             DateTimeOffset issuedOn)
         {
-            ModuleViews.Touch();
             RefreshToken = refreshToken ?? throw new ArgumentNullException(nameof(refreshToken));
             ApplicationId = applicationId;
             Tenant = tenant;

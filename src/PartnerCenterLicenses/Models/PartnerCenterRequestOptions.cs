@@ -1,6 +1,5 @@
 using System;
 using System.Threading;
-using PartnerCenterLicenses.Commands;
 
 namespace PartnerCenterLicenses.Models
 {
@@ -32,7 +31,6 @@ namespace PartnerCenterLicenses.Models
         /// <summary>Creates a set of options.</summary>
         public PartnerCenterRequestOptions(TimeSpan timeout, int maxRetryCount, TimeSpan maxRetryWait, TimeSpan retryBaseDelay, int maxFieldLength)
         {
-            ModuleViews.Touch();
             if (timeout <= TimeSpan.Zero)
             {
                 throw new ArgumentOutOfRangeException(nameof(timeout), "The timeout must be positive.");

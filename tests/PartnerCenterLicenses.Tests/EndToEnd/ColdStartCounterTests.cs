@@ -10,9 +10,12 @@ using Xunit.Abstractions;
 namespace PartnerCenterLicenses.Tests.EndToEnd
 {
     /// <summary>
-    /// What the module's first import costs in a fresh engine (issue 13, item 1), by counters that do
-    /// not depend on the machine's load, against the one-cmdlet binary module of bench/BaselineModule
-    /// measured the same way. Times belong to the bench; these counts hold on any machine.
+    /// What the module's first import costs in a fresh engine (issue 13, item 1; issue 18, point 7), by
+    /// counters that do not depend on the machine's load, against the one-cmdlet binary module of
+    /// bench/BaselineModule measured the same way. Both load a format file through FormatsToProcess, so
+    /// both pay PowerShell's rebuild of the whole format table, as every module with views does; the
+    /// difference is what this module adds beyond having views at all. Times belong to the bench; these
+    /// counts hold on any machine.
     /// </summary>
     /// <remarks>
     /// Methods are counted on the importing thread only (JitInfo.GetCompiledMethodCount(true)): the
@@ -39,6 +42,9 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             + "$j1 = [System.Runtime.JitInfo]::GetCompiledMethodCount($true); $a1 = [GC]::GetTotalAllocatedBytes($true)\n"
             + "$s1 = [AppDomain]::CurrentDomain.GetAssemblies().Count\n"
             + "($j1 - $j0); ($a1 - $a0); ($s1 - $s0)\n"
+            // The import put the module's format file in the session's list (read after the counts), so
+            // neither side is measured without its views. (The hosted engine has no Get-FormatData.)
+            + "@([runspace]::DefaultRunspace.InitialSessionState.Formats.Where({{ $_.FileName -like '*{1}.format.ps1xml' }})).Count\n"
             // 1 when the engine is ReadyToRun-compiled, as an installed pwsh is (read after the counts).
             + "$pe = [System.Reflection.PortableExecutable.PEReader]::new([System.IO.File]::OpenRead([psobject].Assembly.Location))\n"
             + "try {{ [int]($pe.PEHeaders.CorHeader.ManagedNativeHeaderDirectory.Size -gt 0) }} finally {{ $pe.Dispose() }}";
@@ -47,30 +53,36 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             Path.Combine(RepositoryPaths.Root, "bench", "BaselineModule", "bin", "module", "BaselineModule", "BaselineModule.psd1");
 
         [Fact]
-        public async Task First_import_costs_at_most_30_methods_and_half_a_megabyte_more_than_a_one_cmdlet_module()
+        public async Task First_import_costs_at_most_25_methods_and_half_a_megabyte_more_than_a_one_cmdlet_module_with_a_view()
         {
             Assert.True(File.Exists(BaselineManifest), "Missing " + BaselineManifest + "; building the tests builds bench/BaselineModule.");
 
             long[] ours = await MedianAsync(RepositoryPaths.ModuleManifest, "PartnerCenterLicenses");
             long[] baseline = await MedianAsync(BaselineManifest, "BaselineModule");
+            Assert.True(ours[3] == 1 && baseline[3] == 1, "Format files in the session after the import: ours " + ours[3] + ", the baseline's " + baseline[3] + "; each should have its one.");
 
             // The goal is what a user's pwsh compiles, and an installed pwsh has its engine
             // ReadyToRun-compiled; the test host is built that way unless -p:TestHostReadyToRun=false.
             // An IL-only engine compiles its own code as well (about +44 methods here, all of it
             // PowerShell's: manifest, aliases, cmdlet attributes): README, Performance.
-            Assert.True(ours[3] == 1, "The hosted engine is IL-only: build the tests with the default -p:TestHostReadyToRun=true to count what an installed pwsh compiles.");
+            Assert.True(ours[4] == 1, "The hosted engine is IL-only: build the tests with the default -p:TestHostReadyToRun=true to count what an installed pwsh compiles.");
             long methods = ours[0] - baseline[0];
             long bytes = ours[1] - baseline[1];
             string figures = string.Format(
                 CultureInfo.InvariantCulture,
-                "medians of 3 fresh processes: ours {0} methods, {1:N0} bytes, {2} assemblies; one-cmdlet module {3} methods, {4:N0} bytes, {5} assemblies",
+                "medians of 3 fresh processes: ours {0} methods, {1:N0} bytes, {2} assemblies; one-cmdlet module with a view {3} methods, {4:N0} bytes, {5} assemblies",
                 ours[0], ours[1], ours[2], baseline[0], baseline[1], baseline[2]);
 
             _output.WriteLine("Import over the one-cmdlet module: " + methods + " methods, " + bytes + " bytes (" + figures + ")");
 
-            // With FormatsToProcess (the whole format table rebuilt at import) this was about +80 to
-            // +110 methods and +1.7 MB; the views now load when first needed (ModuleViews).
-            Assert.True(methods <= 30, "JIT-compiled methods over the one-cmdlet module: " + methods + " (" + figures + ")");
+            // Measured (issue 18, ReadyToRun test host, four runs): +12 methods every time and +0.40 to
+            // +0.45 MB (ours 49 methods, 2.83-2.88 MB; the baseline 37, 2.43-2.48 MB: the bytes move in
+            // steps of about 50 KB from process to process). The format table rebuild, about 1.5 MB on either side,
+            // cancels out; of the rest, about 0.2 MB is ten views against one (tools/pwsh with and
+            // without FormatsToProcess: ours +1.65 MB, the baseline +1.46 MB), the rest the manifest
+            // and 13 cmdlets. The bounds leave room for a few more cmdlets and views, not for loading
+            // the engine at import or for a second rebuild of the table.
+            Assert.True(methods <= 25, "JIT-compiled methods over the one-cmdlet module: " + methods + " (" + figures + ")");
             Assert.True(bytes <= 512 * 1024, "Bytes allocated over the one-cmdlet module: " + bytes + " (" + figures + ")");
 
             // The import loads the cmdlet assembly and nothing else of the module's: MSAL, Newtonsoft
@@ -87,7 +99,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
                 runs[i] = await MeasureAsync(manifest, name);
             }
 
-            return Enumerable.Range(0, 4).Select(k => runs.Select(r => r[k]).OrderBy(v => v).ElementAt(1)).ToArray();
+            return Enumerable.Range(0, 5).Select(k => runs.Select(r => r[k]).OrderBy(v => v).ElementAt(1)).ToArray();
         }
 
         private static async Task<long[]> MeasureAsync(string manifest, string name)
