@@ -1,0 +1,83 @@
+using System;
+using System.Net.Http;
+using System.Threading;
+using PartnerCenterLicenses.Boundary;
+
+namespace PartnerCenterLicenses.Engine.Client
+{
+    /// <summary>
+    /// What every step of the Partner Center chain needs to know about the call a request belongs to:
+    /// the cmdlet call (options, correlation id, locale), its log, the ids of the request last sent and
+    /// the call's idle timeout. It rides in the request's properties, and every copy a step makes for
+    /// a redirect, a renewal or a retry carries the same one, so a call's state lives in one object.
+    /// </summary>
+    internal sealed class RequestContext
+    {
+        private const string Key = "PartnerCenterLicenses.RequestContext";
+
+        private readonly CancellationToken _cancellation;
+        private bool _answered;
+
+        public RequestContext(CmdletCall call, IEngineLog log, CancellationToken cancellation)
+        {
+            Call = call;
+            Log = log;
+            _cancellation = cancellation;
+            Ids = new RequestIds(Guid.NewGuid(), call.CorrelationId);
+            Timeout = new IdleTimeout(call.Options.Timeout, cancellation);
+        }
+
+        public CmdletCall Call { get; }
+
+        public IEngineLog Log { get; }
+
+        /// <summary>The ids of the request sent last: the ones its answer or its failure is reported with.</summary>
+        public RequestIds Ids { get; private set; }
+
+        /// <summary>Runs while the call waits for Partner Center; the successful answer's body reads go on with it.</summary>
+        public IdleTimeout Timeout { get; private set; }
+
+        /// <summary>How often the call was sent again after a transient failure.</summary>
+        public int Retries { get; set; }
+
+        /// <summary>True once the call has renewed a rejected token: it does so once at most.</summary>
+        public bool TokenRenewed { get; set; }
+
+        public static RequestContext Of(HttpRequestMessage request)
+        {
+            return request.Properties.TryGetValue(Key, out object context) ? context as RequestContext : null;
+        }
+
+        public void AttachTo(HttpRequestMessage request)
+        {
+            request.Properties[Key] = this;
+        }
+
+        /// <summary>
+        /// The ids for the next send, by Partner Center's rule: after a timeout or broken connection
+        /// the request goes again with the same MS-RequestId; after any answer, with a new one.
+        /// </summary>
+        public RequestIds IdsForNextSend()
+        {
+            if (_answered)
+            {
+                Ids = new RequestIds(Guid.NewGuid(), Ids.CorrelationId);
+                _answered = false;
+            }
+
+            return Ids;
+        }
+
+        public void Answered()
+        {
+            _answered = true;
+        }
+
+        /// <summary>A timed-out timeout stays cancelled, so the next attempt gets a fresh one.</summary>
+        public void RestartTimedOut()
+        {
+            Timeout.Dispose();
+            Timeout = new IdleTimeout(Call.Options.Timeout, _cancellation);
+        }
+    }
+}
