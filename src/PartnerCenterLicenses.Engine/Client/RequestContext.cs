@@ -6,15 +6,13 @@ using PartnerCenterLicenses.Boundary;
 namespace PartnerCenterLicenses.Engine.Client
 {
     /// <summary>
-    /// What every step of the Partner Center chain needs to know about the call a request belongs to:
-    /// the cmdlet call (options, correlation id, locale), its log, the ids of the request last sent and
-    /// the call's idle timeout. It rides in the request's properties, and every copy a step makes for
-    /// a redirect, a renewal or a retry carries the same one, so a call's state lives in one object.
+    /// One call's state, as every step of the Partner Center chain sees it: the cmdlet call, its log,
+    /// the ids of the request sent last and the idle timeout. It rides in the request's properties, and
+    /// every copy a step makes (a redirect, a renewal, a retry) carries the same one.
     /// </summary>
     internal sealed class RequestContext
     {
         private const string Key = "PartnerCenterLicenses.RequestContext";
-
         private readonly CancellationToken _cancellation;
         private bool _answered;
 
@@ -31,16 +29,15 @@ namespace PartnerCenterLicenses.Engine.Client
 
         public IEngineLog Log { get; }
 
-        /// <summary>The ids of the request sent last: the ones its answer or its failure is reported with.</summary>
+        /// <summary>The ids of the request sent last, which its answer or failure is reported with.</summary>
         public RequestIds Ids { get; private set; }
 
-        /// <summary>Runs while the call waits for Partner Center; the successful answer's body reads go on with it.</summary>
+        /// <summary>Runs while the call waits for Partner Center, and goes on with the successful answer's body.</summary>
         public IdleTimeout Timeout { get; private set; }
 
-        /// <summary>How often the call was sent again after a transient failure.</summary>
         public int Retries { get; set; }
 
-        /// <summary>True once the call has renewed a rejected token: it does so once at most.</summary>
+        /// <summary>A call renews a rejected token once at most.</summary>
         public bool TokenRenewed { get; set; }
 
         public static RequestContext Of(HttpRequestMessage request)
@@ -54,8 +51,8 @@ namespace PartnerCenterLicenses.Engine.Client
         }
 
         /// <summary>
-        /// The ids for the next send, by Partner Center's rule: after a timeout or broken connection
-        /// the request goes again with the same MS-RequestId; after any answer, with a new one.
+        /// Partner Center's rule: after a timeout or broken connection the request goes again with the
+        /// same MS-RequestId; after any answer, with a new one.
         /// </summary>
         public RequestIds IdsForNextSend()
         {
@@ -73,7 +70,7 @@ namespace PartnerCenterLicenses.Engine.Client
             _answered = true;
         }
 
-        /// <summary>A timed-out timeout stays cancelled, so the next attempt gets a fresh one.</summary>
+        /// <summary>A timeout that ran out stays cancelled, so the next attempt gets a fresh one.</summary>
         public void RestartTimedOut()
         {
             Timeout.Dispose();

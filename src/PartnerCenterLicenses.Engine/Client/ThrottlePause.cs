@@ -46,22 +46,17 @@ namespace PartnerCenterLicenses.Engine.Client
                 : WaitThenSendAsync(request, cancellationToken);
         }
 
+        // Waits the pause out (Ctrl+C ends the wait), then sends.
         private async Task<HttpResponseMessage> WaitThenSendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            await WaitAsync(RequestContext.Of(request).Log, cancellationToken).ConfigureAwait(false);
-            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-
-        /// <summary>Returns at once unless a pause is on; then waits it out (Ctrl+C ends the wait).</summary>
-        private async Task WaitAsync(IEngineLog log, CancellationToken cancellationToken)
-        {
+            IEngineLog log = RequestContext.Of(request).Log;
             bool logged = false;
             while (true)
             {
                 long remaining = Interlocked.Read(ref _untilTicks) - _clock.Elapsed.Ticks;
                 if (remaining <= 0)
                 {
-                    return;
+                    return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
                 }
 
                 if (!logged && log.IsVerboseEnabled)
