@@ -28,10 +28,7 @@ namespace PartnerCenterLicenses.Engine.Client
         private readonly Uri _endpoint;
         private readonly ITokenSource _tokens;
 
-        /// <param name="transport">The network (<see cref="HttpClients.Transport"/>), or a test's handler in its place.</param>
-        /// <param name="endpoint">The Partner Center endpoint the session connected to.</param>
-        /// <param name="tokens">The session's access tokens.</param>
-        /// <param name="certificates">Why the transport refused a certificate, when it did.</param>
+        // The transport is the network (HttpClients.Transport), or a test's handler in its place.
         public PartnerCenterClient(HttpMessageHandler transport, Uri endpoint, ITokenSource tokens, CertificateFailures certificates = null)
         {
             _endpoint = new Uri(endpoint.ToString().TrimEnd('/') + "/");

@@ -16,12 +16,8 @@ namespace PartnerCenterLicenses.Engine.Http
     {
         private readonly Uri _origin;
 
-        /// <param name="origin">
-        /// The one origin credentials may go to, or null where there is no single one: MSAL sends sign-in
-        /// forms to the authority aliases of Microsoft's own instance metadata, so Entra ID traffic is
-        /// held to HTTPS only.
-        /// </param>
-        /// <param name="inner">The next step.</param>
+        // The origin is null where there is no single one: MSAL sends sign-in forms to the authority
+        // aliases of Microsoft's own instance metadata, so Entra ID traffic is held to HTTPS only.
         public EndpointPolicy(Uri origin, HttpMessageHandler inner)
             : base(inner)
         {

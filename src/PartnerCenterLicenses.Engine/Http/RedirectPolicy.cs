@@ -7,16 +7,11 @@ using PartnerCenterLicenses.Engine.Client;
 
 namespace PartnerCenterLicenses.Engine.Http
 {
-    /// <summary>Why a redirect was not followed.</summary>
+    /// <summary>Why a redirect was not followed: more than the chain follows (for Entra ID, any), not HTTPS, or a body to another origin.</summary>
     internal enum RedirectRefusal
     {
-        /// <summary>More redirects than the chain follows (for Entra ID, any at all).</summary>
         TooMany,
-
-        /// <summary>The target is not HTTPS.</summary>
         NotHttps,
-
-        /// <summary>The request's body would go to another origin.</summary>
         BodyElsewhere,
     }
 
