@@ -22,7 +22,8 @@
         'Set-PartnerCenterRequestOption',
         'Invoke-PartnerCenterRequest',
         'Get-PartnerCommercialLicenseDeployment',
-        'Get-PartnerCommercialLicenseUsage'
+        'Get-PartnerCommercialLicenseUsage',
+        'Get-PartnerCustomer'
     )
     FunctionsToExport    = @()
     # The names of Microsoft's archived PartnerCenter module, so its runbooks run unchanged.

@@ -90,42 +90,9 @@ namespace PartnerCenterLicenses.Engine
         }
 
         /// <inheritdoc />
-        public async Task<IItemReader<T>> OpenAsync<T>(ResourceRequest<T> request, CmdletCall call, IEngineLog log, CancellationToken cancellationToken)
+        public ISessionLease Lease()
         {
-            PartnerCenterSession session = LeaseSession();
-            try
-            {
-                IItemReader<T> reader = await session.Client.OpenAsync(ResourceRoutes.For(request, session.Client), call, log, cancellationToken).ConfigureAwait(false);
-                return new LeasedReader<T>(reader, session);
-            }
-            catch (Exception e) when (!(e is PartnerCenterException) && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
-            {
-                session.Release();
-                throw Unexpected("Reading " + request.Kind, e);
-            }
-            catch
-            {
-                session.Release();
-                throw;
-            }
-        }
-
-        /// <inheritdoc />
-        public async Task<IReadOnlyList<T>> ReadAllAsync<T>(ResourceRequest<T> request, CmdletCall call, IEngineLog log, CancellationToken cancellationToken)
-        {
-            PartnerCenterSession session = LeaseSession();
-            try
-            {
-                return await session.Client.ReadAllAsync(ResourceRoutes.For(request, session.Client), call, log, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (!(e is PartnerCenterException) && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
-            {
-                throw Unexpected("Reading " + request.Kind, e);
-            }
-            finally
-            {
-                session.Release();
-            }
+            return new SessionLease(LeaseSession());
         }
 
         // The only way the sign-in is chosen: by the type of request the cmdlet built from its parameter set.
@@ -174,7 +141,7 @@ namespace PartnerCenterLicenses.Engine
 
         // A failure nobody planned for still reaches the user as the module's error, with its cause
         // in the message, instead of as a raw stack trace.
-        private static PartnerCenterException Unexpected(string activity, Exception e)
+        internal static PartnerCenterException Unexpected(string activity, Exception e)
         {
             return new PartnerCenterException(
                 PartnerCenterErrorIds.RequestFailed,
@@ -183,30 +150,24 @@ namespace PartnerCenterLicenses.Engine
                 e);
         }
 
-        /// <summary>A reader that keeps its session alive until it is disposed.</summary>
-        private sealed class LeasedReader<T> : IItemReader<T>
+        /// <summary>A hold on a session that reads through it until disposed.</summary>
+        private sealed class SessionLease : ISessionLease
         {
-            private readonly IItemReader<T> _reader;
             private PartnerCenterSession _session;
 
-            public LeasedReader(IItemReader<T> reader, PartnerCenterSession session)
+            public SessionLease(PartnerCenterSession session)
             {
-                _reader = reader;
                 _session = session;
             }
 
-            public long? TotalCount => _reader.TotalCount;
-
-            public int Pages => _reader.Pages;
-
-            public bool TryReadNext(out T item)
+            public IItemStream<T> Read<T>(ResourceRequest<T> request, CmdletCall call, IEngineLog log, CancellationToken cancellationToken)
             {
-                return _reader.TryReadNext(out item);
+                PartnerCenterSession session = Volatile.Read(ref _session) ?? throw new ObjectDisposedException(nameof(ISessionLease));
+                return new ResourceStream<T>(session.Client, request, call, log, cancellationToken);
             }
 
             public void Dispose()
             {
-                _reader.Dispose();
                 Interlocked.Exchange(ref _session, null)?.Release();
             }
         }

@@ -26,8 +26,10 @@ namespace PartnerCenterLicenses.Engine.Client
         private readonly CancellationToken _userCancellation;
         private readonly RequestIds _ids;
         private readonly IEngineLog _log;
-        private readonly ItemFormat<T> _format;
-        private readonly IItemParser<T> _parser;
+        private readonly Envelope _envelope;
+        private readonly Paging _paging;
+        private readonly string _noun;
+        private readonly ItemParser<T> _parser;
         private readonly JsonTextReader _json;
         private readonly IEnumerator<T> _items;
         private int _count;
@@ -35,21 +37,23 @@ namespace PartnerCenterLicenses.Engine.Client
 
         private CollectionReader(
             Stream body, IDisposable owner, IdleTimeout requestScope, CancellationToken userCancellation, RequestIds ids, IEngineLog log,
-            int maxFieldLength, ItemFormat<T> format, string customerId)
+            int maxFieldLength, PartnerCenterResource<T> resource, string customerId)
         {
             _owner = owner;
             _requestScope = requestScope;
             _userCancellation = userCancellation;
             _ids = ids;
             _log = log;
-            _format = format;
-            _parser = format.NewParser(ids, customerId);
+            _envelope = resource.Envelope;
+            _paging = resource.Paging;
+            _noun = resource.Noun;
+            _parser = ItemParser<T>.For(resource, ids, customerId);
 
             // The live service starts its bodies with a UTF-8 byte order mark; the reader skips one if present.
             // A larger buffer than the default 1 KB: each read of the body starts and stops the idle
             // timeout, and a read returns what has arrived without waiting for the buffer to fill.
             _json = CreateJsonReader(new StreamReader(new CancellableReadStream(body, requestScope), new UTF8Encoding(false), true, 16 * 1024), maxFieldLength);
-            _json.PropertyNameTable = format.Names;
+            _json.PropertyNameTable = _parser.Names;
             _items = ReadDocument().GetEnumerator();
         }
 
@@ -72,13 +76,13 @@ namespace PartnerCenterLicenses.Engine.Client
         /// </summary>
         public static async Task<CollectionReader<T>> OpenAsync(
             HttpResponseMessage response, IdleTimeout requestScope, CancellationToken userCancellation, RequestIds ids, IEngineLog log,
-            int maxFieldLength, ItemFormat<T> format, string customerId = null)
+            int maxFieldLength, PartnerCenterResource<T> resource, string customerId = null)
         {
             try
             {
                 CheckOpenable(response, ids, maxFieldLength);
                 Stream body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
-                return new CollectionReader<T>(body, new Both(response, requestScope), requestScope, userCancellation, ids, log, maxFieldLength, format, customerId);
+                return new CollectionReader<T>(body, new Both(response, requestScope), requestScope, userCancellation, ids, log, maxFieldLength, resource, customerId);
             }
             catch
             {
@@ -94,9 +98,9 @@ namespace PartnerCenterLicenses.Engine.Client
         /// </summary>
         public static CollectionReader<T> OverBuffered(
             Stream body, IdleTimeout requestScope, CancellationToken userCancellation, RequestIds ids, IEngineLog log, int maxFieldLength,
-            ItemFormat<T> format, string customerId)
+            PartnerCenterResource<T> resource, string customerId)
         {
-            return new CollectionReader<T>(body, new Both(body, requestScope), requestScope, userCancellation, ids, log, maxFieldLength, format, customerId);
+            return new CollectionReader<T>(body, new Both(body, requestScope), requestScope, userCancellation, ids, log, maxFieldLength, resource, customerId);
         }
 
         /// <summary>Refuses, before any byte is read, a body that is not JSON or a limit that is not one.</summary>
@@ -197,9 +201,10 @@ namespace PartnerCenterLicenses.Engine.Client
 
         private IEnumerable<T> ReadDocument()
         {
+            bool anyBody = _envelope == Envelope.Any;
             if (!_json.Read())
             {
-                if (_format.AcceptsAnyBody)
+                if (anyBody)
                 {
                     yield break;
                 }
@@ -209,7 +214,7 @@ namespace PartnerCenterLicenses.Engine.Client
 
             if (_json.TokenType != JsonToken.StartObject)
             {
-                if (!_format.AcceptsAnyBody)
+                if (!anyBody)
                 {
                     throw JsonValues.Invalid(_ids, 0, "Partner Center's response is not a JSON object (it starts with " + _json.TokenType + ").");
                 }
@@ -232,13 +237,24 @@ namespace PartnerCenterLicenses.Engine.Client
             }
 
             bool sawItems = false;
-            JsonRecord others = _format.AcceptsAnyBody ? new JsonRecord() : null;
+            object others = _parser.NewBody();
             while (ReadOrFail() && _json.TokenType != JsonToken.EndObject)
             {
                 string property = (string)_json.Value;
                 ReadOrFail();
-                if (!sawItems && _json.TokenType == JsonToken.StartArray && (Is(property, "items") || Is(property, "value")))
+                if (!sawItems && IsItems(property))
                 {
+                    if (_json.TokenType != JsonToken.StartArray)
+                    {
+                        if (!anyBody)
+                        {
+                            throw JsonValues.Invalid(_ids, _count, "Partner Center's response has '" + property + "' of type " + _json.TokenType + " instead of an array.");
+                        }
+
+                        _parser.AddToBody(others, property, _json);
+                        continue;
+                    }
+
                     foreach (T item in ReadItems())
                     {
                         yield return item;
@@ -246,29 +262,25 @@ namespace PartnerCenterLicenses.Engine.Client
 
                     sawItems = true;
                 }
-                else if (!sawItems && !_format.AcceptsAnyBody && (Is(property, "items") || Is(property, "value")))
-                {
-                    throw JsonValues.Invalid(_ids, _count, "Partner Center's response has '" + property + "' of type " + _json.TokenType + " instead of an array.");
-                }
-                else if (Is(property, "totalCount") && (_json.TokenType == JsonToken.Integer || _json.TokenType == JsonToken.Float || !_format.AcceptsAnyBody) && _json.TokenType != JsonToken.Null)
+                else if (Is(property, "totalCount") && (_json.TokenType == JsonToken.Integer || _json.TokenType == JsonToken.Float || !anyBody) && _json.TokenType != JsonToken.Null)
                 {
                     TotalCount = JsonValues.WholeNumber(_json, property, JsonValues.CollectionLevel, _ids);
-                    others?.Add(property, TotalCount.Value);
+                    _parser.AddToBody(others, property, TotalCount.Value);
                 }
-                else if ((Is(property, "@nextLink") || Is(property, "nextLink") || Is(property, "@odata.nextLink")) && _json.TokenType == JsonToken.String)
+                else if (_paging != Paging.ContinuationToken && _paging != Paging.None && IsNextLink(property) && _json.TokenType == JsonToken.String)
                 {
                     NextPage = NextPageLink.FromNextLink((string)_json.Value);
-                    others?.Add(property, _json.Value);
+                    _parser.AddToBody(others, property, _json.Value);
                 }
-                else if (Is(property, "links") && _json.TokenType == JsonToken.StartObject)
+                else if (_paging != Paging.TopSkip && _paging != Paging.None && Is(property, "links") && _json.TokenType == JsonToken.StartObject)
                 {
-                    object links = AnyJsonFormat.ReadValue(_json);
-                    NextPage = NextPage ?? NextPageLink.FromLinks(links as JsonRecord);
-                    others?.Add(property, links);
+                    Dictionary<string, object> links = JsonObjectReader.Read(_json);
+                    NextPage = NextPage ?? NextPageLink.FromLinks(links);
+                    _parser.AddToBody(others, property, links);
                 }
                 else if (others != null)
                 {
-                    others.Add(property, AnyJsonFormat.ReadValue(_json));
+                    _parser.AddToBody(others, property, _json);
                 }
                 else
                 {
@@ -281,19 +293,19 @@ namespace PartnerCenterLicenses.Engine.Client
             {
                 if (others == null)
                 {
-                    throw JsonValues.Invalid(_ids, _count, "Partner Center's response has no 'items' collection.");
+                    throw JsonValues.Invalid(_ids, _count, "Partner Center's response has no '" + (_envelope == Envelope.Value ? "Value" : "items") + "' collection.");
                 }
 
                 // Not a collection: the body itself is the answer.
                 NextPage = null;
                 _count = -1;
-                yield return _parser.WholeBody(others);
+                yield return _parser.Body(others);
                 yield break;
             }
 
-            // The v1 collections send every item at once, so a count that differs is worth a warning;
-            // a paged collection's total counts every page.
-            if (_format.TotalCountIsPageCount && TotalCount.HasValue && TotalCount.Value != _count)
+            // Collections that send every item at once count them, so a count that differs is worth a
+            // warning; a paged collection's total counts every page.
+            if (_paging == Paging.None && TotalCount.HasValue && TotalCount.Value != _count)
             {
                 _log.Warning("Partner Center reported totalCount " + TotalCount.Value + " but sent " + _count + " item(s)."
                     + " MS-RequestId: " + _ids.RequestId + ".");
@@ -301,9 +313,24 @@ namespace PartnerCenterLicenses.Engine.Client
 
             if (_log.IsVerboseEnabled)
             {
-                _log.Verbose("Read " + _count + " " + _format.Noun + "." + (TotalCount.HasValue ? " totalCount: " + TotalCount.Value + "." : string.Empty)
+                _log.Verbose("Read " + _count + " " + _noun + "." + (TotalCount.HasValue ? " totalCount: " + TotalCount.Value + "." : string.Empty)
                     + (NextPage != null ? " More follow." : string.Empty));
             }
+        }
+
+        private bool IsItems(string property)
+        {
+            switch (_envelope)
+            {
+                case Envelope.Items: return Is(property, "items");
+                case Envelope.Value: return Is(property, "value");
+                default: return Is(property, "items") || Is(property, "value");
+            }
+        }
+
+        private static bool IsNextLink(string property)
+        {
+            return Is(property, "@nextLink") || Is(property, "nextLink") || Is(property, "@odata.nextLink");
         }
 
         private IEnumerable<T> ReadItems()
@@ -359,25 +386,6 @@ namespace PartnerCenterLicenses.Engine.Client
                 _first.Dispose();
                 _second.Dispose();
             }
-        }
-    }
-
-    /// <summary>The typed reader of the seed's resource, kept by name for the tests that pin its behaviour.</summary>
-    internal static class DeploymentInsightsReader
-    {
-        /// <summary>
-        /// The longest string, number or other single token a body may hold, in characters. The
-        /// longest documented value is a date of about 33; anything near a megabyte is not an
-        /// answer to read but memory to refuse.
-        /// </summary>
-        public const int DefaultMaxFieldLength = Models.PartnerCenterRequestOptions.DefaultMaxFieldLength;
-
-        public static Task<CollectionReader<Models.PartnerLicensesDeploymentInsights>> OpenAsync(
-            HttpResponseMessage response, IdleTimeout requestScope, CancellationToken userCancellation, RequestIds ids, IEngineLog log,
-            int maxFieldLength = DefaultMaxFieldLength)
-        {
-            return CollectionReader<Models.PartnerLicensesDeploymentInsights>.OpenAsync(
-                response, requestScope, userCancellation, ids, log, maxFieldLength, ItemFormats.PartnerLicenseDeployment);
         }
     }
 }

@@ -33,10 +33,38 @@ namespace PartnerCenterLicenses.Engine.Client
             {
                 string name = (string)reader.Value;
                 Next(reader);
-                properties[name] = AnyJsonFormat.ReadValue(reader);
+                properties[name] = ReadValue(reader);
             }
 
             return properties;
+        }
+
+        /// <summary>The value the reader is on, to its end: objects as dictionaries, arrays as lists, plain values as read.</summary>
+        private static object ReadValue(JsonReader reader)
+        {
+            switch (reader.TokenType)
+            {
+                case JsonToken.StartObject:
+                    return Read(reader);
+                case JsonToken.StartArray:
+                    var list = new List<object>();
+                    while (Next(reader) && reader.TokenType != JsonToken.EndArray)
+                    {
+                        list.Add(ReadValue(reader));
+                    }
+
+                    return list;
+                case JsonToken.Null:
+                case JsonToken.Undefined:
+                    return null;
+                case JsonToken.String:
+                case JsonToken.Integer:
+                case JsonToken.Float:
+                case JsonToken.Boolean:
+                    return reader.Value;
+                default:
+                    throw new JsonReaderException("Unexpected " + reader.TokenType + " where a value is expected.");
+            }
         }
 
         /// <summary>A JSON value's kind as a message names it: array, string, integer, float, boolean, null.</summary>

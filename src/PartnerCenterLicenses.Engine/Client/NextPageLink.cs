@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using PartnerCenterLicenses.Boundary;
 
 namespace PartnerCenterLicenses.Engine.Client
 {
@@ -36,25 +35,25 @@ namespace PartnerCenterLicenses.Engine.Client
             return string.IsNullOrEmpty(uri) ? null : new NextPageLink(uri, false, Array.Empty<KeyValuePair<string, string>>());
         }
 
-        /// <summary>Reads links.next: {"uri": ..., "method": "GET", "headers": [{"key": ..., "value": ...}]}.</summary>
-        public static NextPageLink FromLinks(JsonRecord links)
+        /// <summary>Reads links.next: {"uri": ..., "method": "GET", "headers": [{"key": ..., "value": ...}]}, names in any case.</summary>
+        public static NextPageLink FromLinks(IDictionary<string, object> links)
         {
-            if (!(links?["next"] is JsonRecord next) || !(next["uri"] is string uri) || uri.Length == 0)
+            if (!(Property(links, "next") is IDictionary<string, object> next) || !(Property(next, "uri") is string uri) || uri.Length == 0)
             {
                 return null;
             }
 
-            if (next["method"] is string method && !string.Equals(method, "GET", StringComparison.OrdinalIgnoreCase))
+            if (Property(next, "method") is string method && !string.Equals(method, "GET", StringComparison.OrdinalIgnoreCase))
             {
                 return null;
             }
 
             var headers = new List<KeyValuePair<string, string>>();
-            if (next["headers"] is IList<object> list)
+            if (Property(next, "headers") is IList<object> list)
             {
                 foreach (object entry in list)
                 {
-                    if (entry is JsonRecord header && header["key"] is string key && header["value"] is string value
+                    if (entry is IDictionary<string, object> header && Property(header, "key") is string key && Property(header, "value") is string value
                         && string.Equals(key, ContinuationTokenHeader, StringComparison.OrdinalIgnoreCase))
                     {
                         headers.Add(new KeyValuePair<string, string>(ContinuationTokenHeader, value));
@@ -63,6 +62,25 @@ namespace PartnerCenterLicenses.Engine.Client
             }
 
             return new NextPageLink(uri, true, headers);
+        }
+
+        // The first property of that name in any case, as Partner Center's own clients read them.
+        private static object Property(IDictionary<string, object> record, string name)
+        {
+            if (record == null)
+            {
+                return null;
+            }
+
+            foreach (KeyValuePair<string, object> property in record)
+            {
+                if (string.Equals(property.Key, name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return property.Value;
+                }
+            }
+
+            return null;
         }
     }
 }

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
@@ -7,35 +6,43 @@ using System.Threading.Tasks;
 namespace PartnerCenterLicenses.Boundary
 {
     /// <summary>
-    /// Reads many customers at once, never more than a limit in flight, and hands each customer's
-    /// whole answer (or its failure) back as soon as it is read, for the pipeline thread to write.
-    /// Customers may be added while earlier ones are still being read, as pipeline input arrives.
-    /// Disposing it cancels everything still in flight or waiting.
+    /// A bounded merge of one stream per customer: never more than a limit read at once, each
+    /// customer's whole answer (or its failure) handed on as soon as it is read. Customers may be
+    /// added while earlier ones are still being read, as pipeline input arrives; after
+    /// <see cref="Complete"/> the stream ends once every customer added has been taken. Disposing it
+    /// cancels everything still in flight or waiting.
     /// </summary>
     /// <typeparam name="T">The type of a customer's items.</typeparam>
-    public sealed class CustomerFanOut<T> : IDisposable
+    public sealed class CustomerFanOut<T> : IItemStream<CustomerResult<T>>
     {
-        private readonly Func<Guid, CancellationToken, Task<IReadOnlyList<T>>> _read;
+        private static readonly Task<bool> True = Task.FromResult(true);
+        private static readonly Task<bool> False = Task.FromResult(false);
+
+        private readonly Func<CustomerId, CancellationToken, IItemStream<T>> _open;
         private readonly int _limit;
         private readonly object _gate = new object();
-        private readonly Queue<Guid> _pending = new Queue<Guid>();
-        private int _workers;
+        private readonly Queue<CustomerId> _pending = new Queue<CustomerId>();
+        private readonly Queue<CustomerResult<T>> _done = new Queue<CustomerResult<T>>();
         private readonly CancellationTokenSource _cancel;
-        private readonly ConcurrentQueue<CustomerResult<T>> _done = new ConcurrentQueue<CustomerResult<T>>();
-        private readonly SemaphoreSlim _doneSignal = new SemaphoreSlim(0);
+        private TaskCompletionSource<bool> _arrival;
+        private int _workers;
         private int _added;
         private int _taken;
         private int _peak;
+        private bool _complete;
 
         /// <summary>Creates a fan-out of at most <paramref name="limit"/> reads at a time, cancelled with <paramref name="stop"/>.</summary>
-        public CustomerFanOut(int limit, Func<Guid, CancellationToken, Task<IReadOnlyList<T>>> read, CancellationToken stop)
+        /// <param name="limit">The most customers read at once.</param>
+        /// <param name="open">Opens one customer's stream; its items are read to the end before the customer is handed on.</param>
+        /// <param name="stop">Cancels every read.</param>
+        public CustomerFanOut(int limit, Func<CustomerId, CancellationToken, IItemStream<T>> open, CancellationToken stop)
         {
             if (limit < 1)
             {
                 throw new ArgumentOutOfRangeException(nameof(limit), limit, "At least one read must be allowed at a time.");
             }
 
-            _read = read ?? throw new ArgumentNullException(nameof(read));
+            _open = open ?? throw new ArgumentNullException(nameof(open));
             _limit = limit;
             _cancel = CancellationTokenSource.CreateLinkedTokenSource(stop);
         }
@@ -44,51 +51,76 @@ namespace PartnerCenterLicenses.Boundary
         public int Added => Volatile.Read(ref _added);
 
         /// <summary>Customers whose result has been taken.</summary>
-        public int Taken => _taken;
+        public int Taken => Volatile.Read(ref _taken);
 
         /// <summary>The most reads that were in flight at once.</summary>
         public int PeakInFlight => Volatile.Read(ref _peak);
 
-        /// <summary>Whether every customer added so far has been taken.</summary>
-        public bool AllTaken => _taken == Added;
+        /// <summary>The customer taken last.</summary>
+        public CustomerResult<T> Current { get; private set; }
+
+        /// <summary>Not known for a fan-out.</summary>
+        public long? TotalCount => null;
+
+        /// <summary>Customers taken so far.</summary>
+        public int Pages => Taken;
 
         /// <summary>Starts reading a customer as soon as a slot is free; customers start in the order added.</summary>
-        public void Add(Guid customerId)
+        public void Add(CustomerId customer)
         {
             Interlocked.Increment(ref _added);
             lock (_gate)
             {
-                _pending.Enqueue(customerId);
+                _pending.Enqueue(customer);
                 if (_workers == _limit)
                 {
                     return;
                 }
 
                 _workers++;
-                int peak;
-                while (_workers > (peak = Volatile.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, _workers, peak) != peak)
-                {
-                }
+                _peak = Math.Max(_peak, _workers);
             }
 
             Task.Run(WorkAsync);
         }
 
-        /// <summary>
-        /// Takes the next finished customer, waiting at most <paramref name="wait"/> for one (zero:
-        /// not at all). False when none finished in that time.
-        /// </summary>
-        public bool TryTake(TimeSpan wait, out CustomerResult<T> result)
+        /// <summary>No more customers will be added: the stream ends once every one added has been taken.</summary>
+        public void Complete()
         {
-            result = null;
-            if (!_doneSignal.Wait(wait))
+            TaskCompletionSource<bool> arrival;
+            lock (_gate)
             {
-                return false;
+                _complete = true;
+                arrival = _arrival;
+                _arrival = null;
             }
 
-            _done.TryDequeue(out result);
-            _taken++;
-            return true;
+            arrival?.TrySetResult(true);
+        }
+
+        /// <summary>
+        /// The next customer to finish: at once when one has, false when <see cref="Complete"/> was
+        /// called and all have been taken, and otherwise when one finishes.
+        /// </summary>
+        public Task<bool> MoveNextAsync()
+        {
+            lock (_gate)
+            {
+                if (_done.Count > 0)
+                {
+                    Current = _done.Dequeue();
+                    _taken++;
+                    return True;
+                }
+
+                if (_complete && _taken == _added)
+                {
+                    return False;
+                }
+
+                _arrival = _arrival ?? new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                return WaitThenTakeAsync(_arrival.Task);
+            }
         }
 
         /// <summary>Cancels every read still in flight or waiting for a slot.</summary>
@@ -103,13 +135,19 @@ namespace PartnerCenterLicenses.Boundary
             }
         }
 
+        private async Task<bool> WaitThenTakeAsync(Task arrival)
+        {
+            await arrival.ConfigureAwait(false);
+            return await MoveNextAsync().ConfigureAwait(false);
+        }
+
         // A worker reads the customers waiting, one after the other, and ends when none is left:
         // there are never more workers, and so never more reads in flight, than the limit.
         private async Task WorkAsync()
         {
             while (true)
             {
-                Guid customerId;
+                CustomerId customer;
                 lock (_gate)
                 {
                     if (_pending.Count == 0 || _cancel.IsCancellationRequested)
@@ -118,30 +156,45 @@ namespace PartnerCenterLicenses.Boundary
                         return;
                     }
 
-                    customerId = _pending.Dequeue();
+                    customer = _pending.Dequeue();
                 }
 
-                CustomerResult<T> result = await ReadAsync(customerId).ConfigureAwait(false);
+                CustomerResult<T> result = await ReadAsync(customer).ConfigureAwait(false);
                 if (result == null)
                 {
                     continue;
                 }
 
-                _done.Enqueue(result);
-                _doneSignal.Release();
+                TaskCompletionSource<bool> arrival;
+                lock (_gate)
+                {
+                    _done.Enqueue(result);
+                    arrival = _arrival;
+                    _arrival = null;
+                }
+
+                arrival?.TrySetResult(true);
             }
         }
 
-        private async Task<CustomerResult<T>> ReadAsync(Guid customerId)
+        private async Task<CustomerResult<T>> ReadAsync(CustomerId customer)
         {
             try
             {
-                IReadOnlyList<T> items = await _read(customerId, _cancel.Token).ConfigureAwait(false);
-                return new CustomerResult<T>(customerId, items, null);
+                var items = new List<T>();
+                using (IItemStream<T> stream = _open(customer, _cancel.Token))
+                {
+                    while (await stream.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        items.Add(stream.Current);
+                    }
+                }
+
+                return new CustomerResult<T>(customer, items, null);
             }
             catch (PartnerCenterException e)
             {
-                return new CustomerResult<T>(customerId, null, e);
+                return new CustomerResult<T>(customer, null, e);
             }
             catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
             {
@@ -151,9 +204,9 @@ namespace PartnerCenterLicenses.Boundary
             catch (Exception e)
             {
                 // Every customer added gets a result, or the pipeline thread would wait for it forever.
-                return new CustomerResult<T>(customerId, null, new PartnerCenterException(
+                return new CustomerResult<T>(customer, null, new PartnerCenterException(
                     PartnerCenterErrorIds.RequestFailed, PartnerCenterErrorKind.RequestFailed,
-                    "Reading customer " + customerId.ToString("D") + " failed unexpectedly: " + e.GetType().Name + ": " + e.Message, e));
+                    "Reading customer " + customer + " failed unexpectedly: " + e.GetType().Name + ": " + e.Message, e));
             }
         }
     }
@@ -163,15 +216,15 @@ namespace PartnerCenterLicenses.Boundary
     public sealed class CustomerResult<T>
     {
         /// <summary>Describes one customer's answer.</summary>
-        public CustomerResult(Guid customerId, IReadOnlyList<T> items, PartnerCenterException failure)
+        public CustomerResult(CustomerId customer, IReadOnlyList<T> items, PartnerCenterException failure)
         {
-            CustomerId = customerId;
+            Customer = customer;
             Items = items;
             Failure = failure;
         }
 
         /// <summary>The customer.</summary>
-        public Guid CustomerId { get; }
+        public CustomerId Customer { get; }
 
         /// <summary>Its items, or null when it failed.</summary>
         public IReadOnlyList<T> Items { get; }

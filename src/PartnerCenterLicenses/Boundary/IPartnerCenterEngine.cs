@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using PartnerCenterLicenses.Models;
@@ -31,26 +30,37 @@ namespace PartnerCenterLicenses.Boundary
         bool Disconnect();
 
         /// <summary>
-        /// Sends the request and returns a reader over the response, positioned before the first item;
-        /// a paged resource's reader goes on to the next pages as it is read. Failures before the body
-        /// arrive as PartnerCenterException. The reader keeps the session it started on alive until it
-        /// is disposed, even when another Connect or a Disconnect replaces the session meanwhile.
+        /// Holds the current session for one cmdlet invocation, so a Connect or Disconnect elsewhere
+        /// never pulls it away while the invocation reads; PartnerCenter.NotConnected when there is
+        /// none. This is the one place that decides whether a call is connected.
         /// </summary>
-        Task<IItemReader<T>> OpenAsync<T>(ResourceRequest<T> request, CmdletCall call, IEngineLog log, CancellationToken cancellationToken);
-
-        /// <summary>
-        /// Sends the request and reads the whole (one-page) response without blocking a thread, for
-        /// the many small requests of a fan-out over customers.
-        /// </summary>
-        Task<IReadOnlyList<T>> ReadAllAsync<T>(ResourceRequest<T> request, CmdletCall call, IEngineLog log, CancellationToken cancellationToken);
+        ISessionLease Lease();
     }
 
-    /// <summary>Reads a response's items one at a time, as they arrive.</summary>
-    /// <typeparam name="T">The type of the items.</typeparam>
-    public interface IItemReader<T> : IDisposable
+    /// <summary>The session one cmdlet invocation reads through, until it is disposed.</summary>
+    public interface ISessionLease : IDisposable
     {
-        /// <summary>Reads the next item; false at the end of the collection. Throws PartnerCenterException for a bad body.</summary>
-        bool TryReadNext(out T item);
+        /// <summary>
+        /// A stream over the resource's items: nothing is sent until the first
+        /// <see cref="IItemStream{T}.MoveNextAsync"/>, and a paged resource goes on to its next pages as
+        /// it is read (when the request asks for them).
+        /// </summary>
+        IItemStream<T> Read<T>(ResourceRequest<T> request, CmdletCall call, IEngineLog log, CancellationToken cancellationToken);
+    }
+
+    /// <summary>
+    /// A response's items, one at a time as they arrive. <see cref="MoveNextAsync"/> completes at once
+    /// while the page being read has bytes in hand, and asynchronously while a page is requested.
+    /// Failures are PartnerCenterException.
+    /// </summary>
+    /// <typeparam name="T">The type of the items.</typeparam>
+    public interface IItemStream<T> : IDisposable
+    {
+        /// <summary>The item read last.</summary>
+        T Current { get; }
+
+        /// <summary>Reads the next item; false at the end of the collection.</summary>
+        Task<bool> MoveNextAsync();
 
         /// <summary>The total the service reported (totalCount), once read; null before or when it sends none.</summary>
         long? TotalCount { get; }

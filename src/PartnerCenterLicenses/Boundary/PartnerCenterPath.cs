@@ -11,9 +11,26 @@ namespace PartnerCenterLicenses.Boundary
     /// ('..', '%2e%2e'), no encoded or back slashes, no query or fragment (those go through -Query),
     /// no spaces or control characters.
     /// </summary>
-    public static class PartnerCenterPath
+    public sealed class PartnerCenterPath
     {
         private const int MaximumLength = 2048;
+
+        private PartnerCenterPath(string value)
+        {
+            Value = value;
+        }
+
+        /// <summary>The path, starting with '/'.</summary>
+        public string Value { get; }
+
+        /// <inheritdoc />
+        public override string ToString() => Value;
+
+        /// <summary>The path, or PartnerCenter.InvalidArgument (see <see cref="Validate"/>).</summary>
+        public static PartnerCenterPath Parse(string path, string parameterName = "Path")
+        {
+            return new PartnerCenterPath(Validate(path, parameterName));
+        }
 
         /// <summary>
         /// Returns the path starting with '/', or refuses it with PartnerCenter.InvalidArgument. A

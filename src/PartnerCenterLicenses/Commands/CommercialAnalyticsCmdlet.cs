@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Management.Automation;
 using PartnerCenterLicenses.Boundary;
 
@@ -32,68 +33,77 @@ namespace PartnerCenterLicenses.Commands
         /// <summary>The group-by field names in Partner Center's spelling, in the order given, each once.</summary>
         internal abstract IReadOnlyList<string> GroupFields { get; }
 
-        /// <summary>Checks the session before anything else is done.</summary>
+        /// <summary>Holds the session for the invocation before anything else is done (PartnerCenter.NotConnected when there is none).</summary>
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
-            if (Engine.CurrentContext == null)
-            {
-                ThrowTerminating(PartnerCenterErrors.NotConnected());
-            }
+            _ = Session;
         }
 
-        /// <summary>The query the parameters describe; -First and -Skip become top and skip.</summary>
-        internal CommercialQuery NewQuery()
+        /// <summary>The query parameters the cmdlet's parameters describe, in the order Partner Center documents them; 'top' is the engine's.</summary>
+        internal IReadOnlyList<KeyValuePair<string, string>> QueryParameters()
         {
-            var query = new CommercialQuery
+            var parameters = new List<KeyValuePair<string, string>>();
+            if (PagingParameters.Skip > 0)
             {
-                Filter = Filter,
-                GroupBy = GroupFields,
-                Skip = PagingParameters.Skip,
-                First = PagingParameters.First == ulong.MaxValue ? (ulong?)null : PagingParameters.First,
-            };
+                parameters.Add(Pair("skip", PagingParameters.Skip.ToString(CultureInfo.InvariantCulture)));
+            }
+
+            if (!string.IsNullOrEmpty(Filter))
+            {
+                parameters.Add(Pair("filter", Filter));
+            }
+
+            if (GroupFields.Count > 0)
+            {
+                parameters.Add(Pair("groupby", string.Join(",", GroupFields)));
+            }
 
             if (MyInvocation.BoundParameters.ContainsKey(nameof(ProcessedDateTime)))
             {
+                // A time without a zone is UTC, as Partner Center's times are; a local time is converted.
                 DateTime when = ProcessedDateTime;
-                query.ProcessedDateTime = new DateTimeOffset(
-                    when.Kind == DateTimeKind.Local ? when.ToUniversalTime() : DateTime.SpecifyKind(when, DateTimeKind.Utc));
+                DateTime utc = when.Kind == DateTimeKind.Local ? when.ToUniversalTime() : DateTime.SpecifyKind(when, DateTimeKind.Utc);
+                parameters.Add(Pair("processedDateTime", utc.ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss'Z'", CultureInfo.InvariantCulture)));
             }
 
-            return query;
+            return parameters;
         }
 
+        private static KeyValuePair<string, string> Pair(string key, string value) => new KeyValuePair<string, string>(key, value);
+
         /// <summary>
-        /// Reads the resource page after page and writes its rows as they are read. With
-        /// -IncludeTotalCount the total comes first, as PowerShell's paging asks; the analytics
-        /// envelope sends TotalCount after the first page's rows, so at most that one page is held
-        /// back until the total is known (or known to be missing), and the rest streams.
+        /// Reads the resource page after page and writes its rows as they are read; -First and -Skip
+        /// become top and skip. With -IncludeTotalCount the total comes first, as PowerShell's paging
+        /// asks; the analytics envelope sends TotalCount after the first page's rows, so at most that
+        /// one page is held back until the total is known (or known to be missing), and the rest streams.
         /// </summary>
-        internal void WritePages<T>(Func<CommercialQuery, ResourceRequest<T>> resource)
+        internal void WritePages<T>(PartnerCenterResource<T> resource)
         {
             if (PagingParameters.First == 0)
             {
                 return;
             }
 
-            using (IItemReader<T> reader = Await(Engine.OpenAsync(resource(NewQuery()), NewCall(), Log, StopToken)))
+            ulong? wanted = PagingParameters.First == ulong.MaxValue ? (ulong?)null : PagingParameters.First;
+            using (IItemStream<T> stream = Session.Read(resource.Request().With(QueryParameters(), wanted), NewCall(), Log, StopToken))
             {
                 List<T> held = PagingParameters.IncludeTotalCount ? new List<T>() : null;
 
                 // The rows read before a failure are written, as they would have been without -IncludeTotalCount.
-                Action writeHeld = () => WriteHeld(held, reader.TotalCount);
+                Action writeHeld = () => WriteHeld(held, stream.TotalCount);
                 while (true)
                 {
-                    bool read = ReadNext(reader, out T item, writeHeld);
+                    bool read = Next(stream, writeHeld);
                     if (held != null)
                     {
-                        if (read && !reader.TotalCount.HasValue && reader.Pages == 1)
+                        if (read && !stream.TotalCount.HasValue && stream.Pages == 1)
                         {
-                            held.Add(item);
+                            held.Add(stream.Current);
                             continue;
                         }
 
-                        WriteHeld(held, reader.TotalCount);
+                        WriteHeld(held, stream.TotalCount);
                         held = null;
                     }
 
@@ -102,7 +112,7 @@ namespace PartnerCenterLicenses.Commands
                         return;
                     }
 
-                    WriteObject(item);
+                    WriteObject(stream.Current);
                 }
             }
         }

@@ -68,7 +68,7 @@ namespace PartnerCenterLicenses.Commands
         /// <summary>Reads every page asked for and writes its rows.</summary>
         protected override void ProcessRecord()
         {
-            WritePages(Resources.CommercialLicenseDeployment);
+            WritePages(CommercialLicenseDeployment.Resource);
         }
     }
 }

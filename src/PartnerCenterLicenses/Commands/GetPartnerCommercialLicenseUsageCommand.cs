@@ -69,7 +69,7 @@ namespace PartnerCenterLicenses.Commands
         /// <summary>Reads every page asked for and writes its rows.</summary>
         protected override void ProcessRecord()
         {
-            WritePages(Resources.CommercialLicenseUsage);
+            WritePages(CommercialLicenseUsage.Resource);
         }
     }
 }

@@ -64,17 +64,8 @@ namespace PartnerCenterLicenses.Commands
     {
         internal override string Subject => "license deployment";
 
-        internal override void ReadPartner(CmdletCall call)
-        {
-            using (IItemReader<PartnerLicensesDeploymentInsights> reader = Await(Engine.OpenAsync(Resources.PartnerLicenseDeployment(), call, Log, StopToken)))
-            {
-                WriteItems(reader);
-            }
-        }
+        internal override IItemStream<object> ReadPartner(ISessionLease session, CmdletCall call) => Partner(session, PartnerLicensesDeploymentInsights.Resource, call, Log, StopToken);
 
-        internal override ICustomerBatch NewCustomerBatch(CmdletCall call)
-        {
-            return Batch(Resources.CustomerLicenseDeployment, call);
-        }
+        internal override CustomerFanOut<object> NewFanOut(ISessionLease session, CmdletCall call) => FanOut(CustomerLicensesDeploymentInsights.Resource, session, call);
     }
 }

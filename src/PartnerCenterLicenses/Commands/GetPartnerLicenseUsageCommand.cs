@@ -54,17 +54,8 @@ namespace PartnerCenterLicenses.Commands
     {
         internal override string Subject => "license usage";
 
-        internal override void ReadPartner(CmdletCall call)
-        {
-            using (IItemReader<PartnerLicensesUsageInsights> reader = Await(Engine.OpenAsync(Resources.PartnerLicenseUsage(), call, Log, StopToken)))
-            {
-                WriteItems(reader);
-            }
-        }
+        internal override IItemStream<object> ReadPartner(ISessionLease session, CmdletCall call) => Partner(session, PartnerLicensesUsageInsights.Resource, call, Log, StopToken);
 
-        internal override ICustomerBatch NewCustomerBatch(CmdletCall call)
-        {
-            return Batch(Resources.CustomerLicenseUsage, call);
-        }
+        internal override CustomerFanOut<object> NewFanOut(ISessionLease session, CmdletCall call) => FanOut(CustomerLicensesUsageInsights.Resource, session, call);
     }
 }

@@ -109,25 +109,21 @@ namespace PartnerCenterLicenses.Commands
         /// <summary>Checks every parameter, then sends the request and writes what it answers.</summary>
         protected override void ProcessRecord()
         {
-            RawRequest request = CheckedRequest();
-            if (Engine.CurrentContext == null)
+            ResourceRequest<object> request = CheckedRequest();
+            using (IItemStream<object> stream = Session.Read(request, NewCall(), Log, StopToken))
             {
-                ThrowTerminating(PartnerCenterErrors.NotConnected());
-            }
-
-            using (IItemReader<object> reader = Await(Engine.OpenAsync(Resources.Any(request), NewCall(), Log, StopToken)))
-            {
-                WriteItems(reader, convert: JsonObjects.ToPowerShell);
+                WriteAll(stream);
             }
         }
 
-        // Everything the user gave, checked before anything is sent.
-        private RawRequest CheckedRequest()
+        // Everything the user gave, checked once, before anything is sent.
+        private ResourceRequest<object> CheckedRequest()
         {
+            // ValidateSet has already refused any other method, in any case.
             string method = Method.ToUpperInvariant();
             try
             {
-                string path = PartnerCenterPath.Validate(Path);
+                PartnerCenterPath path = PartnerCenterPath.Parse(Path);
                 if (Body != null && method == "GET")
                 {
                     throw new PartnerCenterException(
@@ -139,7 +135,8 @@ namespace PartnerCenterLicenses.Commands
                     };
                 }
 
-                return new RawRequest(method, path, QueryParameters(Query), Body == null ? null : JsonObjects.FromPowerShell(Body), All.IsPresent);
+                var raw = new RawRequest(method, path, Body == null ? null : JsonObjects.FromPowerShell(Body), All.IsPresent);
+                return raw.For(JsonObjects.AnyResource, QueryParameters(Query));
             }
             catch (PartnerCenterException e)
             {

@@ -4,69 +4,65 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Management.Automation;
 using System.Numerics;
+using System.Text;
 using PartnerCenterLicenses.Boundary;
 
 namespace PartnerCenterLicenses.Commands
 {
     /// <summary>
-    /// Turns what the engine read (<see cref="JsonRecord"/>s, lists and plain values) into the objects
-    /// PowerShell users expect from a REST call, and what they pass as -Body into the engine's JSON
-    /// values. The engine names no PowerShell type, so this is the one place both directions meet.
+    /// The objects PowerShell users expect from a REST call, built as the engine reads the JSON, and
+    /// -Body written as JSON text. The engine names no PowerShell type, so this is the one place
+    /// both directions meet.
     /// </summary>
-    internal static class JsonObjects
+    internal sealed class JsonObjects : IJsonValueBuilder<object>
     {
-        /// <summary>As deep as the engine's JSON reader and writer go.</summary>
+        /// <summary>Any Partner Center answer, as PSCustomObjects (Invoke-PartnerCenterRequest).</summary>
+        public static readonly PartnerCenterResource<object> AnyResource = new PartnerCenterResource<object>("item(s)", new JsonObjects());
+
+        /// <summary>As deep as the engine's JSON reader goes.</summary>
         internal const int MaximumDepth = 64;
 
         /// <summary>A body with more values than this is a mistake (an object graph), not a request.</summary>
         internal const int MaximumValues = 1000000;
 
-        /// <summary>
-        /// A JSON object as a PSCustomObject whose note properties keep the order sent, nested objects
-        /// included; a list as object[]; strings, numbers, booleans and null as they are. Strings that
-        /// look like dates stay strings, as Partner Center sent them.
-        /// </summary>
-        public static object ToPowerShell(object value)
+        private JsonObjects()
         {
-            switch (value)
+        }
+
+        /// <summary>A JSON object: a PSCustomObject whose note properties keep the order sent.</summary>
+        public object NewObject() => new PSObject();
+
+        /// <summary>
+        /// PowerShell property names are case-insensitive and never empty: the first of 'id' and
+        /// 'Id' is kept, and '' cannot be one.
+        /// </summary>
+        public void Add(object newObject, string name, object value)
+        {
+            var result = (PSObject)newObject;
+            if (!string.IsNullOrEmpty(name) && result.Properties[name] == null)
             {
-                case JsonRecord record:
-                    var result = new PSObject();
-                    foreach (KeyValuePair<string, object> property in record)
-                    {
-                        // PowerShell property names are case-insensitive and never empty: the first of
-                        // 'id' and 'Id' is kept, as JsonRecord's indexer reads it, and '' cannot be one.
-                        if (string.IsNullOrEmpty(property.Key) || result.Properties[property.Key] != null)
-                        {
-                            continue;
-                        }
-
-                        result.Properties.Add(new PSNoteProperty(property.Key, ToPowerShell(property.Value)));
-                    }
-
-                    return result;
-                case IList<object> list:
-                    var array = new object[list.Count];
-                    for (int i = 0; i < array.Length; i++)
-                    {
-                        array[i] = ToPowerShell(list[i]);
-                    }
-
-                    return array;
-                default:
-                    return value;
+                result.Properties.Add(new PSNoteProperty(name, value));
             }
         }
 
+        /// <summary>A JSON array: object[].</summary>
+        public object List(List<object> values) => values.ToArray();
+
+        /// <summary>Strings (dates too, as sent), numbers, booleans and null as they are.</summary>
+        public object Plain(object value) => value;
+
+        /// <inheritdoc />
+        public object Item(object value) => value;
+
         /// <summary>
-        /// -Body as the engine writes it: a string as it is (JSON text the user wrote); hashtables and
-        /// other dictionaries as objects in their own order; PSCustomObjects by their note properties;
+        /// -Body as JSON text: a string as it is (JSON text the user wrote); hashtables and other
+        /// dictionaries as objects in their own order; PSCustomObjects by their note properties;
         /// arrays and lists as arrays; numbers, booleans, dates (ISO 8601), GUIDs and enums as JSON
         /// values; any other object by its public properties, as ConvertTo-Json does. A body deeper
         /// than <see cref="MaximumDepth"/>, one that contains itself, or one with more than
         /// <see cref="MaximumValues"/> values is refused with PartnerCenter.InvalidArgument.
         /// </summary>
-        public static object FromPowerShell(object body)
+        public static string FromPowerShell(object body)
         {
             object value = Unwrap(body);
             if (value is string text)
@@ -74,7 +70,9 @@ namespace PartnerCenterLicenses.Commands
                 return text;
             }
 
-            return new BodyWalk().Convert(value, 0, "-Body");
+            var json = new StringBuilder();
+            new BodyWalk(json).Write(value, 0, "-Body");
+            return json.ToString();
         }
 
         private static object Unwrap(object value)
@@ -89,11 +87,18 @@ namespace PartnerCenterLicenses.Commands
 
         private sealed class BodyWalk
         {
-            // The objects on the way from the root to the value being converted, to name a cycle as one.
+            private readonly StringBuilder _json;
+
+            // The objects on the way from the root to the value being written, to name a cycle as one.
             private readonly HashSet<object> _path = new HashSet<object>(ReferenceComparer.Instance);
             private int _values;
 
-            public object Convert(object raw, int depth, string where)
+            public BodyWalk(StringBuilder json)
+            {
+                _json = json;
+            }
+
+            public void Write(object raw, int depth, string where)
             {
                 if (++_values > MaximumValues)
                 {
@@ -111,43 +116,53 @@ namespace PartnerCenterLicenses.Commands
                 switch (value)
                 {
                     case null:
-                        return null;
+                        _json.Append("null");
+                        return;
                     case string s:
-                        return s;
-                    case bool _:
-                    case long _:
-                    case double _:
-                        return value;
+                        Text(s);
+                        return;
+                    case bool flag:
+                        _json.Append(flag ? "true" : "false");
+                        return;
+                    case double d:
+                        Number(d);
+                        return;
+                    case float f:
+                        Number(f);
+                        return;
                     case int _:
+                    case long _:
                     case short _:
                     case sbyte _:
                     case byte _:
                     case ushort _:
                     case uint _:
-                        return System.Convert.ToInt64(value, CultureInfo.InvariantCulture);
                     case ulong _:
                     case decimal _:
-                    case float _:
-                        return value;
-                    case BigInteger big:
-                        // The engine writes IConvertible numbers; decimal holds any whole number a service takes.
-                        return big >= (BigInteger)decimal.MinValue && big <= (BigInteger)decimal.MaxValue
-                            ? (object)(decimal)big
-                            : throw Invalid("-Body has a number at " + Shorten(where) + " too large for JSON services to read.");
+                    case BigInteger _:
+                        _json.Append(((IFormattable)value).ToString(null, CultureInfo.InvariantCulture));
+                        return;
                     case char c:
-                        return c.ToString();
+                        Text(c.ToString());
+                        return;
                     case DateTime d:
-                        return d.ToString("o", CultureInfo.InvariantCulture);
+                        Text(d.ToString("o", CultureInfo.InvariantCulture));
+                        return;
                     case DateTimeOffset o:
-                        return o.ToString("o", CultureInfo.InvariantCulture);
+                        Text(o.ToString("o", CultureInfo.InvariantCulture));
+                        return;
                     case Guid g:
-                        return g.ToString("D");
+                        Text(g.ToString("D"));
+                        return;
                     case Enum e:
-                        return e.ToString();
+                        Text(e.ToString());
+                        return;
                     case Uri u:
-                        return u.OriginalString;
+                        Text(u.OriginalString);
+                        return;
                     case TimeSpan t:
-                        return t.ToString("c", CultureInfo.InvariantCulture);
+                        Text(t.ToString("c", CultureInfo.InvariantCulture));
+                        return;
                     case System.Security.SecureString _:
                         throw Invalid("-Body holds a SecureString at " + Shorten(where) + "; it is not sent. Put the value the request needs in the body yourself.");
                 }
@@ -160,7 +175,7 @@ namespace PartnerCenterLicenses.Commands
 
                 try
                 {
-                    return Structured(value, depth, where);
+                    Structured(value, depth, where);
                 }
                 finally
                 {
@@ -168,41 +183,48 @@ namespace PartnerCenterLicenses.Commands
                 }
             }
 
-            private object Structured(object value, int depth, string where)
+            private void Structured(object value, int depth, string where)
             {
-                var record = new JsonRecord();
+                var first = new[] { true };
                 switch (value)
                 {
                     case PSObject custom:
                         // A PSCustomObject: its note properties, in their order.
+                        _json.Append('{');
                         foreach (PSPropertyInfo property in custom.Properties)
                         {
                             if (property is PSNoteProperty)
                             {
-                                record.Add(property.Name, Convert(property.Value, depth + 1, where + "." + property.Name));
+                                Property(first, property.Name, property.Value, depth, where);
                             }
                         }
 
-                        return record;
+                        _json.Append('}');
+                        return;
                     case IDictionary dictionary:
+                        _json.Append('{');
                         foreach (DictionaryEntry entry in dictionary)
                         {
-                            string name = System.Convert.ToString(Unwrap(entry.Key), CultureInfo.InvariantCulture) ?? string.Empty;
-                            record.Add(name, Convert(entry.Value, depth + 1, where + "." + name));
+                            Property(first, System.Convert.ToString(Unwrap(entry.Key), CultureInfo.InvariantCulture) ?? string.Empty, entry.Value, depth, where);
                         }
 
-                        return record;
+                        _json.Append('}');
+                        return;
                     case IEnumerable items:
-                        var list = new List<object>();
+                        _json.Append('[');
+                        int index = 0;
                         foreach (object item in items)
                         {
-                            list.Add(Convert(item, depth + 1, where + "[" + list.Count + "]"));
+                            _json.Append(index == 0 ? string.Empty : ",");
+                            Write(item, depth + 1, where + "[" + index++ + "]");
                         }
 
-                        return list;
+                        _json.Append(']');
+                        return;
                 }
 
                 // Any other object: its readable public properties, as ConvertTo-Json writes it.
+                _json.Append('{');
                 foreach (PSPropertyInfo property in PSObject.AsPSObject(value).Properties)
                 {
                     if (!property.IsGettable || !(property is PSProperty || property is PSNoteProperty || property is PSAliasProperty))
@@ -220,10 +242,60 @@ namespace PartnerCenterLicenses.Commands
                         continue;
                     }
 
-                    record.Add(property.Name, Convert(propertyValue, depth + 1, where + "." + property.Name));
+                    Property(first, property.Name, propertyValue, depth, where);
                 }
 
-                return record;
+                _json.Append('}');
+            }
+
+            private void Property(bool[] first, string name, object value, int depth, string where)
+            {
+                _json.Append(first[0] ? string.Empty : ",");
+                first[0] = false;
+                Text(name);
+                _json.Append(':');
+                Write(value, depth + 1, where + "." + name);
+            }
+
+            // Finite numbers as the shortest text that reads back the same; JSON has no NaN or infinity.
+            private void Number(double value)
+            {
+                if (double.IsNaN(value) || double.IsInfinity(value))
+                {
+                    Text(value.ToString(CultureInfo.InvariantCulture));
+                    return;
+                }
+
+                _json.Append(value.ToString("R", CultureInfo.InvariantCulture));
+            }
+
+            private void Text(string text)
+            {
+                _json.Append('"');
+                foreach (char c in text)
+                {
+                    switch (c)
+                    {
+                        case '"': _json.Append("\\\""); break;
+                        case '\\': _json.Append("\\\\"); break;
+                        case '\n': _json.Append("\\n"); break;
+                        case '\r': _json.Append("\\r"); break;
+                        case '\t': _json.Append("\\t"); break;
+                        default:
+                            if (c < 0x20 || c == '\u2028' || c == '\u2029')
+                            {
+                                _json.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                            }
+                            else
+                            {
+                                _json.Append(c);
+                            }
+
+                            break;
+                    }
+                }
+
+                _json.Append('"');
             }
 
             private static string Shorten(string where)

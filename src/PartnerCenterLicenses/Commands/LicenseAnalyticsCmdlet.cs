@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using System.Threading.Tasks;
 using PartnerCenterLicenses.Boundary;
 
 namespace PartnerCenterLicenses.Commands
@@ -16,8 +17,11 @@ namespace PartnerCenterLicenses.Commands
         internal const string CustomerSet = "Customer";
 
         private const int ProgressActivityId = 0x5043;
-        private ICustomerBatch _customers;
+        private CustomerFanOut<object> _customers;
+        private ISessionLease _session;
         private CmdletCall _call;
+        private Task<bool> _next;
+        private bool _inputEnded;
         private bool _progressShown;
 
         /// <summary>
@@ -44,15 +48,11 @@ namespace PartnerCenterLicenses.Commands
         /// <summary>What the progress bar says the cmdlet is reading, for example "license deployment".</summary>
         internal abstract string Subject { get; }
 
-        /// <summary>Checks the session and starts the invocation's one correlation id.</summary>
+        /// <summary>Holds the session for the invocation (PartnerCenter.NotConnected when there is none) and starts its one correlation id.</summary>
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
-            if (Engine.CurrentContext == null)
-            {
-                ThrowTerminating(PartnerCenterErrors.NotConnected());
-            }
-
+            _session = Session;
             _call = NewCall();
         }
 
@@ -61,21 +61,25 @@ namespace PartnerCenterLicenses.Commands
         {
             if (ParameterSetName != CustomerSet)
             {
-                ReadPartner(_call);
+                using (IItemStream<object> stream = ReadPartner(_session, _call))
+                {
+                    WriteAll(stream);
+                }
+
                 return;
             }
 
             if (_customers == null)
             {
-                _customers = NewCustomerBatch(_call);
+                _customers = NewFanOut(_session, _call);
             }
 
             foreach (string id in CustomerId)
             {
-                _customers.Add(ValidateCustomerIdAttribute.Parse(id).Value);
+                _customers.Add(Boundary.CustomerId.TryParse(id).Value);
             }
 
-            WriteFinished(wait: false);
+            WriteFinished();
         }
 
         /// <summary>Waits for the customers still being read, writing each as it finishes.</summary>
@@ -83,7 +87,9 @@ namespace PartnerCenterLicenses.Commands
         {
             if (_customers != null)
             {
-                WriteFinished(wait: true);
+                _customers.Complete();
+                _inputEnded = true;
+                WriteFinished();
                 if (_progressShown)
                 {
                     WriteProgress(new ProgressRecord(ProgressActivityId, "Reading " + Subject, "Done") { RecordType = ProgressRecordType.Completed });
@@ -98,17 +104,23 @@ namespace PartnerCenterLicenses.Commands
             _customers?.Dispose();
         }
 
-        /// <summary>Reads and writes the partner-level resource.</summary>
-        internal abstract void ReadPartner(CmdletCall call);
+        /// <summary>The partner-level resource's stream.</summary>
+        internal abstract IItemStream<object> ReadPartner(ISessionLease session, CmdletCall call);
 
-        /// <summary>A fan-out for this cmdlet's customer-level resource.</summary>
-        internal abstract ICustomerBatch NewCustomerBatch(CmdletCall call);
+        /// <summary>A fan-out over this cmdlet's customer-level resource.</summary>
+        internal abstract CustomerFanOut<object> NewFanOut(ISessionLease session, CmdletCall call);
 
-        /// <summary>Builds a fan-out that reads <paramref name="request"/> for each customer.</summary>
-        internal ICustomerBatch Batch<T>(Func<Guid, ResourceRequest<T>> request, CmdletCall call)
+        /// <summary>A fan-out that reads <paramref name="resource"/> for each customer, each body read whole before it is parsed.</summary>
+        internal CustomerFanOut<object> FanOut<T>(PartnerCenterResource<T> resource, ISessionLease session, CmdletCall call)
         {
-            IPartnerCenterEngine engine = Engine;
-            return new CustomerBatch<T>(this, new CustomerFanOut<T>(ThrottleLimit, (id, cancel) => engine.ReadAllAsync(request(id), call, Log, cancel), StopToken));
+            IEngineLog log = Log;
+            return new CustomerFanOut<object>(ThrottleLimit, (id, cancel) => new Boxed<T>(session.Read(resource.Request(id).AsBuffered(), call, log, cancel)), StopToken);
+        }
+
+        /// <summary>A partner-level stream as the non-generic base writes it.</summary>
+        internal static IItemStream<object> Partner<T>(ISessionLease session, PartnerCenterResource<T> resource, CmdletCall call, IEngineLog log, System.Threading.CancellationToken stop)
+        {
+            return new Boxed<T>(session.Read(resource.Request(), call, log, stop));
         }
 
         internal override void OnDispose()
@@ -116,30 +128,36 @@ namespace PartnerCenterLicenses.Commands
             _customers?.Dispose();
         }
 
-        private void WriteFinished(bool wait)
+        // Writes the customers that have finished; once the input is complete, waits for the rest.
+        // Ending input first lets a finished customer be taken without waiting.
+        private void WriteFinished()
         {
             bool totalKnown = !MyInvocation.ExpectingInput;
-
-            // Waiting: until every customer is written, waking at least every 50 ms to flush the log and
-            // notice Ctrl+C. Asking for one more result once all are written would wait the full 50 ms
-            // for nothing, at the end of every call.
-            while (wait ? !_customers.AllWritten : _customers.WriteNext(TimeSpan.Zero))
+            while (true)
             {
-                if (wait)
+                if (_next == null)
                 {
-                    _customers.WriteNext(TimeSpan.FromMilliseconds(50));
+                    _next = _customers.MoveNextAsync();
                 }
 
-                FlushLog();
-                if (StopToken.IsCancellationRequested)
+                if (!_next.IsCompleted && !_inputEnded)
                 {
-                    throw new PipelineStoppedException();
+                    // More input may come: take it, and come back for this customer then.
+                    break;
                 }
 
+                Task<bool> next = _next;
+                _next = null;
+                if (!Await(next))
+                {
+                    break;
+                }
+
+                WriteCustomer(_customers.Current);
                 if (_customers.Added > 1)
                 {
                     _progressShown = true;
-                    int done = _customers.Written;
+                    int done = _customers.Taken;
                     var progress = totalKnown
                         ? new ProgressRecord(ProgressActivityId, "Reading " + Subject, done + " of " + _customers.Added + " customers")
                         {
@@ -153,73 +171,43 @@ namespace PartnerCenterLicenses.Commands
             FlushLog();
         }
 
-        /// <summary>A fan-out as the non-generic cmdlet base sees it.</summary>
-        internal interface ICustomerBatch : IDisposable
+        private void WriteCustomer(CustomerResult<object> result)
         {
-            int Added { get; }
+            if (result.Failure != null)
+            {
+                // One customer's failure is reported and the others go on; -ErrorAction Stop turns
+                // this into the end of the cmdlet, and disposing the fan-out cancels the rest.
+                string customer = result.Customer.ToString();
+                PartnerCenterException named = result.Failure.WithMessage("Customer " + customer + ": " + result.Failure.Message);
+                WriteError(ToErrorRecord(named, customer));
+                return;
+            }
 
-            int Written { get; }
-
-            bool AllWritten { get; }
-
-            void Add(Guid customerId);
-
-            /// <summary>Writes the next finished customer (items or error), waiting at most <paramref name="wait"/>; false when none finished.</summary>
-            bool WriteNext(TimeSpan wait);
+            foreach (object item in result.Items)
+            {
+                WriteObject(item);
+            }
         }
 
-        private sealed class CustomerBatch<T> : ICustomerBatch
+        /// <summary>A typed stream seen as a stream of objects, for the non-generic base.</summary>
+        private sealed class Boxed<T> : IItemStream<object>
         {
-            private readonly LicenseAnalyticsCmdlet _cmdlet;
-            private readonly CustomerFanOut<T> _fanOut;
+            private readonly IItemStream<T> _stream;
 
-            public CustomerBatch(LicenseAnalyticsCmdlet cmdlet, CustomerFanOut<T> fanOut)
+            public Boxed(IItemStream<T> stream)
             {
-                _cmdlet = cmdlet;
-                _fanOut = fanOut;
+                _stream = stream;
             }
 
-            public int Added => _fanOut.Added;
+            public object Current => _stream.Current;
 
-            public int Written => _fanOut.Taken;
+            public long? TotalCount => _stream.TotalCount;
 
-            public bool AllWritten => _fanOut.AllTaken;
+            public int Pages => _stream.Pages;
 
-            public void Add(Guid customerId)
-            {
-                _fanOut.Add(customerId);
-            }
+            public Task<bool> MoveNextAsync() => _stream.MoveNextAsync();
 
-            public bool WriteNext(TimeSpan wait)
-            {
-                if (!_fanOut.TryTake(wait, out CustomerResult<T> result))
-                {
-                    return false;
-                }
-
-                _cmdlet.FlushLog();
-                if (result.Failure != null)
-                {
-                    // One customer's failure is reported and the others go on; -ErrorAction Stop turns
-                    // this into the end of the cmdlet, and disposing the batch cancels the rest.
-                    string customer = result.CustomerId.ToString("D");
-                    PartnerCenterException named = result.Failure.WithMessage("Customer " + customer + ": " + result.Failure.Message);
-                    _cmdlet.WriteError(ToErrorRecord(named, customer));
-                    return true;
-                }
-
-                foreach (T item in result.Items)
-                {
-                    _cmdlet.WriteObject(item);
-                }
-
-                return true;
-            }
-
-            public void Dispose()
-            {
-                _fanOut.Dispose();
-            }
+            public void Dispose() => _stream.Dispose();
         }
     }
 }

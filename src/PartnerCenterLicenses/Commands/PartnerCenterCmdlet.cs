@@ -18,6 +18,7 @@ namespace PartnerCenterLicenses.Commands
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
         private readonly QueuedLog _log = new QueuedLog();
         private bool _viewsEnsured;
+        private ISessionLease _lease;
 
         /// <summary>Cancelled when the user presses Ctrl+C or the pipeline is stopped.</summary>
         protected CancellationToken StopToken
@@ -94,6 +95,7 @@ namespace PartnerCenterLicenses.Commands
         public void Dispose()
         {
             OnDispose();
+            _lease?.Dispose();
             _stopping.Dispose();
         }
 
@@ -136,36 +138,41 @@ namespace PartnerCenterLicenses.Commands
         }
 
         /// <summary>
-        /// Waits for engine work on the pipeline thread, writing its messages as they come, so a long
-        /// sign-in shows progress in -Verbose and Ctrl+C ends the wait at once.
+        /// The one bridge from the engine's tasks to the pipeline: waits on the pipeline thread for
+        /// <paramref name="task"/>, writing the engine's messages the moment they arrive, so a long
+        /// sign-in or page shows progress in -Verbose, and Ctrl+C ends the wait at once. A failure
+        /// ends the cmdlet with the engine's error, after <paramref name="beforeFailure"/> has written
+        /// what the caller still holds.
         /// </summary>
-        internal T Await<T>(Task<T> task)
+        internal T Await<T>(Task<T> task, Action beforeFailure = null)
         {
-            // WaitAny, not Task.Wait, so a fault surfaces below as the engine's own exception; it
-            // spins briefly before sleeping, which is most of a fast call's hand-off.
-            var waitFor = new Task[] { task };
-            while (!task.IsCompleted && Task.WaitAny(waitFor, 50) < 0)
+            if (!task.IsCompleted)
             {
-                FlushLog();
-                if (_stopping.IsCancellationRequested)
+                WaitHandle[] wakeUps = { ((IAsyncResult)task).AsyncWaitHandle, _log.Arrived, _stopping.Token.WaitHandle };
+                while (!task.IsCompleted)
                 {
-                    // The engine honours the token too; observe its fault so it is never unobserved.
-                    // What it still returns is released, so a reader opened just as Ctrl+C came does
-                    // not keep its response and its session alive.
-                    task.ContinueWith(
-                        t =>
-                        {
-                            if (t.Status == TaskStatus.RanToCompletion)
+                    WaitHandle.WaitAny(wakeUps);
+                    FlushLog();
+                    if (_stopping.IsCancellationRequested && !task.IsCompleted)
+                    {
+                        // The engine honours the token too; observe its fault so it is never unobserved.
+                        // What it still returns is released, so a reader opened just as Ctrl+C came does
+                        // not keep its response and its session alive.
+                        task.ContinueWith(
+                            t =>
                             {
-                                (t.Result as IDisposable)?.Dispose();
-                            }
-                            else
-                            {
-                                var ignored = t.Exception;
-                            }
-                        },
-                        TaskScheduler.Default);
-                    throw new PipelineStoppedException();
+                                if (t.Status == TaskStatus.RanToCompletion)
+                                {
+                                    (t.Result as IDisposable)?.Dispose();
+                                }
+                                else
+                                {
+                                    var ignored = t.Exception;
+                                }
+                            },
+                            TaskScheduler.Default);
+                        throw new PipelineStoppedException();
+                    }
                 }
             }
 
@@ -180,8 +187,9 @@ namespace PartnerCenterLicenses.Commands
             }
             catch (PartnerCenterException e)
             {
-                ThrowTerminatingError(ToErrorRecord(e, null));
-                throw; // not reached: ThrowTerminatingError always throws
+                beforeFailure?.Invoke();
+                ThrowTerminating(e);
+                throw; // not reached: ThrowTerminating always throws
             }
         }
 
@@ -195,31 +203,50 @@ namespace PartnerCenterLicenses.Commands
         }
 
         /// <summary>
-        /// Writes a reader's items to the pipeline as they are read, each turned with
-        /// <paramref name="convert"/> when given. A failure while reading ends the cmdlet with the
-        /// engine's error; Ctrl+C stops it.
+        /// The session this invocation reads through, held until the cmdlet is disposed; the
+        /// cmdlet ends with PartnerCenter.NotConnected when there is none.
         /// </summary>
-        internal void WriteItems<T>(IItemReader<T> reader, Func<T, object> convert = null)
+        internal ISessionLease Session
         {
-            while (ReadNext(reader, out T item))
+            get
             {
-                WriteObject(convert == null ? item : convert(item));
+                if (_lease == null)
+                {
+                    try
+                    {
+                        _lease = Engine.Lease();
+                    }
+                    catch (PartnerCenterException e)
+                    {
+                        ThrowTerminating(e);
+                    }
+                }
+
+                return _lease;
+            }
+        }
+
+        /// <summary>Writes a stream's items to the pipeline as they are read, each turned with <paramref name="convert"/> when given.</summary>
+        internal void WriteAll<T>(IItemStream<T> stream, Func<T, object> convert = null)
+        {
+            while (Next(stream))
+            {
+                WriteObject(convert == null ? stream.Current : convert(stream.Current));
             }
         }
 
         /// <summary>
-        /// Reads a reader's next item on the pipeline thread and writes the engine's messages: false
-        /// at the end. Ctrl+C stops the pipeline; a failure ends the cmdlet with the engine's error,
-        /// after <paramref name="beforeFailure"/> has written what the caller still holds.
+        /// Moves a stream to its next item through the one bridge (<see cref="Await{T}"/>): false at
+        /// the end. Items already in hand cost no wait.
         /// </summary>
-        internal bool ReadNext<T>(IItemReader<T> reader, out T item, Action beforeFailure = null)
+        internal bool Next<T>(IItemStream<T> stream, Action beforeFailure = null)
         {
-            bool read;
+            Task<bool> next;
             try
             {
-                read = reader.TryReadNext(out item);
+                next = stream.MoveNextAsync();
             }
-            catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {
                 throw new PipelineStoppedException();
             }
@@ -230,8 +257,13 @@ namespace PartnerCenterLicenses.Commands
                 throw; // not reached: ThrowTerminating always throws
             }
 
-            FlushLog();
-            return read;
+            if (next.Status == TaskStatus.RanToCompletion)
+            {
+                FlushLog();
+                return next.Result;
+            }
+
+            return Await(next, beforeFailure);
         }
 
         // Partner Center localizes its messages by X-Locale; send the user's UI culture when it is
@@ -393,6 +425,9 @@ namespace PartnerCenterLicenses.Commands
         {
             private readonly ConcurrentQueue<Entry> _entries = new ConcurrentQueue<Entry>();
 
+            /// <summary>Set when a message arrives, to wake the pipeline thread waiting in Await.</summary>
+            public AutoResetEvent Arrived { get; } = new AutoResetEvent(false);
+
             public bool IsVerboseEnabled { get; set; } = true;
 
             public bool IsDebugEnabled { get; set; } = true;
@@ -403,7 +438,7 @@ namespace PartnerCenterLicenses.Commands
             {
                 if (IsVerboseEnabled)
                 {
-                    _entries.Enqueue(new Entry(StreamKind.Verbose, message));
+                    Enqueue(new Entry(StreamKind.Verbose, message));
                 }
             }
 
@@ -411,11 +446,17 @@ namespace PartnerCenterLicenses.Commands
             {
                 if (IsDebugEnabled)
                 {
-                    _entries.Enqueue(new Entry(StreamKind.Debug, message));
+                    Enqueue(new Entry(StreamKind.Debug, message));
                 }
             }
 
-            public void Warning(string message) { _entries.Enqueue(new Entry(StreamKind.Warning, message)); }
+            public void Warning(string message) { Enqueue(new Entry(StreamKind.Warning, message)); }
+
+            private void Enqueue(Entry entry)
+            {
+                _entries.Enqueue(entry);
+                Arrived.Set();
+            }
 
             public bool TryDequeue(out Entry entry) { return _entries.TryDequeue(out entry); }
 

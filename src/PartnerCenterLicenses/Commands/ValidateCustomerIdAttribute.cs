@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using System.Management.Automation;
+using PartnerCenterLicenses.Boundary;
 
 namespace PartnerCenterLicenses.Commands
 {
@@ -11,13 +12,6 @@ namespace PartnerCenterLicenses.Commands
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
     public sealed class ValidateCustomerIdAttribute : ValidateArgumentsAttribute
     {
-        /// <summary>The customer id as a Guid, or null when it is not one.</summary>
-        public static Guid? Parse(string value)
-        {
-            string text = value?.Trim();
-            return Guid.TryParseExact(text, "D", out Guid id) || Guid.TryParseExact(text, "B", out id) ? id : (Guid?)null;
-        }
-
         /// <inheritdoc />
         protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
         {
@@ -38,7 +32,7 @@ namespace PartnerCenterLicenses.Commands
         private static void Check(object value)
         {
             string text = value is PSObject wrapped ? wrapped.BaseObject as string : value as string;
-            if (Parse(text) == null)
+            if (CustomerId.TryParse(text) == null)
             {
                 string shown = text == null ? "(null)" : (text.Length > 80 ? text.Substring(0, 80) + "..." : text);
                 throw new ValidationMetadataException(

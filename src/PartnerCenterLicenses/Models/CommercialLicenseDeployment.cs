@@ -1,5 +1,5 @@
 using System;
-using PartnerCenterLicenses.Commands;
+using PartnerCenterLicenses.Boundary;
 
 namespace PartnerCenterLicenses.Models
 {
@@ -10,6 +10,16 @@ namespace PartnerCenterLicenses.Models
     /// </summary>
     public sealed class CommercialLicenseDeployment
     {
+        // GET /partner/v1/analytics/commercial/deployment/license, paged with top, skip and @nextLink.
+        // Microsoft's syntax table writes /v1/analytics/commercial/...; its request examples, which are
+        // what the service answers, /partner/v1/.... With groupby, rows hold only the grouped fields and
+        // the summed counts, so every text field and the date may be absent; the counts are always there.
+        internal static readonly PartnerCenterResource<CommercialLicenseDeployment> Resource = new PartnerCenterResource<CommercialLicenseDeployment>(
+            "commercial license deployment row(s)", "partner/v1/analytics/commercial/deployment/license", Envelope.Value, Paging.TopSkip, Json.Fields,
+            v => new CommercialLicenseDeployment(
+                v[Json.ProcessedDateTime], v[Json.ServiceCode], v[Json.ServiceName], v[Json.Channel], v[Json.CustomerTenantId], v[Json.CustomerName],
+                v[Json.ProductId], v[Json.ProductName], v[Json.LicensesDeployed], v[Json.LicensesSold]));
+
         /// <summary>Creates a row with every documented field.</summary>
         public CommercialLicenseDeployment(
             DateTimeOffset? processedDateTime,
@@ -23,7 +33,6 @@ namespace PartnerCenterLicenses.Models
             long licensesDeployed,
             long licensesSold)
         {
-            ModuleViews.Touch();
             ProcessedDateTime = processedDateTime;
             ServiceCode = serviceCode;
             ServiceName = serviceName;
@@ -70,6 +79,21 @@ namespace PartnerCenterLicenses.Models
         public override string ToString()
         {
             return CustomerName + ": " + ProductName + " " + LicensesDeployed + "/" + LicensesSold;
+        }
+
+        private static class Json
+        {
+            internal static readonly ItemFields Fields = new ItemFields();
+            internal static readonly OptionalDateField ProcessedDateTime = Fields.OptionalDate("processedDateTime");
+            internal static readonly TextField ServiceCode = Fields.Text("serviceCode", required: false);
+            internal static readonly TextField ServiceName = Fields.Text("serviceName", required: false);
+            internal static readonly TextField Channel = Fields.Text("channel", required: false);
+            internal static readonly TextField CustomerTenantId = Fields.Text("customerTenantId", required: false);
+            internal static readonly TextField CustomerName = Fields.Text("customerName", required: false);
+            internal static readonly TextField ProductId = Fields.Text("productId", required: false);
+            internal static readonly TextField ProductName = Fields.Text("productName", required: false);
+            internal static readonly WholeField LicensesDeployed = Fields.Whole("licensesDeployed");
+            internal static readonly WholeField LicensesSold = Fields.Whole("licensesSold");
         }
     }
 }

@@ -1,5 +1,5 @@
 using System;
-using PartnerCenterLicenses.Commands;
+using PartnerCenterLicenses.Boundary;
 
 namespace PartnerCenterLicenses.Models
 {
@@ -10,6 +10,14 @@ namespace PartnerCenterLicenses.Models
     /// </summary>
     public sealed class CommercialLicenseUsage
     {
+        // GET /partner/v1/analytics/commercial/usage/license, paged as the deployment rows. The documented
+        // example spells licensesActive as licenseActive; both are read.
+        internal static readonly PartnerCenterResource<CommercialLicenseUsage> Resource = new PartnerCenterResource<CommercialLicenseUsage>(
+            "commercial license usage row(s)", "partner/v1/analytics/commercial/usage/license", Envelope.Value, Paging.TopSkip, Json.Fields,
+            v => new CommercialLicenseUsage(
+                v[Json.ProcessedDateTime], v[Json.ServiceCode], v[Json.ServiceName], v[Json.Channel], v[Json.CustomerTenantId], v[Json.CustomerName],
+                v[Json.ProductId], v[Json.ProductName], v[Json.WorkloadCode], v[Json.WorkloadName], v[Json.LicensesActive], v[Json.LicensesQualified]));
+
         /// <summary>Creates a row with every documented field.</summary>
         public CommercialLicenseUsage(
             DateTimeOffset? processedDateTime,
@@ -25,7 +33,6 @@ namespace PartnerCenterLicenses.Models
             long licensesActive,
             long licensesQualified)
         {
-            ModuleViews.Touch();
             ProcessedDateTime = processedDateTime;
             ServiceCode = serviceCode;
             ServiceName = serviceName;
@@ -80,6 +87,23 @@ namespace PartnerCenterLicenses.Models
         public override string ToString()
         {
             return CustomerName + ": " + ProductName + "/" + WorkloadName + " " + LicensesActive + "/" + LicensesQualified;
+        }
+
+        private static class Json
+        {
+            internal static readonly ItemFields Fields = new ItemFields();
+            internal static readonly OptionalDateField ProcessedDateTime = Fields.OptionalDate("processedDateTime");
+            internal static readonly TextField ServiceCode = Fields.Text("serviceCode", required: false);
+            internal static readonly TextField ServiceName = Fields.Text("serviceName", required: false);
+            internal static readonly TextField Channel = Fields.Text("channel", required: false);
+            internal static readonly TextField CustomerTenantId = Fields.Text("customerTenantId", required: false);
+            internal static readonly TextField CustomerName = Fields.Text("customerName", required: false);
+            internal static readonly TextField ProductId = Fields.Text("productId", required: false);
+            internal static readonly TextField ProductName = Fields.Text("productName", required: false);
+            internal static readonly TextField WorkloadCode = Fields.Text("workloadCode", required: false);
+            internal static readonly TextField WorkloadName = Fields.Text("workloadName", required: false);
+            internal static readonly WholeField LicensesActive = Fields.Whole("licensesActive", "licenseActive");
+            internal static readonly WholeField LicensesQualified = Fields.Whole("licensesQualified");
         }
     }
 }

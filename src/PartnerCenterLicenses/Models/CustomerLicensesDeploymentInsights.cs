@@ -1,5 +1,5 @@
 using System;
-using PartnerCenterLicenses.Commands;
+using PartnerCenterLicenses.Boundary;
 
 namespace PartnerCenterLicenses.Models
 {
@@ -9,6 +9,15 @@ namespace PartnerCenterLicenses.Models
     /// </summary>
     public sealed class CustomerLicensesDeploymentInsights
     {
+        // GET /v1/customers/{customer-id}/analytics/licenses/deployment: every item in one answer. The
+        // documented examples leave out customerId and serviceCode (Microsoft's SDK has them): the
+        // customer id then comes from the request, and the service code is null.
+        internal static readonly PartnerCenterResource<CustomerLicensesDeploymentInsights> Resource = new PartnerCenterResource<CustomerLicensesDeploymentInsights>(
+            "customer license deployment insight(s)", "v1/customers/{customerId}/analytics/licenses/deployment", Envelope.Items, Paging.None, Json.Fields,
+            v => new CustomerLicensesDeploymentInsights(
+                v[Json.CustomerId] ?? v.CustomerId, v[Json.CustomerName], v[Json.ProductName], v[Json.ServiceCode], v[Json.ServiceName], v[Json.Channel],
+                v[Json.LicensesDeployed], v[Json.LicensesSold], v[Json.DeploymentPercent], v[Json.ProcessedDateTime]));
+
         /// <summary>Creates an insight with every documented field.</summary>
         public CustomerLicensesDeploymentInsights(
             string customerId,
@@ -22,7 +31,6 @@ namespace PartnerCenterLicenses.Models
             double deploymentPercent,
             DateTimeOffset processedDateTime)
         {
-            ModuleViews.Touch();
             CustomerId = customerId;
             CustomerName = customerName;
             ProductName = productName;
@@ -72,6 +80,21 @@ namespace PartnerCenterLicenses.Models
         public override string ToString()
         {
             return CustomerName + ": " + ProductName + " " + LicensesDeployed + "/" + LicensesSold;
+        }
+
+        private static class Json
+        {
+            internal static readonly ItemFields Fields = new ItemFields();
+            internal static readonly TextField CustomerId = Fields.Text("customerId", required: false);
+            internal static readonly TextField CustomerName = Fields.Text("customerName");
+            internal static readonly TextField ProductName = Fields.Text("productName");
+            internal static readonly TextField ServiceCode = Fields.Text("serviceCode", required: false);
+            internal static readonly TextField ServiceName = Fields.Text("serviceName");
+            internal static readonly TextField Channel = Fields.Text("channel");
+            internal static readonly WholeField LicensesDeployed = Fields.Whole("licensesDeployed");
+            internal static readonly WholeField LicensesSold = Fields.Whole("licensesSold");
+            internal static readonly NumberField DeploymentPercent = Fields.Number("deploymentPercent");
+            internal static readonly DateField ProcessedDateTime = Fields.Date("processedDateTime");
         }
     }
 }

@@ -1,5 +1,5 @@
 using System;
-using PartnerCenterLicenses.Commands;
+using PartnerCenterLicenses.Boundary;
 
 namespace PartnerCenterLicenses.Models
 {
@@ -9,6 +9,14 @@ namespace PartnerCenterLicenses.Models
     /// </summary>
     public sealed class CustomerLicensesUsageInsights
     {
+        // GET /v1/customers/{customer-id}/analytics/licenses/usage: every item in one answer; customerId,
+        // serviceCode and workloadCode may be left out as in the deployment's examples.
+        internal static readonly PartnerCenterResource<CustomerLicensesUsageInsights> Resource = new PartnerCenterResource<CustomerLicensesUsageInsights>(
+            "customer license usage insight(s)", "v1/customers/{customerId}/analytics/licenses/usage", Envelope.Items, Paging.None, Json.Fields,
+            v => new CustomerLicensesUsageInsights(
+                v[Json.CustomerId] ?? v.CustomerId, v[Json.CustomerName], v[Json.ProductName], v[Json.ServiceCode], v[Json.ServiceName], v[Json.Channel],
+                v[Json.WorkloadCode], v[Json.WorkloadName], v[Json.LicensesActive], v[Json.LicensesQualified], v[Json.UsagePercent], v[Json.ProcessedDateTime]));
+
         /// <summary>Creates an insight with every documented field.</summary>
         public CustomerLicensesUsageInsights(
             string customerId,
@@ -24,7 +32,6 @@ namespace PartnerCenterLicenses.Models
             double usagePercent,
             DateTimeOffset processedDateTime)
         {
-            ModuleViews.Touch();
             CustomerId = customerId;
             CustomerName = customerName;
             ProductName = productName;
@@ -82,6 +89,23 @@ namespace PartnerCenterLicenses.Models
         public override string ToString()
         {
             return CustomerName + ": " + ProductName + "/" + WorkloadName + " " + LicensesActive + "/" + LicensesQualified;
+        }
+
+        private static class Json
+        {
+            internal static readonly ItemFields Fields = new ItemFields();
+            internal static readonly TextField CustomerId = Fields.Text("customerId", required: false);
+            internal static readonly TextField CustomerName = Fields.Text("customerName");
+            internal static readonly TextField ProductName = Fields.Text("productName");
+            internal static readonly TextField ServiceCode = Fields.Text("serviceCode", required: false);
+            internal static readonly TextField ServiceName = Fields.Text("serviceName");
+            internal static readonly TextField Channel = Fields.Text("channel");
+            internal static readonly TextField WorkloadCode = Fields.Text("workloadCode", required: false);
+            internal static readonly TextField WorkloadName = Fields.Text("workloadName");
+            internal static readonly WholeField LicensesActive = Fields.Whole("licensesActive");
+            internal static readonly WholeField LicensesQualified = Fields.Whole("licensesQualified");
+            internal static readonly NumberField UsagePercent = Fields.Number("usagePercent");
+            internal static readonly DateField ProcessedDateTime = Fields.Date("processedDateTime");
         }
     }
 }

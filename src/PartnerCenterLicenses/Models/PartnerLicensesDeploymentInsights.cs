@@ -1,5 +1,5 @@
 using System;
-using PartnerCenterLicenses.Commands;
+using PartnerCenterLicenses.Boundary;
 
 namespace PartnerCenterLicenses.Models
 {
@@ -9,6 +9,12 @@ namespace PartnerCenterLicenses.Models
     /// </summary>
     public sealed class PartnerLicensesDeploymentInsights
     {
+        // GET /v1/analytics/licenses/deployment (Microsoft's "Get partner licenses deployment information"):
+        // every item in one answer.
+        internal static readonly PartnerCenterResource<PartnerLicensesDeploymentInsights> Resource = new PartnerCenterResource<PartnerLicensesDeploymentInsights>(
+            "license deployment insight(s)", "v1/analytics/licenses/deployment", Envelope.Items, Paging.None, Json.Fields,
+            v => new PartnerLicensesDeploymentInsights(v[Json.ServiceName], v[Json.Channel], v[Json.LicensesSold], v[Json.ProratedDeploymentPercent], v[Json.ProcessedDateTime]));
+
         /// <summary>Creates an insight with every documented field.</summary>
         public PartnerLicensesDeploymentInsights(
             string serviceName,
@@ -17,7 +23,6 @@ namespace PartnerCenterLicenses.Models
             double proratedDeploymentPercent,
             DateTimeOffset processedDateTime)
         {
-            ModuleViews.Touch();
             ServiceName = serviceName;
             Channel = channel;
             LicensesSold = licensesSold;
@@ -47,6 +52,16 @@ namespace PartnerCenterLicenses.Models
         public override string ToString()
         {
             return ServiceName + "/" + Channel + ": " + LicensesSold + " sold";
+        }
+
+        private static class Json
+        {
+            internal static readonly ItemFields Fields = new ItemFields();
+            internal static readonly TextField ServiceName = Fields.Text("serviceName");
+            internal static readonly TextField Channel = Fields.Text("channel");
+            internal static readonly WholeField LicensesSold = Fields.Whole("licensesSold");
+            internal static readonly NumberField ProratedDeploymentPercent = Fields.Number("proratedDeploymentPercent");
+            internal static readonly DateField ProcessedDateTime = Fields.Date("processedDateTime");
         }
     }
 }

@@ -1,5 +1,5 @@
 using System;
-using PartnerCenterLicenses.Commands;
+using PartnerCenterLicenses.Boundary;
 
 namespace PartnerCenterLicenses.Models
 {
@@ -9,6 +9,11 @@ namespace PartnerCenterLicenses.Models
     /// </summary>
     public sealed class PartnerLicensesUsageInsights
     {
+        // GET /v1/analytics/licenses/usage: every item in one answer.
+        internal static readonly PartnerCenterResource<PartnerLicensesUsageInsights> Resource = new PartnerCenterResource<PartnerLicensesUsageInsights>(
+            "license usage insight(s)", "v1/analytics/licenses/usage", Envelope.Items, Paging.None, Json.Fields,
+            v => new PartnerLicensesUsageInsights(v[Json.ServiceName], v[Json.Channel], v[Json.WorkloadName], v[Json.ProratedLicensesUsagePercent], v[Json.ProcessedDateTime]));
+
         /// <summary>Creates an insight with every documented field.</summary>
         public PartnerLicensesUsageInsights(
             string serviceName,
@@ -17,7 +22,6 @@ namespace PartnerCenterLicenses.Models
             double proratedLicensesUsagePercent,
             DateTimeOffset processedDateTime)
         {
-            ModuleViews.Touch();
             ServiceName = serviceName;
             Channel = channel;
             WorkloadName = workloadName;
@@ -47,6 +51,16 @@ namespace PartnerCenterLicenses.Models
         public override string ToString()
         {
             return ServiceName + "/" + Channel + "/" + WorkloadName;
+        }
+
+        private static class Json
+        {
+            internal static readonly ItemFields Fields = new ItemFields();
+            internal static readonly TextField ServiceName = Fields.Text("serviceName");
+            internal static readonly TextField Channel = Fields.Text("channel");
+            internal static readonly TextField WorkloadName = Fields.Text("workloadName");
+            internal static readonly NumberField ProratedLicensesUsagePercent = Fields.Number("proratedLicensesUsagePercent");
+            internal static readonly DateField ProcessedDateTime = Fields.Date("processedDateTime");
         }
     }
 }

@@ -18,19 +18,19 @@ namespace PartnerCenterLicenses.Tests.Unit
         {
             var gates = new ConcurrentDictionary<Guid, TaskCompletionSource<bool>>();
             int inFlight = 0, peak = 0;
-            using (var fanOut = new CustomerFanOut<Guid>(3, async (id, cancel) =>
+            using (var fanOut = new CustomerFanOut<Guid>(3, Reads<Guid>(async (id, cancel) =>
             {
                 // The gate exists before the read counts as in flight, so the loop below always finds it.
-                TaskCompletionSource<bool> gate = gates.GetOrAdd(id, _ => new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
+                TaskCompletionSource<bool> gate = gates.GetOrAdd(id.Value, _ => new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
                 int now = Interlocked.Increment(ref inFlight);
                 InterlockedMax(ref peak, now);
                 await gate.Task;
                 Interlocked.Decrement(ref inFlight);
-                return new[] { id };
-            }, CancellationToken.None))
+                return new[] { id.Value };
+            }), CancellationToken.None))
             {
                 var ids = Enumerable.Range(0, 20).Select(_ => Guid.NewGuid()).ToList();
-                ids.ForEach(fanOut.Add);
+                ids.ForEach(id => fanOut.Add(new CustomerId(id)));
                 var taken = new List<Guid>();
                 while (taken.Count < ids.Count)
                 {
@@ -39,17 +39,21 @@ namespace PartnerCenterLicenses.Tests.Unit
                     Assert.True(Volatile.Read(ref inFlight) <= 3);
                     Guid open = gates.Where(g => !g.Value.Task.IsCompleted).Select(g => g.Key).First();
                     gates[open].SetResult(true);
-                    Assert.True(fanOut.TryTake(Patience, out CustomerResult<Guid> result));
+                    CustomerResult<Guid> result = Take(fanOut);
                     Assert.Null(result.Failure);
-                    Assert.Equal(result.CustomerId, Assert.Single(result.Items));
-                    taken.Add(result.CustomerId);
+                    Assert.Equal(result.Customer.Value, Assert.Single(result.Items));
+                    taken.Add(result.Customer.Value);
                 }
 
                 Assert.Equal(3, peak);
                 Assert.Equal(3, fanOut.PeakInFlight);
                 Assert.Equal(ids.OrderBy(i => i), taken.OrderBy(i => i));
-                Assert.True(fanOut.AllTaken);
-                Assert.False(fanOut.TryTake(TimeSpan.Zero, out _));
+                Assert.Equal(fanOut.Added, fanOut.Taken);
+                Task<bool> more = fanOut.MoveNextAsync();
+                Assert.False(more.IsCompleted, "More customers may still be added, so the stream has not ended.");
+                fanOut.Complete();
+                Assert.True(more.Wait(Patience));
+                Assert.False(more.Result);
             }
         }
 
@@ -57,23 +61,23 @@ namespace PartnerCenterLicenses.Tests.Unit
         public void A_failed_customer_is_a_result_with_its_error_and_the_others_still_arrive()
         {
             Guid failing = Guid.NewGuid();
-            using (var fanOut = new CustomerFanOut<string>(2, (id, cancel) =>
+            using (var fanOut = new CustomerFanOut<string>(2, Reads<string>((id, cancel) =>
             {
-                if (id == failing)
+                if (id.Value == failing)
                 {
                     throw new PartnerCenterException(PartnerCenterErrorIds.Forbidden, PartnerCenterErrorKind.PermissionDenied, "no relationship");
                 }
 
                 return Task.FromResult<IReadOnlyList<string>>(new[] { "a", "b" });
-            }, CancellationToken.None))
+            }), CancellationToken.None))
             {
-                fanOut.Add(Guid.NewGuid());
-                fanOut.Add(failing);
-                fanOut.Add(Guid.NewGuid());
+                fanOut.Add(new CustomerId(Guid.NewGuid()));
+                fanOut.Add(new CustomerId(failing));
+                fanOut.Add(new CustomerId(Guid.NewGuid()));
                 var results = Enumerable.Range(0, 3).Select(_ => Take(fanOut)).ToList();
 
                 CustomerResult<string> failed = Assert.Single(results, r => r.Failure != null);
-                Assert.Equal(failing, failed.CustomerId);
+                Assert.Equal(failing, failed.Customer.Value);
                 Assert.Equal(PartnerCenterErrorIds.Forbidden, failed.Failure.ErrorId);
                 Assert.Null(failed.Items);
                 Assert.All(results.Where(r => r.Failure == null), r => Assert.Equal(new[] { "a", "b" }, r.Items));
@@ -85,11 +89,12 @@ namespace PartnerCenterLicenses.Tests.Unit
         {
             using (var fanOut = new CustomerFanOut<string>(1, (id, cancel) => throw new InvalidOperationException("boom"), CancellationToken.None))
             {
-                fanOut.Add(Guid.NewGuid());
+                fanOut.Add(new CustomerId(Guid.NewGuid()));
                 CustomerResult<string> result = Take(fanOut);
                 Assert.Equal(PartnerCenterErrorIds.RequestFailed, result.Failure.ErrorId);
                 Assert.Contains("boom", result.Failure.Message);
-                Assert.True(fanOut.AllTaken);
+                fanOut.Complete();
+                Assert.False(fanOut.MoveNextAsync().Result);
             }
         }
 
@@ -97,7 +102,7 @@ namespace PartnerCenterLicenses.Tests.Unit
         public void Disposing_cancels_reads_in_flight_and_those_still_waiting_for_a_slot()
         {
             int started = 0, cancelled = 0;
-            var fanOut = new CustomerFanOut<string>(2, async (id, cancel) =>
+            var fanOut = new CustomerFanOut<string>(2, Reads<string>(async (id, cancel) =>
             {
                 Interlocked.Increment(ref started);
                 try
@@ -111,10 +116,10 @@ namespace PartnerCenterLicenses.Tests.Unit
                 }
 
                 return Array.Empty<string>();
-            }, CancellationToken.None);
+            }), CancellationToken.None);
             for (int i = 0; i < 5; i++)
             {
-                fanOut.Add(Guid.NewGuid());
+                fanOut.Add(new CustomerId(Guid.NewGuid()));
             }
 
             WaitUntil(() => Volatile.Read(ref started) == 2);
@@ -123,7 +128,7 @@ namespace PartnerCenterLicenses.Tests.Unit
 
             // The three waiting for a slot never start, and no result is made for anyone.
             Assert.Equal(2, Volatile.Read(ref started));
-            Assert.False(fanOut.TryTake(TimeSpan.FromMilliseconds(100), out _));
+            Assert.False(fanOut.MoveNextAsync().Wait(TimeSpan.FromMilliseconds(100)));
         }
 
         [Fact]
@@ -132,7 +137,7 @@ namespace PartnerCenterLicenses.Tests.Unit
             using (var stop = new CancellationTokenSource())
             {
                 int started = 0, cancelled = 0;
-                using (var fanOut = new CustomerFanOut<string>(4, async (id, cancel) =>
+                using (var fanOut = new CustomerFanOut<string>(4, Reads<string>(async (id, cancel) =>
                 {
                     Interlocked.Increment(ref started);
                     try
@@ -146,11 +151,11 @@ namespace PartnerCenterLicenses.Tests.Unit
                     }
 
                     return Array.Empty<string>();
-                }, stop.Token))
+                }), stop.Token))
                 {
                     for (int i = 0; i < 4; i++)
                     {
-                        fanOut.Add(Guid.NewGuid());
+                        fanOut.Add(new CustomerId(Guid.NewGuid()));
                     }
 
                     WaitUntil(() => Volatile.Read(ref started) == 4);
@@ -163,13 +168,49 @@ namespace PartnerCenterLicenses.Tests.Unit
         [Fact]
         public void A_limit_below_one_is_refused()
         {
-            Assert.Throws<ArgumentOutOfRangeException>(() => new CustomerFanOut<string>(0, (id, c) => Task.FromResult<IReadOnlyList<string>>(null), CancellationToken.None));
+            Assert.Throws<ArgumentOutOfRangeException>(() => new CustomerFanOut<string>(0, (id, c) => null, CancellationToken.None));
         }
 
         private static CustomerResult<T> Take<T>(CustomerFanOut<T> fanOut)
         {
-            Assert.True(fanOut.TryTake(Patience, out CustomerResult<T> result), "No customer finished.");
-            return result;
+            Task<bool> next = fanOut.MoveNextAsync();
+            Assert.True(next.Wait(Patience), "No customer finished.");
+            Assert.True(next.Result);
+            return fanOut.Current;
+        }
+
+        /// <summary>Each customer's stream, made of one asynchronous read of all its items.</summary>
+        private static Func<CustomerId, CancellationToken, IItemStream<T>> Reads<T>(Func<CustomerId, CancellationToken, Task<IReadOnlyList<T>>> read)
+        {
+            return (id, cancel) => new OneRead<T>(() => read(id, cancel));
+        }
+
+        private sealed class OneRead<T> : IItemStream<T>
+        {
+            private readonly Func<Task<IReadOnlyList<T>>> _read;
+            private IReadOnlyList<T> _items;
+            private int _next = -1;
+
+            public OneRead(Func<Task<IReadOnlyList<T>>> read)
+            {
+                _read = read;
+            }
+
+            public T Current => _items[_next];
+
+            public long? TotalCount => null;
+
+            public int Pages => _items == null ? 0 : 1;
+
+            public async Task<bool> MoveNextAsync()
+            {
+                _items = _items ?? await _read();
+                return ++_next < _items.Count;
+            }
+
+            public void Dispose()
+            {
+            }
         }
 
         private static void WaitUntil(Func<bool> condition)

@@ -10,7 +10,7 @@ using Xunit;
 namespace PartnerCenterLicenses.Tests.Unit
 {
     /// <summary>
-    /// PartnerCenterClient.NextPageRequest: where a next link may lead. Only the connected endpoint
+    /// ResourceUrls.NextPage: where a next link may lead. Only the connected endpoint
     /// (same scheme, host and port, under its path) gets a request; anything else is refused as an
     /// invalid response before anything is sent.
     /// </summary>
@@ -20,17 +20,17 @@ namespace PartnerCenterLicenses.Tests.Unit
         private static readonly PartnerCenterClient UnderBase = new PartnerCenterClient(new HttpClientHandler(), new Uri("https://pc.example.test:8443/base"), new NoTokens());
         private static readonly RequestIds Ids = new RequestIds(Guid.NewGuid(), Guid.NewGuid());
 
-        private static PartnerCenterRequest Current(PartnerCenterClient client, string path) => new PartnerCenterRequest(HttpMethod.Get, client.Under(path));
+        private static PartnerCenterRequest Current(PartnerCenterClient client, string path) => new PartnerCenterRequest(HttpMethod.Get, ResourceUrls.Under(client.Endpoint, path));
 
-        private static JsonRecord Links(string uri, params (string Key, string Value)[] headers)
+        private static Dictionary<string, object> Links(string uri, params (string Key, string Value)[] headers)
         {
             var list = new List<object>();
             foreach (var (key, value) in headers)
             {
-                list.Add(new JsonRecord { { "key", key }, { "value", value } });
+                list.Add(new Dictionary<string, object> { { "key", key }, { "value", value } });
             }
 
-            return new JsonRecord { { "next", new JsonRecord { { "uri", uri }, { "method", "GET" }, { "headers", list } } } };
+            return new Dictionary<string, object> { { "next", new Dictionary<string, object> { { "uri", uri }, { "method", "GET" }, { "headers", list } } } };
         }
 
         [Theory]
@@ -40,7 +40,7 @@ namespace PartnerCenterLicenses.Tests.Unit
         [InlineData("https://PC.example.test:443/v1/things?page=2", "https://pc.example.test/v1/things?page=2")]
         public void A_relative_rooted_or_absolute_nextLink_on_the_endpoint_is_followed_with_GET(string link, string expected)
         {
-            PartnerCenterRequest next = Client.NextPageRequest(Current(Client, "v1/things"), NextPageLink.FromNextLink(link), Ids);
+            PartnerCenterRequest next = ResourceUrls.NextPage(Client.Endpoint, Current(Client, "v1/things"), NextPageLink.FromNextLink(link), Ids);
 
             Assert.Equal(expected, next.Uri.AbsoluteUri);
             Assert.Equal(HttpMethod.Get, next.Method);
@@ -51,7 +51,7 @@ namespace PartnerCenterLicenses.Tests.Unit
         public void A_links_next_uri_is_relative_to_the_version_and_carries_only_the_continuation_token()
         {
             NextPageLink link = NextPageLink.FromLinks(Links("/customers?size=2&seekOperation=Next", ("MS-ContinuationToken", "token-1"), ("Authorization", "Bearer x")));
-            PartnerCenterRequest next = Client.NextPageRequest(Current(Client, "v1/customers"), link, Ids);
+            PartnerCenterRequest next = ResourceUrls.NextPage(Client.Endpoint, Current(Client, "v1/customers"), link, Ids);
 
             Assert.Equal("https://pc.example.test/v1/customers?size=2&seekOperation=Next", next.Uri.AbsoluteUri);
             Assert.Equal(new[] { new KeyValuePair<string, string>("MS-ContinuationToken", "token-1") }, next.Headers);
@@ -62,7 +62,7 @@ namespace PartnerCenterLicenses.Tests.Unit
         {
             NextPageLink link = NextPageLink.FromLinks(Links("/v1/customers?seekOperation=Next", ("MS-ContinuationToken", "t")));
 
-            Assert.Equal("https://pc.example.test/v1/customers?seekOperation=Next", Client.NextPageRequest(Current(Client, "v1/customers"), link, Ids).Uri.AbsoluteUri);
+            Assert.Equal("https://pc.example.test/v1/customers?seekOperation=Next", ResourceUrls.NextPage(Client.Endpoint, Current(Client, "v1/customers"), link, Ids).Uri.AbsoluteUri);
         }
 
         [Fact]
@@ -70,7 +70,7 @@ namespace PartnerCenterLicenses.Tests.Unit
         {
             NextPageLink link = NextPageLink.FromLinks(Links("/customers?seekOperation=Next"));
 
-            Assert.Equal("https://pc.example.test:8443/base/v1/customers?seekOperation=Next", UnderBase.NextPageRequest(Current(UnderBase, "v1/customers"), link, Ids).Uri.AbsoluteUri);
+            Assert.Equal("https://pc.example.test:8443/base/v1/customers?seekOperation=Next", ResourceUrls.NextPage(UnderBase.Endpoint, Current(UnderBase, "v1/customers"), link, Ids).Uri.AbsoluteUri);
         }
 
         [Theory]
@@ -86,7 +86,7 @@ namespace PartnerCenterLicenses.Tests.Unit
         [InlineData("ftp://pc.example.test/v1/things")]
         public void A_nextLink_anywhere_else_is_refused_as_an_invalid_response(string link)
         {
-            var e = Assert.Throws<PartnerCenterException>(() => Client.NextPageRequest(Current(Client, "v1/things"), NextPageLink.FromNextLink(link), Ids));
+            var e = Assert.Throws<PartnerCenterException>(() => ResourceUrls.NextPage(Client.Endpoint, Current(Client, "v1/things"), NextPageLink.FromNextLink(link), Ids));
 
             Assert.Equal(PartnerCenterErrorIds.InvalidResponse, e.ErrorId);
             Assert.Equal(PartnerCenterErrorKind.InvalidResponse, e.Kind);
@@ -99,7 +99,7 @@ namespace PartnerCenterLicenses.Tests.Unit
         [InlineData("https://pc.example.test:8443/base/../other")]
         public void A_nextLink_outside_the_endpoints_path_is_refused(string link)
         {
-            var e = Assert.Throws<PartnerCenterException>(() => UnderBase.NextPageRequest(Current(UnderBase, "v1/things"), NextPageLink.FromNextLink(link), Ids));
+            var e = Assert.Throws<PartnerCenterException>(() => ResourceUrls.NextPage(UnderBase.Endpoint, Current(UnderBase, "v1/things"), NextPageLink.FromNextLink(link), Ids));
 
             Assert.Equal(PartnerCenterErrorIds.InvalidResponse, e.ErrorId);
         }
@@ -112,7 +112,7 @@ namespace PartnerCenterLicenses.Tests.Unit
             NextPageLink link = NextPageLink.FromLinks(Links(uri, ("MS-ContinuationToken", "t")));
 
             Assert.Equal(PartnerCenterErrorIds.InvalidResponse,
-                Assert.Throws<PartnerCenterException>(() => Client.NextPageRequest(Current(Client, "v1/customers"), link, Ids)).ErrorId);
+                Assert.Throws<PartnerCenterException>(() => ResourceUrls.NextPage(Client.Endpoint, Current(Client, "v1/customers"), link, Ids)).ErrorId);
         }
 
         [Theory]
@@ -123,7 +123,7 @@ namespace PartnerCenterLicenses.Tests.Unit
         {
             NextPageLink link = NextPageLink.FromLinks(Links("/customers?seekOperation=Next", ("MS-ContinuationToken", token)));
 
-            var e = Assert.Throws<PartnerCenterException>(() => Client.NextPageRequest(Current(Client, "v1/customers"), link, Ids));
+            var e = Assert.Throws<PartnerCenterException>(() => ResourceUrls.NextPage(Client.Endpoint, Current(Client, "v1/customers"), link, Ids));
             Assert.Equal(PartnerCenterErrorIds.InvalidResponse, e.ErrorId);
             Assert.DoesNotContain(token, e.Message);
         }
@@ -131,12 +131,12 @@ namespace PartnerCenterLicenses.Tests.Unit
         [Fact]
         public void A_links_next_with_another_method_than_GET_or_without_a_uri_is_no_next_page()
         {
-            var post = new JsonRecord { { "next", new JsonRecord { { "uri", "/customers" }, { "method", "POST" } } } };
-            var empty = new JsonRecord { { "next", new JsonRecord { { "uri", string.Empty } } } };
+            var post = new Dictionary<string, object> { { "next", new Dictionary<string, object> { { "uri", "/customers" }, { "method", "POST" } } } };
+            var empty = new Dictionary<string, object> { { "next", new Dictionary<string, object> { { "uri", string.Empty } } } };
 
             Assert.Null(NextPageLink.FromLinks(post));
             Assert.Null(NextPageLink.FromLinks(empty));
-            Assert.Null(NextPageLink.FromLinks(new JsonRecord { { "self", new JsonRecord { { "uri", "/customers" } } } }));
+            Assert.Null(NextPageLink.FromLinks(new Dictionary<string, object> { { "self", new Dictionary<string, object> { { "uri", "/customers" } } } }));
         }
 
         private sealed class NoTokens : ITokenSource

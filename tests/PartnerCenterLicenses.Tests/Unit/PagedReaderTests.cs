@@ -48,14 +48,13 @@ namespace PartnerCenterLicenses.Tests.Unit
             var client = new PartnerCenterClient(handler, Endpoint, new FixedToken());
             var rows = new List<CommercialLicenseDeployment>();
             var call = new CmdletCall(Guid.NewGuid(), "en-US", new PartnerCenterRequestOptions(TimeSpan.FromSeconds(10), 0, TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(10)));
-            IItemReader<CommercialLicenseDeployment> reader = await client.OpenAsync(ResourceRoutes.For(Resources.CommercialLicenseDeployment(query), client), call, new TestLog(), CancellationToken.None);
-            using (reader)
+            using (var reader = new ResourceStream<CommercialLicenseDeployment>(client, query.Request(), call, new TestLog(), CancellationToken.None))
             {
                 try
                 {
-                    while (reader.TryReadNext(out CommercialLicenseDeployment row))
+                    while (await reader.MoveNextAsync())
                     {
-                        rows.Add(row);
+                        rows.Add(reader.Current);
                     }
 
                     return (rows, reader.TotalCount, reader.Pages, null);
@@ -64,6 +63,25 @@ namespace PartnerCenterLicenses.Tests.Unit
                 {
                     return (rows, reader.TotalCount, reader.Pages, e);
                 }
+            }
+        }
+
+        /// <summary>-First and -Skip as the commercial cmdlets pass them: skip as a parameter, First as the most rows wanted.</summary>
+        public sealed class CommercialQuery
+        {
+            public ulong? First { get; set; }
+
+            public ulong Skip { get; set; }
+
+            public ResourceRequest<CommercialLicenseDeployment> Request()
+            {
+                var query = new List<KeyValuePair<string, string>>();
+                if (Skip > 0)
+                {
+                    query.Add(new KeyValuePair<string, string>("skip", Skip.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                }
+
+                return CommercialLicenseDeployment.Resource.Request().With(query, First);
             }
         }
 

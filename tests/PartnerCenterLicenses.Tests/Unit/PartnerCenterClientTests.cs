@@ -20,9 +20,9 @@ namespace PartnerCenterLicenses.Tests.Unit
     public class PartnerCenterClientTests
     {
         // The seed's resource, opened as the engine opens it for Get-PartnerLicenseDeployment.
-        private static Task<IItemReader<PartnerLicensesDeploymentInsights>> OpenDeployment(PartnerCenterClient client, CmdletCall call, IEngineLog log, CancellationToken cancellationToken)
+        private static Task<StreamReading.FirstRead<PartnerLicensesDeploymentInsights>> OpenDeployment(PartnerCenterClient client, CmdletCall call, IEngineLog log, CancellationToken cancellationToken)
         {
-            return client.OpenAsync(ResourceRoutes.For(Resources.PartnerLicenseDeployment(), client), call, log, cancellationToken);
+            return client.OpenAsync(PartnerLicensesDeploymentInsights.Resource.Request(), call, log, cancellationToken);
         }
 
         private const string Token = "test-access-token";
@@ -73,7 +73,7 @@ namespace PartnerCenterLicenses.Tests.Unit
             var client = new PartnerCenterClient(handler, Endpoint, new FixedToken());
 
             var error = await Assert.ThrowsAsync<PartnerCenterException>(() => client.ReadAllAsync(
-                ResourceRoutes.For(Resources.CustomerLicenseDeployment(Guid.NewGuid()), client), new CmdletCall(Guid.NewGuid(), "en-US", Fast), new TestLog(), CancellationToken.None));
+                CustomerLicensesDeploymentInsights.Resource.Request(new CustomerId(Guid.NewGuid())), new CmdletCall(Guid.NewGuid(), "en-US", Fast), new TestLog(), CancellationToken.None));
 
             Assert.Equal(PartnerCenterErrorIds.InvalidResponse, error.ErrorId);
             Assert.Equal(PartnerCenterErrorKind.InvalidResponse, error.Kind);

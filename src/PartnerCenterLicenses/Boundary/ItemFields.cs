@@ -1,0 +1,175 @@
+using System;
+using System.Collections.Generic;
+
+namespace PartnerCenterLicenses.Boundary
+{
+    /// <summary>What a field holds, and so how the engine reads it off the JSON.</summary>
+    public enum FieldKind
+    {
+        /// <summary>A JSON string.</summary>
+        Text,
+
+        /// <summary>A whole JSON number that fits a long.</summary>
+        Whole,
+
+        /// <summary>A finite JSON number.</summary>
+        Number,
+
+        /// <summary>An ISO 8601 date and time in a JSON string.</summary>
+        Date,
+    }
+
+    /// <summary>
+    /// One documented field of an item: its JSON name (a dotted path such as
+    /// <c>companyProfile.domain</c> reaches into a nested object; other spellings seen may follow),
+    /// what it holds, and whether every item must have it.
+    /// </summary>
+    public class ItemField
+    {
+        internal ItemField(int slot, FieldKind kind, bool required, string[] names)
+        {
+            Slot = slot;
+            Kind = kind;
+            Required = required;
+            Names = names;
+        }
+
+        /// <summary>Where the engine keeps its value in <see cref="ItemFieldValues"/>.</summary>
+        public int Slot { get; }
+
+        /// <summary>What it holds.</summary>
+        public FieldKind Kind { get; }
+
+        /// <summary>Whether an item without it is an invalid response.</summary>
+        public bool Required { get; }
+
+        /// <summary>The documented name first, then other spellings; dots separate nested objects.</summary>
+        public string[] Names { get; }
+    }
+
+    /// <summary>A text field.</summary>
+    public sealed class TextField : ItemField
+    {
+        internal TextField(int slot, bool required, string[] names) : base(slot, FieldKind.Text, required, names) { }
+    }
+
+    /// <summary>A whole-number field.</summary>
+    public sealed class WholeField : ItemField
+    {
+        internal WholeField(int slot, bool required, string[] names) : base(slot, FieldKind.Whole, required, names) { }
+    }
+
+    /// <summary>A number field.</summary>
+    public sealed class NumberField : ItemField
+    {
+        internal NumberField(int slot, bool required, string[] names) : base(slot, FieldKind.Number, required, names) { }
+    }
+
+    /// <summary>A date field that every item has.</summary>
+    public sealed class DateField : ItemField
+    {
+        internal DateField(int slot, string[] names) : base(slot, FieldKind.Date, true, names) { }
+    }
+
+    /// <summary>A date field an item may leave out.</summary>
+    public sealed class OptionalDateField : ItemField
+    {
+        internal OptionalDateField(int slot, string[] names) : base(slot, FieldKind.Date, false, names) { }
+    }
+
+    /// <summary>The fields of one resource's items, declared one after the other.</summary>
+    public sealed class ItemFields
+    {
+        private readonly List<ItemField> _fields = new List<ItemField>();
+
+        /// <summary>The fields, in the order declared.</summary>
+        public IReadOnlyList<ItemField> All => _fields;
+
+        /// <summary>A text field; an optional one reads as null when absent.</summary>
+        public TextField Text(string name, bool required = true) => Add(new TextField(_fields.Count, required, new[] { name }));
+
+        /// <summary>A whole-number field.</summary>
+        public WholeField Whole(params string[] names) => Add(new WholeField(_fields.Count, true, names));
+
+        /// <summary>A number field.</summary>
+        public NumberField Number(string name) => Add(new NumberField(_fields.Count, true, new[] { name }));
+
+        /// <summary>A date field every item has.</summary>
+        public DateField Date(string name) => Add(new DateField(_fields.Count, new[] { name }));
+
+        /// <summary>A date field an item may leave out.</summary>
+        public OptionalDateField OptionalDate(string name) => Add(new OptionalDateField(_fields.Count, new[] { name }));
+
+        private TField Add<TField>(TField field) where TField : ItemField
+        {
+            _fields.Add(field);
+            return field;
+        }
+    }
+
+    /// <summary>
+    /// The fields of the item being read, in typed slots the engine fills and reuses from item to
+    /// item. A required field that the item left out throws the engine's invalid-response error.
+    /// </summary>
+    public sealed class ItemFieldValues
+    {
+        private readonly IReadOnlyList<ItemField> _fields;
+        private readonly string[] _texts;
+        private readonly long[] _wholes;
+        private readonly double[] _numbers;
+        private readonly DateTimeOffset[] _dates;
+        private readonly bool[] _seen;
+        private readonly Func<ItemField, Exception> _missing;
+
+        /// <summary>Slots for <paramref name="fields"/>; <paramref name="missing"/> makes the error for a required field left out.</summary>
+        public ItemFieldValues(ItemFields fields, string customerId, Func<ItemField, Exception> missing)
+        {
+            _fields = fields.All;
+            int count = _fields.Count;
+            _texts = new string[count];
+            _wholes = new long[count];
+            _numbers = new double[count];
+            _dates = new DateTimeOffset[count];
+            _seen = new bool[count];
+            _missing = missing;
+            CustomerId = customerId;
+        }
+
+        /// <summary>The customer the request named, for items that leave their customer out.</summary>
+        public string CustomerId { get; }
+
+        /// <summary>Forgets the previous item's values.</summary>
+        public void Clear()
+        {
+            Array.Clear(_seen, 0, _seen.Length);
+            Array.Clear(_texts, 0, _texts.Length);
+        }
+
+        /// <summary>Sets a text value.</summary>
+        public void SetText(int slot, string value) { _texts[slot] = value; _seen[slot] = true; }
+
+        /// <summary>Sets a whole-number value.</summary>
+        public void SetWhole(int slot, long value) { _wholes[slot] = value; _seen[slot] = true; }
+
+        /// <summary>Sets a number value.</summary>
+        public void SetNumber(int slot, double value) { _numbers[slot] = value; _seen[slot] = true; }
+
+        /// <summary>Sets a date value.</summary>
+        public void SetDate(int slot, DateTimeOffset value) { _dates[slot] = value; _seen[slot] = true; }
+
+        /// <summary>The text, or null when an optional field was left out.</summary>
+        public string this[TextField field] => _seen[field.Slot] || !field.Required ? _texts[field.Slot] : throw _missing(field);
+
+        /// <summary>The whole number.</summary>
+        public long this[WholeField field] => _seen[field.Slot] ? _wholes[field.Slot] : throw _missing(field);
+
+        /// <summary>The number.</summary>
+        public double this[NumberField field] => _seen[field.Slot] ? _numbers[field.Slot] : throw _missing(field);
+
+        /// <summary>The date.</summary>
+        public DateTimeOffset this[DateField field] => _seen[field.Slot] ? _dates[field.Slot] : throw _missing(field);
+
+        /// <summary>The date, or null when the item left it out.</summary>
+        public DateTimeOffset? this[OptionalDateField field] => _seen[field.Slot] ? _dates[field.Slot] : (DateTimeOffset?)null;
+    }
+}
