@@ -90,13 +90,14 @@ namespace PartnerCenterLicenses.Engine.Client
             }
         }
 
-        // The Authorization header is the one header that must never reach a log.
+        // The Authorization header is the one header that must never reach a log: it is named first,
+        // where it always stood, and redacted.
         private static string DescribeHeaders(HttpHeaders headers)
         {
-            return string.Join("; ", headers.Select(h =>
-                h.Key + ": " + (string.Equals(h.Key, "Authorization", StringComparison.OrdinalIgnoreCase)
-                    ? "Bearer <redacted>"
-                    : string.Join(", ", h.Value))));
+            string others = string.Join("; ", headers
+                .Where(h => !string.Equals(h.Key, "Authorization", StringComparison.OrdinalIgnoreCase))
+                .Select(h => h.Key + ": " + string.Join(", ", h.Value)));
+            return headers.Contains("Authorization") ? "Authorization: Bearer <redacted>" + (others.Length > 0 ? "; " + others : string.Empty) : others;
         }
     }
 
