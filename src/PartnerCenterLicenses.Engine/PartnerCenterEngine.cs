@@ -55,7 +55,7 @@ namespace PartnerCenterLicenses.Engine
             {
                 tokens = await signIn(certificates).ConfigureAwait(false);
                 var client = new PartnerCenterClient(
-                    HttpClients.ForPartnerCenter(certificates), request.Environment.PartnerCenterEndpoint, tokens, certificates);
+                    HttpClients.Transport(certificates), request.Environment.PartnerCenterEndpoint, tokens, certificates);
                 var session = new PartnerCenterSession(request.Environment, tokens, client);
 
                 // The replaced session is let go of, not signed out: its cached account may be this one.

@@ -5,6 +5,7 @@ using System.Net.Http;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using PartnerCenterLicenses.Boundary;
+using PartnerCenterLicenses.Engine.Http;
 
 namespace PartnerCenterLicenses.Engine.Client
 {
@@ -99,6 +100,67 @@ namespace PartnerCenterLicenses.Engine.Client
                 RequestId = ids.RequestId.ToString(),
                 CorrelationId = ids.CorrelationId.ToString(),
             };
+        }
+
+        /// <summary>Partner Center's words for a redirect the chain does not follow.</summary>
+        public static PartnerCenterException RedirectRefused(RedirectRefusal why, HttpRequestMessage request, HttpResponseMessage response, Uri target, int followed)
+        {
+            RequestIds ids = RequestContext.Of(request).Ids;
+            if (why == RedirectRefusal.TooMany)
+            {
+                return Failure(PartnerCenterErrorIds.RequestFailed, PartnerCenterErrorKind.RequestFailed,
+                    "Partner Center redirected the request more than " + followed + " times.", ids, null, "Try again later.");
+            }
+
+            string from = request.RequestUri.GetLeftPart(UriPartial.Path);
+            int status = (int)response.StatusCode;
+            return why == RedirectRefusal.NotHttps
+                ? Failure(
+                    PartnerCenterErrorIds.InsecureRedirectRefused,
+                    PartnerCenterErrorKind.Security,
+                    "Partner Center answered " + status + " redirecting " + from + " to " + target.GetLeftPart(UriPartial.Path)
+                    + ", which is not HTTPS. Partner Center data is only read over HTTPS, so the redirect was refused and nothing was sent there.",
+                    ids,
+                    null,
+                    "Check -Environment (and Add-PartnerCenterEnvironment -PartnerCenterEndpoint). If a proxy redirects to plain HTTP, have it keep HTTPS.")
+                : Failure(
+                    PartnerCenterErrorIds.InsecureRedirectRefused,
+                    PartnerCenterErrorKind.Security,
+                    "Partner Center answered " + status + " redirecting the " + request.Method + " of " + from + " to "
+                    + target.GetLeftPart(UriPartial.Path) + ", another host. The request's body goes only to Partner Center, so the redirect "
+                    + "was refused and nothing was sent there.",
+                    ids,
+                    null,
+                    "Check -Environment (and Add-PartnerCenterEnvironment -PartnerCenterEndpoint) and the -Path.");
+        }
+
+        /// <summary>A failure that says, when the request was sent again, how often.</summary>
+        public static PartnerCenterException AfterRetries(PartnerCenterException failure, int retries)
+        {
+            return retries == 0 ? failure : Restated(failure, failure.Message + " (Gave up after " + retries + " retries.)", null);
+        }
+
+        public static PartnerCenterException Failure(string id, PartnerCenterErrorKind kind, string message, RequestIds ids, Exception inner, string action)
+        {
+            return new PartnerCenterException(id, kind, message + ids.Text, inner)
+            {
+                RecommendedAction = action,
+                RequestId = ids.RequestId.ToString(),
+                CorrelationId = ids.CorrelationId.ToString(),
+            };
+        }
+
+        /// <summary>The same failure with another message and, when given, the request's ids.</summary>
+        public static PartnerCenterException Restated(PartnerCenterException failure, string message, RequestIds ids)
+        {
+            PartnerCenterException restated = failure.WithMessage(message);
+            if (ids != null)
+            {
+                restated.RequestId = ids.RequestId.ToString();
+                restated.CorrelationId = ids.CorrelationId.ToString();
+            }
+
+            return restated;
         }
 
         private static string Reason(HttpResponseMessage response)

@@ -28,22 +28,9 @@ namespace PartnerCenterLicenses.Engine.Client
 
         public IReadOnlyList<KeyValuePair<string, string>> Headers { get; }
 
-        /// <summary>
-        /// Whether sending it twice does no more than sending it once (GET, PUT, DELETE). Only such
-        /// requests are sent again after a timeout, a broken connection or a 5xx; any request is sent
-        /// again after a 429, which says it was not processed.
-        /// </summary>
-        public bool IsIdempotent => Method == HttpMethod.Get || Method == HttpMethod.Put || Method == HttpMethod.Delete || Method == HttpMethod.Head;
-
         public PartnerCenterRequest At(Uri uri)
         {
             return new PartnerCenterRequest(Method, uri, Body, Headers);
-        }
-
-        /// <summary>The request a 301/302/303 turns a POST or PATCH into: a GET without body.</summary>
-        public PartnerCenterRequest AsGetTo(Uri uri)
-        {
-            return new PartnerCenterRequest(HttpMethod.Get, uri, null, Headers);
         }
     }
 }

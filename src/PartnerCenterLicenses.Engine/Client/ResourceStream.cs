@@ -359,7 +359,7 @@ namespace PartnerCenterLicenses.Engine.Client
                 target = Uri.TryCreate(current.Uri, text, out Uri relative) ? relative : null;
             }
 
-            if (target == null || !PartnerCenterClient.IsOrigin(endpoint, target) || !string.IsNullOrEmpty(target.UserInfo)
+            if (target == null || !EndpointPolicy.IsOrigin(target, endpoint) || !string.IsNullOrEmpty(target.UserInfo)
                 || !target.AbsolutePath.StartsWith(endpoint.AbsolutePath, StringComparison.OrdinalIgnoreCase))
             {
                 throw JsonValues.Invalid(ids, JsonValues.CollectionLevel,

@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using PartnerCenterLicenses.Boundary;
@@ -10,12 +11,18 @@ namespace PartnerCenterLicenses.Engine.Client
     /// <summary>
     /// Partner Center throttles per partner tenant, so a 429 to one request speaks for all of the
     /// session's requests: every request waits here, before it is sent, until the longest
-    /// Retry-After seen has passed. Requests already in flight are not touched.
+    /// Retry-After seen has passed. Requests already in flight are not touched. The retry step, which
+    /// decides how long a 429 holds the session back, sets the pause.
     /// </summary>
-    internal sealed class ThrottlePause
+    internal sealed class ThrottlePause : DelegatingHandler
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private long _untilTicks;
+
+        public ThrottlePause(HttpMessageHandler inner)
+            : base(inner)
+        {
+        }
 
         /// <summary>Holds every request of the session back for <paramref name="delay"/> from now (a longer pause already set wins).</summary>
         public void PauseFor(TimeSpan delay)
@@ -31,16 +38,25 @@ namespace PartnerCenterLicenses.Engine.Client
             }
         }
 
-        /// <summary>Returns at once unless a pause is on; then waits it out (Ctrl+C ends the wait).</summary>
-        public async Task WaitAsync(IEngineLog log, CancellationToken cancellationToken)
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            // Most requests find no pause on, and go on without a wait of their own.
+            return Interlocked.Read(ref _untilTicks) <= _clock.Elapsed.Ticks
+                ? base.SendAsync(request, cancellationToken)
+                : WaitThenSendAsync(request, cancellationToken);
+        }
+
+        // Waits the pause out (Ctrl+C ends the wait), then sends.
+        private async Task<HttpResponseMessage> WaitThenSendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            IEngineLog log = RequestContext.Of(request).Log;
             bool logged = false;
             while (true)
             {
                 long remaining = Interlocked.Read(ref _untilTicks) - _clock.Elapsed.Ticks;
                 if (remaining <= 0)
                 {
-                    return;
+                    return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
                 }
 
                 if (!logged && log.IsVerboseEnabled)

@@ -14,11 +14,11 @@ using PartnerCenterLicenses.Models;
 namespace PartnerCenterLicenses.Engine.Http
 {
     /// <summary>
-    /// Sits between MSAL and the network for every request to Entra ID. It applies the request
-    /// timeout in force (MSAL has none of ours), refuses every redirect (a token request re-sent
-    /// elsewhere would carry the client secret and the refresh token with it), and checks that a
-    /// successful token answer is one a session can live on before MSAL sees it. Its refusals are
-    /// the module's own errors, which MsalFailures lets through unchanged.
+    /// Sits between MSAL and the rest of the Entra ID chain (<see cref="HttpClients.ForAuthority"/>).
+    /// It applies the request timeout in force (MSAL has none of ours), gives the chain's redirect
+    /// refusal its words, and checks that a successful token answer is one a session can live on
+    /// before MSAL sees it. Its refusals are the module's own errors, which MsalFailures lets through
+    /// unchanged.
     /// </summary>
     internal sealed class AuthorityGuard : DelegatingHandler
     {
@@ -53,13 +53,7 @@ namespace PartnerCenterLicenses.Engine.Http
                 try
                 {
                     response = await base.SendAsync(request, timer.Token).ConfigureAwait(false);
-                    int status = (int)response.StatusCode;
-                    if (status >= 300 && status < 400)
-                    {
-                        throw RedirectRefused(request.RequestUri, response);
-                    }
-
-                    if (status == 200 && IsTokenEndpoint(request.RequestUri))
+                    if ((int)response.StatusCode == 200 && IsTokenEndpoint(request.RequestUri))
                     {
                         string body = await ReadBodyAsync(response, timer.Token).ConfigureAwait(false);
                         string problem = TokenAnswerProblem(body);
@@ -105,10 +99,11 @@ namespace PartnerCenterLicenses.Engine.Http
                 || path.EndsWith("/oauth2/token", StringComparison.OrdinalIgnoreCase);
         }
 
-        private static PartnerCenterException RedirectRefused(Uri from, HttpResponseMessage response)
+        /// <summary>Entra ID's words for a redirect: the chain follows none.</summary>
+        public static PartnerCenterException RedirectRefused(RedirectRefusal why, HttpRequestMessage request, HttpResponseMessage response, Uri location, int followed)
         {
-            Uri location = response.Headers.Location;
-            string target = location == null ? "(no Location header)" : (location.IsAbsoluteUri ? location : new Uri(from, location)).GetLeftPart(UriPartial.Path);
+            Uri from = request.RequestUri;
+            string target = location == null ? "(no Location header)" : location.GetLeftPart(UriPartial.Path);
             return new PartnerCenterException(
                 PartnerCenterErrorIds.AuthorityRedirectRefused,
                 PartnerCenterErrorKind.Authentication,

@@ -75,7 +75,7 @@ namespace PartnerCenterLicenses.Tests.Unit
         public async Task A_redirect_from_the_authority_is_refused_naming_its_target()
         {
             var inner = new AnswerWith(null) { Status = System.Net.HttpStatusCode.TemporaryRedirect, Location = "https://elsewhere.example.test/steal" };
-            using var invoker = new HttpMessageInvoker(new AuthorityGuard(inner));
+            using var invoker = new HttpMessageInvoker(HttpClients.AuthorityChain(inner));
 
             var error = await Assert.ThrowsAsync<PartnerCenterLicenses.Boundary.PartnerCenterException>(() =>
                 invoker.SendAsync(new HttpRequestMessage(HttpMethod.Post, "https://login.example.test/t/oauth2/v2.0/token"), System.Threading.CancellationToken.None));

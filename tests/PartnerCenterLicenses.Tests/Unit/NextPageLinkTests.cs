@@ -16,8 +16,8 @@ namespace PartnerCenterLicenses.Tests.Unit
     /// </summary>
     public sealed class NextPageLinkTests
     {
-        private static readonly PartnerCenterClient Client = new PartnerCenterClient(new HttpClient(), new Uri("https://pc.example.test/"), new NoTokens());
-        private static readonly PartnerCenterClient UnderBase = new PartnerCenterClient(new HttpClient(), new Uri("https://pc.example.test:8443/base"), new NoTokens());
+        private static readonly PartnerCenterClient Client = new PartnerCenterClient(new HttpClientHandler(), new Uri("https://pc.example.test/"), new NoTokens());
+        private static readonly PartnerCenterClient UnderBase = new PartnerCenterClient(new HttpClientHandler(), new Uri("https://pc.example.test:8443/base"), new NoTokens());
         private static readonly RequestIds Ids = new RequestIds(Guid.NewGuid(), Guid.NewGuid());
 
         private static PartnerCenterRequest Current(PartnerCenterClient client, string path) => new PartnerCenterRequest(HttpMethod.Get, ResourceUrls.Under(client.Endpoint, path));

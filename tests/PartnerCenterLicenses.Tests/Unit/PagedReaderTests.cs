@@ -45,7 +45,7 @@ namespace PartnerCenterLicenses.Tests.Unit
         private static async Task<(List<CommercialLicenseDeployment> Rows, long? TotalCount, int Pages, PartnerCenterException Error)> ReadAsync(
             PartnerCenterClientTests.ScriptedHandler handler, CommercialQuery query)
         {
-            var client = new PartnerCenterClient(new HttpClient(handler), Endpoint, new FixedToken());
+            var client = new PartnerCenterClient(handler, Endpoint, new FixedToken());
             var rows = new List<CommercialLicenseDeployment>();
             var call = new CmdletCall(Guid.NewGuid(), "en-US", new PartnerCenterRequestOptions(TimeSpan.FromSeconds(10), 0, TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(10)));
             using (var reader = new ResourceStream<CommercialLicenseDeployment>(client, query.Request(), call, new TestLog(), CancellationToken.None))

@@ -40,7 +40,7 @@ namespace PartnerCenterLicenses.Tests.Unit
             ScriptedHandler handler, PartnerCenterRequestOptions options = null, CancellationToken cancellationToken = default)
         {
             var log = new TestLog();
-            var client = new PartnerCenterClient(new HttpClient(handler), Endpoint, new FixedToken());
+            var client = new PartnerCenterClient(handler, Endpoint, new FixedToken());
             var items = new List<PartnerLicensesDeploymentInsights>();
             try
             {
@@ -70,7 +70,7 @@ namespace PartnerCenterLicenses.Tests.Unit
                 content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
                 return new HttpResponseMessage(HttpStatusCode.OK) { Content = content };
             });
-            var client = new PartnerCenterClient(new HttpClient(handler), Endpoint, new FixedToken());
+            var client = new PartnerCenterClient(handler, Endpoint, new FixedToken());
 
             var error = await Assert.ThrowsAsync<PartnerCenterException>(() => client.ReadAllAsync(
                 CustomerLicensesDeploymentInsights.Resource.Request(new CustomerId(Guid.NewGuid())), new CmdletCall(Guid.NewGuid(), "en-US", Fast), new TestLog(), CancellationToken.None));
@@ -287,18 +287,18 @@ namespace PartnerCenterLicenses.Tests.Unit
         public void Back_off_grows_exponentially_with_jitter_and_stops_at_the_retry_count()
         {
             var options = new PartnerCenterRequestOptions(TimeSpan.FromSeconds(10), 4, TimeSpan.FromSeconds(100), TimeSpan.FromSeconds(1));
-            var policy = new RetryPolicy(options, new Random(7));
+            var policy = new RetryPolicy(null, new HttpClientHandler(), new Random(7));
 
             for (int retry = 0; retry < 4; retry++)
             {
                 double step = Math.Pow(2, retry);
-                TimeSpan delay = policy.NextDelay(retry, TimeSpan.Zero, null).Value;
+                TimeSpan delay = policy.NextDelay(options, retry, TimeSpan.Zero, null).Value;
                 Assert.InRange(delay.TotalSeconds, step / 2, step);
             }
 
-            Assert.Null(policy.NextDelay(4, TimeSpan.Zero, null));
-            Assert.Null(policy.NextDelay(0, TimeSpan.FromSeconds(99.9), TimeSpan.FromSeconds(1)));
-            Assert.Equal(TimeSpan.FromSeconds(3), policy.NextDelay(0, TimeSpan.Zero, TimeSpan.FromSeconds(3)));
+            Assert.Null(policy.NextDelay(options, 4, TimeSpan.Zero, null));
+            Assert.Null(policy.NextDelay(options, 0, TimeSpan.FromSeconds(99.9), TimeSpan.FromSeconds(1)));
+            Assert.Equal(TimeSpan.FromSeconds(3), policy.NextDelay(options, 0, TimeSpan.Zero, TimeSpan.FromSeconds(3)));
         }
 
         [Fact]
@@ -369,7 +369,7 @@ namespace PartnerCenterLicenses.Tests.Unit
             var handler = new ScriptedHandler(
                 _ => { var r = new HttpResponseMessage(HttpStatusCode.TemporaryRedirect); r.Headers.Location = new Uri("https://mirror.example.test/x"); return r; },
                 _ => Json(HttpStatusCode.Unauthorized, "{\"code\":900420}"));
-            var client = new PartnerCenterClient(new HttpClient(handler), Endpoint, tokens);
+            var client = new PartnerCenterClient(handler, Endpoint, tokens);
 
             var error = await Assert.ThrowsAsync<PartnerCenterException>(() => OpenDeployment(client, new CmdletCall(Guid.NewGuid(), "en-US", Fast), new TestLog(), CancellationToken.None));
 
@@ -383,7 +383,7 @@ namespace PartnerCenterLicenses.Tests.Unit
         {
             var tokens = new RenewableToken();
             var handler = new ScriptedHandler(_ => Json(HttpStatusCode.Unauthorized, "{\"code\":900420}"), _ => Json(HttpStatusCode.OK));
-            var client = new PartnerCenterClient(new HttpClient(handler), Endpoint, tokens);
+            var client = new PartnerCenterClient(handler, Endpoint, tokens);
 
             using (var reader = await OpenDeployment(client, new CmdletCall(Guid.NewGuid(), "en-US", Fast), new TestLog(), CancellationToken.None))
             {
@@ -402,7 +402,7 @@ namespace PartnerCenterLicenses.Tests.Unit
             string item = "{\"serviceName\":\"s\",\"channel\":\"c\",\"licensesSold\":1,\"proratedDeploymentPercent\":0.5,\"processedDateTime\":\"2017-03-14T03:25:16Z\"}";
             string body = "{\"totalCount\":40,\"items\":[" + string.Join(",", Enumerable.Repeat(item, 40)) + "]}";
             var handler = new ScriptedHandler(_ => Json(HttpStatusCode.OK, body));
-            var client = new PartnerCenterClient(new HttpClient(handler), Endpoint, new FixedToken());
+            var client = new PartnerCenterClient(handler, Endpoint, new FixedToken());
 
             int read = 0;
             using (var reader = await OpenDeployment(client, new CmdletCall(Guid.NewGuid(), "en-US", options), new TestLog(), CancellationToken.None))

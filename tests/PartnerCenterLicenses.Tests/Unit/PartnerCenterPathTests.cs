@@ -13,7 +13,7 @@ namespace PartnerCenterLicenses.Tests.Unit
     /// </summary>
     public sealed class PartnerCenterPathTests
     {
-        private static readonly PartnerCenterClient Client = new PartnerCenterClient(new HttpClient(), new Uri("https://pc.example.test:8443/base/"), null);
+        private static readonly PartnerCenterClient Client = new PartnerCenterClient(new HttpClientHandler(), new Uri("https://pc.example.test:8443/base/"), null);
 
         [Theory]
         [InlineData("/v1/customers", "/v1/customers")]

@@ -18,7 +18,7 @@ namespace PartnerCenterLicenses.Tests.Unit
         {
             var tokens = new CountingTokens();
             var environment = new PartnerCenterEnvironment("Unit", new Uri("https://login.example.test"), new Uri("https://pc.example.test"), "https://pc.example.test", false);
-            return (new PartnerCenterSession(environment, tokens, new PartnerCenterClient(new HttpClient(), environment.PartnerCenterEndpoint, tokens)), tokens);
+            return (new PartnerCenterSession(environment, tokens, new PartnerCenterClient(new HttpClientHandler(), environment.PartnerCenterEndpoint, tokens)), tokens);
         }
 
         [Fact]
