@@ -86,6 +86,10 @@ namespace PartnerCenterLicenses.Bench
                 Environment = variables,
                 KeepInputOpen = true,
                 OutputLineHandler = TakeProtocolLine,
+
+                // PowerShell's telemetry belongs to pwsh's console host, not to a hosted engine, but say
+                // no anyway: a benchmark must never reach for the network on its own.
+                OfflinePowerShell = true,
             })
             {
                 variables[SpawnedVariable] = Stopwatch.GetTimestamp().ToString(System.Globalization.CultureInfo.InvariantCulture);

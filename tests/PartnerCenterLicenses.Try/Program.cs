@@ -77,7 +77,7 @@ namespace PartnerCenterLicenses.Try
                     environment["NO_COLOR"] = "1";
                 }
 
-                using var pwsh = new SupervisedProcess(SupervisedProcess.Dotnet, arguments) { Name = "pwsh", Environment = environment, UseConsole = true };
+                using var pwsh = new SupervisedProcess(SupervisedProcess.Dotnet, arguments) { Name = "pwsh", Environment = environment, UseConsole = true, OfflinePowerShell = true };
                 return await pwsh.Start().WaitForExitAsync(Timeout.InfiniteTimeSpan);
             }
             finally

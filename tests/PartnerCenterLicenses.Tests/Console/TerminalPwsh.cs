@@ -121,6 +121,7 @@ namespace PartnerCenterLicenses.Tests.RealConsole
                 Environment = variables,
                 KeepInputOpen = true,
                 RawOutput = true,
+                OfflinePowerShell = true,
             };
             try
             {

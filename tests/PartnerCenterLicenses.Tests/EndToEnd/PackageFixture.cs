@@ -269,6 +269,7 @@ $report = [ordered]@{
                 Name = "'dotnet " + string.Join(" ", arguments) + "'",
                 Environment = environment,
                 WorkingDirectory = RepositoryPaths.Root,
+                OfflinePowerShell = true,
             };
             int exitCode = await dotnet.Start().WaitForExitAsync(ProcessLimit);
             return (exitCode, dotnet.Transcript);

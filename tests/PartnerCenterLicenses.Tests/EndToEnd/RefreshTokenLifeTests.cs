@@ -389,6 +389,7 @@ Stop-Transcript | Out-Null
             {
                 Name = "pwsh",
                 Environment = _emulator.EnvironmentFor(extra),
+                OfflinePowerShell = true,
             };
             int exitCode = await pwsh.Start().WaitForExitAsync(TimeSpan.FromSeconds(90));
             return (exitCode, pwsh.Output, pwsh.Error);

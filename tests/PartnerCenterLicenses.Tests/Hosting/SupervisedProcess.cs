@@ -19,8 +19,7 @@ namespace PartnerCenterLicenses.Tests.Hosting
     /// <remarks>
     /// A stream with a line handler belongs to the handler (a protocol spoken over it); the lines the
     /// handler does not take, and every line of a stream without one, are kept: in <see cref="Output"/>
-    /// or <see cref="Error"/>, and both in the order they came in <see cref="Transcript"/>. Every child
-    /// is told not to reach for the network on its own (PowerShell's telemetry and update check).
+    /// or <see cref="Error"/>, and both in the order they came in <see cref="Transcript"/>.
     /// </remarks>
     public sealed class SupervisedProcess : IDisposable
     {
@@ -74,6 +73,13 @@ namespace PartnerCenterLicenses.Tests.Hosting
 
         /// <summary>Leaves standard output unread, to be read from <see cref="OutputStream"/>: for output that is not lines (a terminal's).</summary>
         public bool RawOutput { get; init; }
+
+        /// <summary>
+        /// Tells PowerShell in the child not to reach for the network on its own (telemetry, update check),
+        /// as a test or benchmark run of pwsh must not. The test host leaves it off: its engine starts as
+        /// the cold-start counters have always measured it.
+        /// </summary>
+        public bool OfflinePowerShell { get; init; }
 
         /// <summary>Shares this process's console instead of redirecting anything, for a person to use the child.</summary>
         public bool UseConsole { get; init; }
@@ -155,8 +161,12 @@ namespace PartnerCenterLicenses.Tests.Hosting
                 startInfo.ArgumentList.Add(argument);
             }
 
-            startInfo.Environment["POWERSHELL_TELEMETRY_OPTOUT"] = "1";
-            startInfo.Environment["POWERSHELL_UPDATECHECK"] = "Off";
+            if (OfflinePowerShell)
+            {
+                startInfo.Environment["POWERSHELL_TELEMETRY_OPTOUT"] = "1";
+                startInfo.Environment["POWERSHELL_UPDATECHECK"] = "Off";
+            }
+
             foreach (KeyValuePair<string, string> variable in Environment ?? Enumerable.Empty<KeyValuePair<string, string>>())
             {
                 if (variable.Value == null)

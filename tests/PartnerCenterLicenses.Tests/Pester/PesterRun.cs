@@ -158,6 +158,7 @@ namespace PartnerCenterLicenses.Tests.Pester
                 Name = "the Pester run",
                 Environment = environment,
                 WorkingDirectory = RepositoryPaths.Root,
+                OfflinePowerShell = true,
             };
             int exitCode = await pwsh.Start().WaitForExitAsync(RunLimit);
 
