@@ -1,12 +1,10 @@
 using System;
 using System.Collections.Generic;
-using System.ComponentModel;
 using System.Diagnostics;
 using System.IO;
-using System.Text;
 using System.Text.Json.Nodes;
-using System.Threading;
 using System.Threading.Tasks;
+using PartnerCenterLicenses.Tests.Hosting;
 
 namespace PartnerCenterLicenses.Bench
 {
@@ -16,8 +14,10 @@ namespace PartnerCenterLicenses.Bench
     /// <remarks>
     /// A child exists for two reasons: a fresh process is the only fresh engine (the module loads
     /// into process-wide state), and only a child's environment can carry <c>SSL_CERT_FILE</c> to
-    /// trust the emulator. The protocol is line-based on standard output and only lines starting with
-    /// <see cref="Prefix"/> count, so anything else a child prints cannot be mistaken for a result:
+    /// trust the emulator. The process is started, waited for and killed the way the tests do it
+    /// (<see cref="SupervisedProcess"/>). The protocol is line-based on standard output and only lines
+    /// starting with <see cref="Prefix"/> count, so anything else a child prints cannot be mistaken for
+    /// a result:
     /// <list type="bullet">
     /// <item><c>@bench sync NAME</c>: the child waits until the parent has run its handler for NAME and
     /// echoed NAME on standard input (the parent reads emulator counters at such points).</item>
@@ -45,98 +45,66 @@ namespace PartnerCenterLicenses.Bench
             TimeSpan timeout,
             Action<string> onSync = null)
         {
-            var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
-            var startInfo = new ProcessStartInfo
+            (string fileName, List<string> commandLine) = CommandLine();
+            commandLine.Add(ChildSwitch);
+            commandLine.AddRange(arguments);
+            var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (KeyValuePair<string, string> variable in environment ?? new Dictionary<string, string>())
             {
-                UseShellExecute = false,
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                StandardInputEncoding = utf8,
-                StandardOutputEncoding = utf8,
-                StandardErrorEncoding = utf8,
-            };
-            SetCommandLine(startInfo);
-            startInfo.ArgumentList.Add(ChildSwitch);
-            foreach (string argument in arguments)
-            {
-                startInfo.ArgumentList.Add(argument);
+                variables[variable.Key] = variable.Value;
             }
 
-            // PowerShell's telemetry belongs to pwsh's console host, not to a hosted engine, but say
-            // no anyway: a benchmark must never reach for the network on its own.
-            startInfo.Environment["POWERSHELL_TELEMETRY_OPTOUT"] = "1";
-            if (environment != null)
-            {
-                foreach (KeyValuePair<string, string> variable in environment)
-                {
-                    startInfo.Environment[variable.Key] = variable.Value;
-                }
-            }
-
-            using var process = new Process { StartInfo = startInfo };
-            try
-            {
-                startInfo.Environment[SpawnedVariable] = Stopwatch.GetTimestamp().ToString(System.Globalization.CultureInfo.InvariantCulture);
-                process.Start();
-            }
-            catch (Win32Exception e)
-            {
-                throw new InvalidOperationException($"Could not start the bench child '{startInfo.FileName}'.", e);
-            }
-
-            // Standard error is drained from the start so a chatty child can never block on a full pipe.
-            Task<string> standardError = process.StandardError.ReadToEndAsync();
-            var otherOutput = new StringBuilder();
             JsonObject result = null;
-
-            using var deadline = new CancellationTokenSource(timeout);
-            try
+            SupervisedProcess child = null;
+            bool TakeProtocolLine(string line)
             {
-                string line;
-                while ((line = await process.StandardOutput.ReadLineAsync(deadline.Token)) != null)
+                if (!line.StartsWith(Prefix, StringComparison.Ordinal))
                 {
-                    if (!line.StartsWith(Prefix, StringComparison.Ordinal))
-                    {
-                        otherOutput.AppendLine(line);
-                        continue;
-                    }
-
-                    string message = line.Substring(Prefix.Length);
-                    if (message.StartsWith(SyncVerb, StringComparison.Ordinal))
-                    {
-                        string name = message.Substring(SyncVerb.Length);
-                        onSync?.Invoke(name);
-                        await process.StandardInput.WriteLineAsync(name);
-                        await process.StandardInput.FlushAsync();
-                    }
-                    else if (message.StartsWith(ResultVerb, StringComparison.Ordinal))
-                    {
-                        result = JsonNode.Parse(message.Substring(ResultVerb.Length)).AsObject();
-                    }
+                    return false;
                 }
 
-                await process.WaitForExitAsync(deadline.Token);
-            }
-            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException(
-                    $"The bench child ({string.Join(' ', arguments)}) did not finish within {timeout.TotalSeconds:0} s and was killed."
-                    + Section("Standard output", otherOutput.ToString()));
+                string message = line.Substring(Prefix.Length);
+                if (message.StartsWith(SyncVerb, StringComparison.Ordinal))
+                {
+                    string name = message.Substring(SyncVerb.Length);
+                    onSync?.Invoke(name);
+                    child.Input.WriteLine(name);
+                    child.Input.Flush();
+                }
+                else if (message.StartsWith(ResultVerb, StringComparison.Ordinal))
+                {
+                    result = JsonNode.Parse(message.Substring(ResultVerb.Length)).AsObject();
+                }
+
+                return true;
             }
 
-            string errors = await standardError;
-            if (process.ExitCode != 0 || result == null)
+            string description = $"the bench child ({string.Join(' ', arguments)})";
+            using (child = new SupervisedProcess(fileName, commandLine)
             {
-                throw new InvalidOperationException(
-                    $"The bench child ({string.Join(' ', arguments)}) exited with code {process.ExitCode}"
-                    + (result == null ? " without a result." : ".")
-                    + Section("Standard error", errors)
-                    + Section("Standard output", otherOutput.ToString()));
-            }
+                Name = description,
+                Environment = variables,
+                KeepInputOpen = true,
+                OutputLineHandler = TakeProtocolLine,
 
-            return result;
+                // PowerShell's telemetry belongs to pwsh's console host, not to a hosted engine, but say
+                // no anyway: a benchmark must never reach for the network on its own.
+                OfflinePowerShell = true,
+            })
+            {
+                variables[SpawnedVariable] = Stopwatch.GetTimestamp().ToString(System.Globalization.CultureInfo.InvariantCulture);
+                int exitCode = await child.Start().WaitForExitAsync(timeout);
+                if (exitCode != 0 || result == null)
+                {
+                    throw new InvalidOperationException(
+                        $"{description} exited with code {exitCode}"
+                        + (result == null ? " without a result." : ".")
+                        + SupervisedProcess.Section("Standard error", child.Error)
+                        + SupervisedProcess.Section("Standard output", child.Output));
+                }
+
+                return result;
+            }
         }
 
         /// <summary>Child side: waits until the parent has handled sync point <paramref name="name"/>.</summary>
@@ -161,7 +129,7 @@ namespace PartnerCenterLicenses.Bench
         // The same program, started the way it was started: through its apphost, or through the
         // dotnet muxer when run as 'dotnet PartnerCenterLicenses.Bench.dll'. With the ReadyToRun
         // opt-in, the same program from its ReadyToRun publish folder instead.
-        private static void SetCommandLine(ProcessStartInfo startInfo)
+        private static (string FileName, List<string> Arguments) CommandLine()
         {
             string processPath = Environment.ProcessPath
                 ?? throw new InvalidOperationException("The bench cannot tell which executable it runs in.");
@@ -177,16 +145,7 @@ namespace PartnerCenterLicenses.Bench
                 }
             }
 
-            startInfo.FileName = processPath;
-            if (viaMuxer)
-            {
-                startInfo.ArgumentList.Add(assemblyPath);
-            }
-        }
-
-        private static string Section(string title, string text)
-        {
-            return string.IsNullOrWhiteSpace(text) ? string.Empty : $"{Environment.NewLine}--- {title} ---{Environment.NewLine}{text.TrimEnd()}";
+            return (processPath, viaMuxer ? new List<string> { assemblyPath } : new List<string>());
         }
     }
 }

@@ -1,7 +1,8 @@
 using System;
-using System.Diagnostics;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using PartnerCenter.Emulator;
 using PartnerCenterLicenses.Tests.Hosting;
@@ -55,40 +56,29 @@ namespace PartnerCenterLicenses.Try
                     Console.WriteLine("PS> " + script);
                 }
 
-                var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { UseShellExecute = false };
-                start.ArgumentList.Add(RepositoryPaths.Pwsh);
-                start.ArgumentList.Add("-NoLogo");
-                start.ArgumentList.Add("-NoProfile");
-                if (interactive)
+                var arguments = new[]
                 {
-                    start.ArgumentList.Add("-NoExit");
-                }
-                else
+                    RepositoryPaths.Pwsh, "-NoLogo", "-NoProfile", interactive ? "-NoExit" : "-NonInteractive",
+                    "-Command", ". '" + startup.Replace("'", "''") + "'" + (script.Length > 0 ? "\n" + script : string.Empty),
+                };
+                var environment = new Dictionary<string, string>
                 {
-                    start.ArgumentList.Add("-NonInteractive");
-                }
-
-                start.ArgumentList.Add("-Command");
-                start.ArgumentList.Add(". '" + startup.Replace("'", "''") + "'" + (script.Length > 0 ? "\n" + script : string.Empty));
-                start.Environment["SSL_CERT_FILE"] = bundle;
-                start.Environment["POWERSHELL_TELEMETRY_OPTOUT"] = "1";
-                start.Environment["POWERSHELL_UPDATECHECK"] = "Off";
+                    ["SSL_CERT_FILE"] = bundle,
+                    ["PCL_MODULE"] = RepositoryPaths.ModuleManifest,
+                    ["PCL_URL"] = emulator.BaseUri.ToString().TrimEnd('/'),
+                    ["PCL_CLIENT_ID"] = ClientId,
+                    ["PCL_CLIENT_SECRET"] = secret,
+                    ["PCL_REFRESH_TOKEN"] = refreshToken,
+                    ["PCL_TENANT"] = EmulatorState.DefaultTenantId,
+                };
                 if (Console.IsOutputRedirected)
                 {
                     // Into a file or a pipe, plain text: pwsh leaves out its colour codes.
-                    start.Environment["NO_COLOR"] = "1";
+                    environment["NO_COLOR"] = "1";
                 }
 
-                start.Environment["PCL_MODULE"] = RepositoryPaths.ModuleManifest;
-                start.Environment["PCL_URL"] = emulator.BaseUri.ToString().TrimEnd('/');
-                start.Environment["PCL_CLIENT_ID"] = ClientId;
-                start.Environment["PCL_CLIENT_SECRET"] = secret;
-                start.Environment["PCL_REFRESH_TOKEN"] = refreshToken;
-                start.Environment["PCL_TENANT"] = EmulatorState.DefaultTenantId;
-
-                using Process pwsh = Process.Start(start);
-                await pwsh.WaitForExitAsync();
-                return pwsh.ExitCode;
+                using var pwsh = new SupervisedProcess(SupervisedProcess.Dotnet, arguments) { Name = "pwsh", Environment = environment, UseConsole = true, OfflinePowerShell = true };
+                return await pwsh.Start().WaitForExitAsync(Timeout.InfiniteTimeSpan);
             }
             finally
             {

@@ -74,57 +74,50 @@ namespace PartnerCenterLicenses.Engine.Authentication
 
         /// <summary>
         /// Waits for the browser to bring the answer with <paramref name="expectedState"/>: a code, or an
-        /// error the authority sent back. Ends with the token's cancellation.
+        /// error the authority sent back. Ends with the token's cancellation, as an
+        /// <see cref="OperationCanceledException"/> however early it comes.
         /// </summary>
         public async Task<AuthorizationAnswer> WaitAsync(string expectedState, Action<string> note, CancellationToken cancellationToken)
         {
+            var pending = new List<Task<TcpClient>>();
             using (cancellationToken.Register(Stop))
             {
-                var pending = new List<Task<TcpClient>>();
-                foreach (TcpListener listener in _listeners)
-                {
-                    pending.Add(listener.AcceptTcpClientAsync());
-                }
-
+                // A token cancelled before or during the start stops the listeners under the accepts:
+                // whatever they throw then is the cancellation.
                 try
                 {
-                    return await NextAnswerAsync(pending, expectedState, note, cancellationToken).ConfigureAwait(false);
-                }
-                finally
-                {
-                    // Accepts still waiting end with the listeners; their failure is expected.
-                    foreach (Task<TcpClient> waiting in pending)
+                    foreach (TcpListener listener in _listeners)
                     {
-                        waiting.ContinueWith(t => { if (t.Status == TaskStatus.RanToCompletion) { t.Result.Dispose(); } else { var ignored = t.Exception; } });
+                        pending.Add(listener.AcceptTcpClientAsync());
                     }
-                }
-            }
-        }
 
-        private async Task<AuthorizationAnswer> NextAnswerAsync(
-            List<Task<TcpClient>> pending, string expectedState, Action<string> note, CancellationToken cancellationToken)
-        {
-            while (true)
-            {
-                Task<TcpClient> accepted;
-                try
-                {
-                    accepted = await Task.WhenAny(pending).ConfigureAwait(false);
-                    cancellationToken.ThrowIfCancellationRequested();
-                    int index = pending.IndexOf(accepted);
-                    pending[index] = _listeners[index].AcceptTcpClientAsync();
-                    using (TcpClient client = await accepted.ConfigureAwait(false))
+                    while (true)
                     {
-                        AuthorizationAnswer answer = await AnswerAsync(client, expectedState, note).ConfigureAwait(false);
-                        if (answer != null)
+                        Task<TcpClient> accepted = await Task.WhenAny(pending).ConfigureAwait(false);
+                        cancellationToken.ThrowIfCancellationRequested();
+                        int index = pending.IndexOf(accepted);
+                        pending[index] = _listeners[index].AcceptTcpClientAsync();
+                        using (TcpClient client = await accepted.ConfigureAwait(false))
                         {
-                            return answer;
+                            AuthorizationAnswer answer = await AnswerAsync(client, expectedState, note).ConfigureAwait(false);
+                            if (answer != null)
+                            {
+                                return answer;
+                            }
                         }
                     }
                 }
                 catch (Exception e) when ((e is ObjectDisposedException || e is SocketException || e is InvalidOperationException) && cancellationToken.IsCancellationRequested)
                 {
                     throw new OperationCanceledException(cancellationToken);
+                }
+                finally
+                {
+                    // Accepts still waiting end with the listeners; their failure is expected.
+                    foreach (Task<TcpClient> waiting in pending)
+                    {
+                        _ = waiting.ContinueWith(t => { if (t.Status == TaskStatus.RanToCompletion) { t.Result.Dispose(); } else { var ignored = t.Exception; } }, TaskScheduler.Default);
+                    }
                 }
             }
         }

@@ -39,23 +39,21 @@ namespace PartnerCenterLicenses.Tests.RealConsole
             @"\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(\u0007|\u001b\\)|\u001b[()][0-9A-Za-z]|\u001b[=>78NM]",
             RegexOptions.Compiled);
 
-        private readonly Process _process;
+        private readonly SupervisedProcess _process;
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private readonly object _gate = new object();
         private readonly SemaphoreSlim _input = new SemaphoreSlim(1, 1);
         private readonly StringBuilder _raw = new StringBuilder();
         private readonly List<(int End, TimeSpan At)> _arrivals = new List<(int, TimeSpan)>();
         private readonly Task _reader;
-        private readonly Task<string> _standardError;
 
         private string _folder;
 
-        private TerminalPwsh(Process process, int columns)
+        private TerminalPwsh(SupervisedProcess process, int columns)
         {
             _process = process;
             Columns = columns;
             _reader = Task.Run(ReadTerminalAsync);
-            _standardError = process.StandardError.ReadToEndAsync();
         }
 
         /// <summary>The terminal's width.</summary>
@@ -74,7 +72,7 @@ namespace PartnerCenterLicenses.Tests.RealConsole
         public string Text => Visible(Raw);
 
         /// <summary>pwsh's exit code, once it has exited.</summary>
-        public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+        public int? ExitCode => _process.ExitCode;
 
         /// <summary>
         /// Opens a terminal of <paramref name="columns"/> by 50 and starts
@@ -88,63 +86,51 @@ namespace PartnerCenterLicenses.Tests.RealConsole
                 throw new InvalidOperationException($"pwsh is not built at '{RepositoryPaths.Pwsh}': run dotnet build -c Release Module.sln.");
             }
 
-            string dotnet = System.Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
             var command = new StringBuilder()
                 // A terminal's Ctrl+C must reach pwsh even when this test run was started in the
                 // background, whose programs inherit SIGINT as ignored (and .NET keeps it so).
                 .Append("stty cols ").Append(columns).Append(" rows 50 && exec env --default-signal=INT ")
-                .Append(ShellQuote(dotnet)).Append(' ').Append(ShellQuote(RepositoryPaths.Pwsh))
+                .Append(ShellQuote(SupervisedProcess.Dotnet)).Append(' ').Append(ShellQuote(RepositoryPaths.Pwsh))
                 .Append(" -NoLogo -NoProfile");
             foreach (string argument in arguments)
             {
                 command.Append(' ').Append(ShellQuote(argument));
             }
 
-            var start = new ProcessStartInfo("script")
+            var variables = new Dictionary<string, string>(StringComparer.Ordinal)
             {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
+                // A terminal that shows colours, as users have; the shell that runs the command line above.
+                ["TERM"] = "xterm-256color",
+                ["SHELL"] = "/bin/sh",
+                ["NO_COLOR"] = null,
+
+                // One culture for every run (the invariant one, which .NET picks for C), so expected
+                // numbers and percents do not depend on the machine; UTF-8 so "…" arrives as itself.
+                ["LANG"] = "C.UTF-8",
+                ["LC_ALL"] = "C.UTF-8",
             };
-
-            // Quiet, return the command's exit code, flush at once, no typescript file.
-            foreach (string argument in new[] { "-q", "-e", "-f", "-c", command.ToString(), "/dev/null" })
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            // A terminal that shows colours, as users have; the shell that runs the command line above.
-            start.Environment["TERM"] = "xterm-256color";
-            start.Environment["SHELL"] = "/bin/sh";
-            start.Environment.Remove("NO_COLOR");
-
-            // One culture for every run (the invariant one, which .NET picks for C), so expected
-            // numbers and percents do not depend on the machine; UTF-8 so "…" arrives as itself.
-            start.Environment["LANG"] = "C.UTF-8";
-            start.Environment["LC_ALL"] = "C.UTF-8";
-            start.Environment["POWERSHELL_TELEMETRY_OPTOUT"] = "1";
-            start.Environment["POWERSHELL_UPDATECHECK"] = "Off";
             foreach (var pair in environment ?? new Dictionary<string, string>())
             {
-                if (pair.Value == null)
-                {
-                    start.Environment.Remove(pair.Key);
-                }
-                else
-                {
-                    start.Environment[pair.Key] = pair.Value;
-                }
+                variables[pair.Key] = pair.Value;
             }
 
+            // Quiet, return the command's exit code, flush at once, no typescript file.
+            var terminal = new SupervisedProcess("script", new[] { "-q", "-e", "-f", "-c", command.ToString(), "/dev/null" })
+            {
+                Name = "the terminal (util-linux script)",
+                Environment = variables,
+                KeepInputOpen = true,
+                RawOutput = true,
+                OfflinePowerShell = true,
+            };
             try
             {
-                return new TerminalPwsh(Process.Start(start), columns);
+                return new TerminalPwsh(terminal.Start(), columns);
             }
-            catch (Win32Exception e)
+            catch (InvalidOperationException e) when (e.InnerException is Win32Exception)
             {
                 throw new InvalidOperationException(
-                    "util-linux 'script' is needed to give pwsh a terminal (Debian/Ubuntu: package bsdutils, always installed): " + e.Message, e);
+                    "util-linux 'script' is needed to give pwsh a terminal (Debian/Ubuntu: package bsdutils, always installed): " + e.InnerException.Message, e);
             }
         }
 
@@ -186,8 +172,8 @@ namespace PartnerCenterLicenses.Tests.RealConsole
             await _input.WaitAsync().ConfigureAwait(false);
             try
             {
-                await _process.StandardInput.WriteAsync(keys).ConfigureAwait(false);
-                await _process.StandardInput.FlushAsync().ConfigureAwait(false);
+                await _process.Input.WriteAsync(keys).ConfigureAwait(false);
+                await _process.Input.FlushAsync().ConfigureAwait(false);
             }
             finally
             {
@@ -253,41 +239,27 @@ namespace PartnerCenterLicenses.Tests.RealConsole
         }
 
         /// <summary>Waits for pwsh to exit and for its last output, and returns the exit code.</summary>
-        /// <exception cref="TimeoutException">pwsh is still running; the message shows the screen.</exception>
+        /// <exception cref="TimeoutException">pwsh did not exit in time, and was killed; the message shows the screen.</exception>
         public async Task<int> WaitForExitAsync(TimeSpan timeout)
         {
-            using var cancel = new CancellationTokenSource(timeout);
+            int exitCode;
             try
             {
-                await _process.WaitForExitAsync(cancel.Token).ConfigureAwait(false);
-                await _reader.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                exitCode = await _process.WaitForExitAsync(timeout).ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
+            catch (TimeoutException)
             {
                 throw new TimeoutException($"pwsh did not exit within {timeout.TotalSeconds} s. The terminal shows:\n{Text}");
             }
 
-            return _process.ExitCode;
+            await _reader.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            return exitCode;
         }
 
         /// <summary>Ends the terminal and pwsh if they are still running.</summary>
         public async ValueTask DisposeAsync()
         {
-            try
-            {
-                if (!_process.HasExited)
-                {
-                    _process.Kill(entireProcessTree: true);
-                    await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-                }
-            }
-            catch (InvalidOperationException)
-            {
-            }
-            catch (TimeoutException)
-            {
-            }
-
+            _process.Kill();
             await Task.WhenAny(_reader, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
             _process.Dispose();
             if (_folder != null)
@@ -317,11 +289,11 @@ namespace PartnerCenterLicenses.Tests.RealConsole
             return Visible(_raw.ToString(from, to - from)).Contains(text, StringComparison.Ordinal);
         }
 
-        private string StandardErrorSoFar() => _standardError.IsCompleted ? _standardError.Result : "(pending)";
+        private string StandardErrorSoFar() => _process.Error;
 
         private async Task ReadTerminalAsync()
         {
-            Stream output = _process.StandardOutput.BaseStream;
+            Stream output = _process.OutputStream;
             Decoder decoder = new UTF8Encoding(false).GetDecoder();
             var bytes = new byte[4096];
             var chars = new char[8192];

@@ -21,14 +21,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
     /// </summary>
     public sealed class HelpTests
     {
-        private static readonly string[] ExpectedCmdlets =
-        {
-            "Add-PartnerCenterEnvironment", "Connect-PartnerCenter", "Disconnect-PartnerCenter",
-            "Get-PartnerCenterContext", "Get-PartnerCenterEnvironment", "Get-PartnerCenterRequestOption", "Get-PartnerLicenseDeployment",
-            "Get-PartnerLicenseUsage", "Invoke-PartnerCenterRequest", "New-PartnerCenterRefreshToken",
-            "Set-PartnerCenterRequestOption",
-            "Get-PartnerCommercialLicenseDeployment", "Get-PartnerCommercialLicenseUsage",
-        };
+        private static IEnumerable<string> ExpectedCmdlets => SourceManifest.Cmdlets.OrderBy(n => n, StringComparer.Ordinal);
 
         [Fact]
         public async Task Every_cmdlet_has_a_synopsis_a_description_and_a_description_of_every_parameter()
@@ -56,7 +49,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             Assert.All(lines, fields => Assert.Equal(4, fields.Length));
 
             var cmdlets = lines.Where(f => f[0] == "cmdlet").ToList();
-            Assert.Equal(ExpectedCmdlets.OrderBy(n => n, StringComparer.Ordinal), cmdlets.Select(f => f[1]).OrderBy(n => n, StringComparer.Ordinal));
+            Assert.Equal(ExpectedCmdlets, cmdlets.Select(f => f[1]).OrderBy(n => n, StringComparer.Ordinal));
             foreach (string[] cmdlet in cmdlets)
             {
                 string name = cmdlet[1], synopsis = cmdlet[2], description = cmdlet[3];
@@ -139,12 +132,12 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             Assert.True(result.TerminatingError == null && result.Errors.Count == 0, result.Describe());
             List<string[]> lines = result.Output.Select(o => o.Text.Split('\t')).ToList();
             var examples = lines.Where(f => f[0] == "examples").ToDictionary(f => f[1], f => int.Parse(f[2]));
-            Assert.Equal(ExpectedCmdlets.Length, examples.Count);
+            Assert.Equal(ExpectedCmdlets, examples.Keys.OrderBy(n => n, StringComparer.Ordinal));
             Assert.All(examples, e => Assert.True(e.Value >= 1, e.Key + " has no example."));
 
             // Each cmdlet's examples call it at least once, so the binder did look at every cmdlet.
             var called = lines.Where(f => f[0] == "call").Select(f => f[2]).Distinct().ToList();
-            Assert.Equal(ExpectedCmdlets.OrderBy(n => n, StringComparer.Ordinal), called.OrderBy(n => n, StringComparer.Ordinal));
+            Assert.Equal(ExpectedCmdlets, called.OrderBy(n => n, StringComparer.Ordinal));
 
             var problems = lines.Where(f => f[0] == "problem").Select(f => f[1] + ": " + f[2]).ToList();
             Assert.True(problems.Count == 0, "Examples that would not bind:\n" + string.Join("\n", problems));
@@ -181,10 +174,10 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             List<string[]> lines = result.Output.Select(o => o.Text.Split('\t')).ToList();
             Assert.All(lines, fields => Assert.Equal(4, fields.Length));
             string projectUri = lines.Single(f => f[0] == "project")[1];
-            Assert.Equal(ManifestProjectUri(), projectUri);
+            Assert.Equal(SourceManifest.ProjectUri, projectUri);
 
             var examples = lines.Where(f => f[0] == "examples").ToList();
-            Assert.Equal(ExpectedCmdlets.OrderBy(n => n, StringComparer.Ordinal), examples.Select(f => f[1]).OrderBy(n => n, StringComparer.Ordinal));
+            Assert.Equal(ExpectedCmdlets, examples.Select(f => f[1]).OrderBy(n => n, StringComparer.Ordinal));
             var problems = new List<string>();
             foreach (string[] fields in examples)
             {
@@ -234,13 +227,13 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         [Fact]
         public void Every_cmdlet_names_its_page_in_docs_as_HelpUri_and_the_page_is_there()
         {
-            string docs = ManifestProjectUri() + "/blob/main/docs/";
+            string docs = SourceManifest.ProjectUri + "/blob/main/docs/";
             var cmdlets = typeof(PartnerCenterErrorIds).Assembly.GetExportedTypes()
                 .Select(t => t.GetCustomAttribute<CmdletAttribute>())
                 .Where(a => a != null)
                 .ToList();
 
-            Assert.Equal(ExpectedCmdlets.Length, cmdlets.Count);
+            Assert.Equal(ExpectedCmdlets, cmdlets.Select(c => c.VerbName + "-" + c.NounName).OrderBy(n => n, StringComparer.Ordinal));
             foreach (CmdletAttribute cmdlet in cmdlets)
             {
                 string name = cmdlet.VerbName + "-" + cmdlet.NounName;
@@ -324,15 +317,6 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
 
         private static string AboutTopicSource =>
             Path.Combine(RepositoryPaths.Root, "src", "PartnerCenterLicenses", "en-US", "about_PartnerCenterLicenses.help.txt");
-
-        // The manifest is the one source of the repository's address.
-        private static string ManifestProjectUri()
-        {
-            string manifest = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "PartnerCenterLicenses.psd1"));
-            Match match = Regex.Match(manifest, @"^\s*ProjectUri\s*=\s*'([^']+)'", RegexOptions.Multiline);
-            Assert.True(match.Success, "PartnerCenterLicenses.psd1 has no ProjectUri.");
-            return match.Groups[1].Value;
-        }
 
         private static Dictionary<string, string> Pages(string folder) =>
             (Directory.Exists(folder) ? Directory.GetFiles(folder, "*.md") : Array.Empty<string>())

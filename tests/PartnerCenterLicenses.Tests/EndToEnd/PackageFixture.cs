@@ -1,14 +1,11 @@
 using System;
 using System.Collections.Generic;
-using System.ComponentModel;
 using System.Diagnostics;
 using System.IO;
 using System.IO.Compression;
 using System.Linq;
 using System.Reflection;
-using System.Text;
 using System.Text.Json;
-using System.Threading;
 using System.Threading.Tasks;
 using PartnerCenter.Emulator;
 using PartnerCenterLicenses.Tests.Hosting;
@@ -132,8 +129,6 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
                 ["PCL_CLIENT_ID"] = clientId,
                 ["PCL_CLIENT_SECRET"] = _secret,
                 ["PCL_REFRESH_TOKEN"] = _emulator.State.IssueRefreshToken(clientId),
-                ["POWERSHELL_TELEMETRY_OPTOUT"] = "1",
-                ["POWERSHELL_UPDATECHECK"] = "Off",
             };
 
             clock.Restart();
@@ -266,75 +261,18 @@ $report = [ordered]@{
             }
         }
 
-        private static async Task<(int ExitCode, string Output)> RunDotnetAsync(IEnumerable<string> arguments, IDictionary<string, string> environment)
+        // Both streams in the order they were written, for the failure messages.
+        private static async Task<(int ExitCode, string Output)> RunDotnetAsync(IReadOnlyList<string> arguments, IDictionary<string, string> environment)
         {
-            // DOTNET_HOST_PATH is the muxer running the tests (dotnet test sets it).
-            string muxer = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-            var startInfo = new ProcessStartInfo(string.IsNullOrEmpty(muxer) ? "dotnet" : muxer)
+            using var dotnet = new SupervisedProcess(SupervisedProcess.Dotnet, arguments)
             {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                RedirectStandardInput = true,
-                UseShellExecute = false,
+                Name = "'dotnet " + string.Join(" ", arguments) + "'",
+                Environment = environment,
                 WorkingDirectory = RepositoryPaths.Root,
+                OfflinePowerShell = true,
             };
-            foreach (string argument in arguments)
-            {
-                startInfo.ArgumentList.Add(argument);
-            }
-
-            foreach (KeyValuePair<string, string> variable in environment)
-            {
-                startInfo.Environment[variable.Key] = variable.Value;
-            }
-
-            var output = new StringBuilder();
-            DataReceivedEventHandler append = (_, e) =>
-            {
-                if (e.Data != null)
-                {
-                    lock (output)
-                    {
-                        output.AppendLine(e.Data);
-                    }
-                }
-            };
-            using var process = new Process { StartInfo = startInfo };
-            process.OutputDataReceived += append;
-            process.ErrorDataReceived += append;
-            try
-            {
-                process.Start();
-            }
-            catch (Win32Exception ex)
-            {
-                throw new InvalidOperationException($"Could not start '{startInfo.FileName}'. Set DOTNET_HOST_PATH or put dotnet on PATH.", ex);
-            }
-
-            process.StandardInput.Close();
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            using (var limit = new CancellationTokenSource(ProcessLimit))
-            {
-                try
-                {
-                    await process.WaitForExitAsync(limit.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    process.Kill(entireProcessTree: true);
-                    lock (output)
-                    {
-                        throw new TimeoutException(
-                            $"'{string.Join(" ", startInfo.ArgumentList)}' did not finish within {ProcessLimit.TotalMinutes} minutes and was stopped. Its output:{Environment.NewLine}{output}");
-                    }
-                }
-            }
-
-            lock (output)
-            {
-                return (process.ExitCode, output.ToString());
-            }
+            int exitCode = await dotnet.Start().WaitForExitAsync(ProcessLimit);
+            return (exitCode, dotnet.Transcript);
         }
     }
 }

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
@@ -386,43 +385,14 @@ Stop-Transcript | Out-Null
         // which the hosted engine of the other tests lacks.
         private async Task<(int ExitCode, string Output, string Error)> RunPwshAsync(string scriptPath, Dictionary<string, string> extra)
         {
-            var start = new ProcessStartInfo(System.Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+            using var pwsh = new SupervisedProcess(SupervisedProcess.Dotnet, new[] { RepositoryPaths.Pwsh, "-NoLogo", "-NoProfile", "-NonInteractive", "-File", scriptPath })
             {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                RedirectStandardInput = true,
-                UseShellExecute = false,
+                Name = "pwsh",
+                Environment = _emulator.EnvironmentFor(extra),
+                OfflinePowerShell = true,
             };
-            foreach (string argument in new[] { RepositoryPaths.Pwsh, "-NoLogo", "-NoProfile", "-NonInteractive", "-File", scriptPath })
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            foreach (var pair in _emulator.EnvironmentFor(extra))
-            {
-                if (pair.Value == null)
-                {
-                    start.Environment.Remove(pair.Key);
-                }
-                else
-                {
-                    start.Environment[pair.Key] = pair.Value;
-                }
-            }
-
-            start.Environment["POWERSHELL_TELEMETRY_OPTOUT"] = "1";
-            start.Environment["POWERSHELL_UPDATECHECK"] = "Off";
-            using var process = Process.Start(start);
-            process.StandardInput.Close();
-            Task<string> output = process.StandardOutput.ReadToEndAsync();
-            Task<string> error = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(90_000))
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException("pwsh did not finish in 90 seconds.\n" + await output + await error);
-            }
-
-            return (process.ExitCode, await output, await error);
+            int exitCode = await pwsh.Start().WaitForExitAsync(TimeSpan.FromSeconds(90));
+            return (exitCode, pwsh.Output, pwsh.Error);
         }
     }
 }

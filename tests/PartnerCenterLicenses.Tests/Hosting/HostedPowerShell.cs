@@ -1,12 +1,10 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.ComponentModel;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Reflection;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading;
@@ -39,14 +37,7 @@ namespace PartnerCenterLicenses.Tests.Hosting
     {
         private const string HostAssemblyFileName = "PartnerCenterLicenses.TestHost.dll";
         private const string OutputDirectoryMetadataKey = "PartnerCenterLicenses.TestHost.OutputDirectory";
-        private const int MaxEchoedOutputLength = 4000;
         private const string TrustVariable = "SSL_CERT_FILE";
-
-        /// <summary>
-        /// Bounds the wait for a killed child's pipes to close, so a grandchild that inherited them
-        /// cannot turn a timeout into a hang.
-        /// </summary>
-        internal static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(5);
 
         /// <summary>How the result documents the host writes are read.</summary>
         internal static readonly JsonSerializerOptions ResultOptions = new JsonSerializerOptions(JsonSerializerDefaults.Web);
@@ -169,54 +160,29 @@ namespace PartnerCenterLicenses.Tests.Hosting
 
         private static async Task<HostedRunResult> RunChildAsync(string hostAssembly, HostedRunRequest request)
         {
-            using var process = new Process { StartInfo = CreateStartInfo(hostAssembly, request.Environment) };
+            using var host = new SupervisedProcess(SupervisedProcess.Dotnet, new[] { hostAssembly })
+            {
+                Name = "the PowerShell test host",
+                Environment = request.Environment,
+                KeepInputOpen = true,
+            };
             Stopwatch clock = Stopwatch.StartNew();
+            int exitCode;
+            Task feed;
             try
             {
-                process.Start();
+                host.Start();
+                feed = WriteRequestAsync(host.Input, RequestDocument(request).ToJsonString());
+                exitCode = await host.WaitForExitAsync(request.Timeout).ConfigureAwait(false);
             }
-            catch (Win32Exception ex)
+            catch (InvalidOperationException ex)
             {
-                throw new HostedPowerShellException(
-                    $"Could not start '{process.StartInfo.FileName} {hostAssembly}'. Set DOTNET_HOST_PATH or put dotnet on PATH.", ex);
-            }
-
-            // Both pipes are drained from the start: a child blocked on a full pipe would never exit.
-            Task<string> standardOutput = process.StandardOutput.ReadToEndAsync();
-            Task<string> standardError = process.StandardError.ReadToEndAsync();
-            Task feed = WriteRequestAsync(process.StandardInput, RequestDocument(request).ToJsonString());
-
-            using (var timeout = new CancellationTokenSource(request.Timeout))
-            {
-                try
-                {
-                    await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    KillProcessTree(process);
-                    string partialError = await DrainAsync(standardError).ConfigureAwait(false);
-                    string partialOutput = await DrainAsync(standardOutput).ConfigureAwait(false);
-                    throw new TimeoutException(
-                        $"The hosted PowerShell run did not finish within {request.Timeout.TotalSeconds:0.###} s and its process tree was killed."
-                        + Section("Standard error", partialError)
-                        + Section("Standard output", partialOutput));
-                }
-            }
-
-            try
-            {
-                await Task.WhenAll(standardOutput, standardError).WaitAsync(DrainLimit).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                throw new HostedPowerShellException(
-                    "The PowerShell test host exited but its output pipes stayed open: something the script started is still running and holds them.");
+                throw new HostedPowerShellException(ex.Message, ex);
             }
 
             clock.Stop();
-            string output = await standardOutput.ConfigureAwait(false);
-            string error = await standardError.ConfigureAwait(false);
+            string output = host.Output;
+            string error = host.Error;
             try
             {
                 await feed.ConfigureAwait(false);
@@ -227,12 +193,12 @@ namespace PartnerCenterLicenses.Tests.Hosting
                 // standard error below say why.
             }
 
-            if (process.ExitCode != 0)
+            if (exitCode != 0)
             {
                 throw new HostedPowerShellException(
-                    $"The PowerShell test host exited with code {process.ExitCode}."
-                    + Section("Standard error", error)
-                    + Section("Standard output", output));
+                    $"The PowerShell test host exited with code {exitCode}."
+                    + SupervisedProcess.Section("Standard error", error)
+                    + SupervisedProcess.Section("Standard output", output));
             }
 
             HostedRunResult result;
@@ -244,13 +210,13 @@ namespace PartnerCenterLicenses.Tests.Hosting
             {
                 throw new HostedPowerShellException(
                     "The PowerShell test host did not write a result document."
-                    + Section("Standard error", error)
-                    + Section("Standard output", output), ex);
+                    + SupervisedProcess.Section("Standard error", error)
+                    + SupervisedProcess.Section("Standard output", output), ex);
             }
 
             if (result == null)
             {
-                throw new HostedPowerShellException("The PowerShell test host wrote an empty result." + Section("Standard error", error));
+                throw new HostedPowerShellException("The PowerShell test host wrote an empty result." + SupervisedProcess.Section("Standard error", error));
             }
 
             result.StandardError = error;
@@ -259,46 +225,11 @@ namespace PartnerCenterLicenses.Tests.Hosting
             {
                 throw new HostedPowerShellException(
                     "The PowerShell test host failed outside the script."
-                    + Section("Host failure", result.HostFailure)
-                    + Section("Standard error", error));
+                    + SupervisedProcess.Section("Host failure", result.HostFailure)
+                    + SupervisedProcess.Section("Standard error", error));
             }
 
             return result;
-        }
-
-        /// <summary>How a host child is started: dotnet, the host assembly, pipes in UTF-8, and <paramref name="environment"/> (a null value removes a variable).</summary>
-        internal static ProcessStartInfo CreateStartInfo(string hostAssembly, IEnumerable<KeyValuePair<string, string>> environment)
-        {
-            var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
-            var startInfo = new ProcessStartInfo(DotnetExecutable())
-            {
-                UseShellExecute = false,
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                StandardInputEncoding = utf8,
-                StandardOutputEncoding = utf8,
-                StandardErrorEncoding = utf8,
-                CreateNoWindow = true,
-            };
-            startInfo.ArgumentList.Add(hostAssembly);
-
-            if (environment != null)
-            {
-                foreach (KeyValuePair<string, string> variable in environment)
-                {
-                    if (variable.Value == null)
-                    {
-                        startInfo.Environment.Remove(variable.Key);
-                    }
-                    else
-                    {
-                        startInfo.Environment[variable.Key] = variable.Value;
-                    }
-                }
-            }
-
-            return startInfo;
         }
 
         /// <summary>The request as the host reads it (the serve mode adds the environment).</summary>
@@ -338,27 +269,6 @@ namespace PartnerCenterLicenses.Tests.Hosting
             }
         }
 
-        /// <summary>
-        /// The dotnet muxer to start the host with: the one running the tests when it can be known,
-        /// so the child uses the same runtime installation.
-        /// </summary>
-        private static string DotnetExecutable()
-        {
-            string fromSdk = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-            if (!string.IsNullOrEmpty(fromSdk) && File.Exists(fromSdk))
-            {
-                return fromSdk;
-            }
-
-            string current = Environment.ProcessPath;
-            if (current != null && string.Equals(Path.GetFileNameWithoutExtension(current), "dotnet", StringComparison.OrdinalIgnoreCase))
-            {
-                return current;
-            }
-
-            return "dotnet";
-        }
-
         private static string LocateHostAssembly()
         {
             // The referenced copy of the host assembly carries the path of the TestHost project's
@@ -382,45 +292,6 @@ namespace PartnerCenterLicenses.Tests.Hosting
             }
 
             return hostAssembly;
-        }
-
-        private static void KillProcessTree(Process process)
-        {
-            try
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit((int)DrainLimit.TotalMilliseconds);
-            }
-            catch (InvalidOperationException)
-            {
-                // It exited on its own between the timeout and the kill.
-            }
-        }
-
-        private static async Task<string> DrainAsync(Task<string> reading)
-        {
-            try
-            {
-                return await reading.WaitAsync(DrainLimit).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is TimeoutException || ex is IOException || ex is ObjectDisposedException)
-            {
-                return "<not available: " + ex.GetType().Name + ">";
-            }
-        }
-
-        /// <summary>A titled block of a failure message, shortened when long; empty when there is nothing to show.</summary>
-        internal static string Section(string title, string text)
-        {
-            if (string.IsNullOrWhiteSpace(text))
-            {
-                return string.Empty;
-            }
-
-            string shown = text.Length > MaxEchoedOutputLength
-                ? text.Substring(0, MaxEchoedOutputLength) + $"... ({text.Length - MaxEchoedOutputLength} more characters)"
-                : text;
-            return $"{Environment.NewLine}--- {title} ---{Environment.NewLine}{shown.TrimEnd()}";
         }
     }
 }

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.ComponentModel;
 using System.Diagnostics;
 using System.IO;
 using System.Text;
@@ -87,17 +86,17 @@ namespace PartnerCenterLicenses.Tests.Hosting
                 throw new TimeoutException(
                     $"The hosted PowerShell run did not finish within {request.Timeout.TotalSeconds:0.###} s and its process tree was killed "
                     + "(the pooled host starts again for the next run)."
-                    + HostedPowerShell.Section("Standard error", run.StandardError)
-                    + HostedPowerShell.Section("Standard output", run.StrayOutput));
+                    + SupervisedProcess.Section("Standard error", run.StandardError)
+                    + SupervisedProcess.Section("Standard output", run.StrayOutput));
             }
             catch (Exception ex) when (ex is IOException || ex is HostExitedException)
             {
                 Forget(process, kill: true);
                 throw new HostedPowerShellException(
                     "The pooled PowerShell test host died during the run" + process.ExitDescription() + "."
-                    + HostedPowerShell.Section("Standard error", run.StandardError)
-                    + HostedPowerShell.Section("Standard error before the run", process.OutsideRuns)
-                    + HostedPowerShell.Section("Standard output", run.StrayOutput),
+                    + SupervisedProcess.Section("Standard error", run.StandardError)
+                    + SupervisedProcess.Section("Standard error before the run", process.OutsideRuns)
+                    + SupervisedProcess.Section("Standard output", run.StrayOutput),
                     ex);
             }
             finally
@@ -129,8 +128,8 @@ namespace PartnerCenterLicenses.Tests.Hosting
                 Forget(process, kill: true);
                 throw new HostedPowerShellException(
                     "The pooled PowerShell test host failed outside the script."
-                    + HostedPowerShell.Section("Host failure", result.HostFailure)
-                    + HostedPowerShell.Section("Standard error", result.StandardError));
+                    + SupervisedProcess.Section("Host failure", result.HostFailure)
+                    + SupervisedProcess.Section("Standard error", result.StandardError));
             }
 
             if (stopFailure != null)
@@ -253,35 +252,29 @@ namespace PartnerCenterLicenses.Tests.Hosting
             }
         }
 
-        /// <summary>The child process itself: its pipes, and which run the lines it writes belong to.</summary>
+        /// <summary>The child process itself, and which run the lines it writes belong to.</summary>
         private sealed class ServingProcess : IDisposable
         {
-            private readonly Process _process;
+            private readonly SupervisedProcess _process;
             private readonly SemaphoreSlim _writing = new SemaphoreSlim(1, 1);
             private readonly StringBuilder _outsideRuns = new StringBuilder();
             private readonly object _gate = new object();
             private PendingRun _current;
             private bool _outputClosed;
 
-            private ServingProcess(Process process)
+            private ServingProcess(string hostAssembly, string trustBundle)
             {
-                _process = process;
+                _process = new SupervisedProcess(SupervisedProcess.Dotnet, new[] { hostAssembly, "--serve" })
+                {
+                    Name = "the pooled PowerShell test host",
+                    Environment = new Dictionary<string, string>(StringComparer.Ordinal) { [TrustVariable] = trustBundle },
+                    KeepInputOpen = true,
+                    OutputLineHandler = TakeOutputLine,
+                    ErrorLineHandler = TakeErrorLine,
+                };
             }
 
-            public bool HasExited
-            {
-                get
-                {
-                    try
-                    {
-                        return _process.HasExited;
-                    }
-                    catch (InvalidOperationException)
-                    {
-                        return true;
-                    }
-                }
-            }
+            public bool HasExited => _process.HasExited;
 
             /// <summary>False once the process exited or closed its standard output: the next run needs a new one.</summary>
             public bool IsUsable
@@ -307,24 +300,17 @@ namespace PartnerCenterLicenses.Tests.Hosting
 
             public static ServingProcess Start(string hostAssembly, string trustBundle)
             {
-                var environment = new Dictionary<string, string>(StringComparer.Ordinal) { [TrustVariable] = trustBundle };
-                ProcessStartInfo startInfo = HostedPowerShell.CreateStartInfo(hostAssembly, environment);
-                startInfo.ArgumentList.Add("--serve");
-                var process = new Process { StartInfo = startInfo };
+                var serving = new ServingProcess(hostAssembly, trustBundle);
                 try
                 {
-                    process.Start();
+                    serving._process.Start();
                 }
-                catch (Win32Exception ex)
+                catch (InvalidOperationException ex)
                 {
-                    process.Dispose();
-                    throw new HostedPowerShellException(
-                        $"Could not start '{startInfo.FileName} {hostAssembly} --serve'. Set DOTNET_HOST_PATH or put dotnet on PATH.", ex);
+                    throw new HostedPowerShellException(ex.Message, ex);
                 }
 
-                var serving = new ServingProcess(process);
-                _ = serving.PumpOutputAsync();
-                _ = serving.PumpErrorAsync();
+                _ = serving.NoticeOutputClosedAsync();
                 return serving;
             }
 
@@ -359,8 +345,8 @@ namespace PartnerCenterLicenses.Tests.Hosting
                 await _writing.WaitAsync().ConfigureAwait(false);
                 try
                 {
-                    await _process.StandardInput.WriteLineAsync(line).ConfigureAwait(false);
-                    await _process.StandardInput.FlushAsync().ConfigureAwait(false);
+                    await _process.Input.WriteLineAsync(line).ConfigureAwait(false);
+                    await _process.Input.FlushAsync().ConfigureAwait(false);
                 }
                 catch (ObjectDisposedException ex)
                 {
@@ -374,108 +360,67 @@ namespace PartnerCenterLicenses.Tests.Hosting
 
             public string ExitDescription()
             {
-                return HasExited ? " (it exited with code " + SafeExitCode() + ")" : string.Empty;
+                return HasExited ? " (it exited with code " + (_process.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown") + ")" : string.Empty;
             }
 
-            public void Kill()
-            {
-                try
-                {
-                    _process.Kill(entireProcessTree: true);
-                    _process.WaitForExit((int)HostedPowerShell.DrainLimit.TotalMilliseconds);
-                }
-                catch (Exception ex) when (ex is InvalidOperationException || ex is Win32Exception)
-                {
-                    // It exited on its own in the meantime.
-                }
-            }
+            public void Kill() => _process.Kill();
 
-            public void Dispose()
-            {
-                try
-                {
-                    // Closing standard input is how a healthy host is told to end.
-                    _process.StandardInput.Dispose();
-                }
-                catch (Exception ex) when (ex is IOException || ex is InvalidOperationException)
-                {
-                }
+            public void Dispose() => _process.Dispose();
 
-                _process.Dispose();
-            }
-
-            private string SafeExitCode()
+            private bool TakeOutputLine(string line)
             {
-                try
+                if (!TryDeliverResult(line))
                 {
-                    return _process.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                }
-                catch (InvalidOperationException)
-                {
-                    return "unknown";
-                }
-            }
-
-            private async Task PumpOutputAsync()
-            {
-                try
-                {
-                    string line;
-                    while ((line = await _process.StandardOutput.ReadLineAsync().ConfigureAwait(false)) != null)
+                    lock (_gate)
                     {
-                        if (!TryDeliverResult(line))
+                        if (_current != null)
                         {
-                            lock (_gate)
-                            {
-                                if (_current != null)
-                                {
-                                    _current.AddStrayOutput(line);
-                                }
-                                else
-                                {
-                                    KeepOutsideRuns("stdout: " + line);
-                                }
-                            }
+                            _current.AddStrayOutput(line);
+                        }
+                        else
+                        {
+                            KeepOutsideRuns("stdout: " + line);
                         }
                     }
                 }
-                catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ex is InvalidOperationException)
-                {
-                    // The process is gone; the run learns it below.
-                }
 
-                PendingRun orphan;
+                return true;
+            }
+
+            private bool TakeErrorLine(string line)
+            {
                 lock (_gate)
                 {
-                    _outputClosed = true;
-                    orphan = _current;
+                    if (_current != null)
+                    {
+                        _current.AddStandardError(line);
+                    }
+                    else
+                    {
+                        KeepOutsideRuns(line);
+                    }
                 }
 
-                orphan?.Result.TrySetException(new HostExitedException("The pooled host closed its standard output."));
+                return true;
             }
 
-            private async Task PumpErrorAsync()
+            // The process is gone, or going: the run waiting for a result learns it here.
+            private async Task NoticeOutputClosedAsync()
             {
                 try
                 {
-                    string line;
-                    while ((line = await _process.StandardError.ReadLineAsync().ConfigureAwait(false)) != null)
-                    {
-                        lock (_gate)
-                        {
-                            if (_current != null)
-                            {
-                                _current.AddStandardError(line);
-                            }
-                            else
-                            {
-                                KeepOutsideRuns(line);
-                            }
-                        }
-                    }
+                    await _process.OutputClosed.ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ex is InvalidOperationException)
+                finally
                 {
+                    PendingRun orphan;
+                    lock (_gate)
+                    {
+                        _outputClosed = true;
+                        orphan = _current;
+                    }
+
+                    orphan?.Result.TrySetException(new HostExitedException("The pooled host closed its standard output."));
                 }
             }
 

@@ -1,13 +1,10 @@
 using System;
 using System.Collections.Generic;
-using System.ComponentModel;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using System.Text.Json;
-using System.Threading;
 using System.Threading.Tasks;
 using PartnerCenter.Emulator;
 using PartnerCenterLicenses.Tests.Hosting;
@@ -144,21 +141,12 @@ namespace PartnerCenterLicenses.Tests.Pester
                 ["PCL_REFRESH_TOKEN"] = state.IssueRefreshToken(clientId),
                 ["PCL_PUBLIC_CLIENT_ID"] = publicClientId,
                 ["PCL_CERTIFICATE_PATH"] = pfx,
-                ["POWERSHELL_TELEMETRY_OPTOUT"] = "1",
-                ["POWERSHELL_UPDATECHECK"] = "Off",
             };
         }
 
         private static async Task<string> RunPwshAsync(Dictionary<string, string> environment)
         {
-            var startInfo = new ProcessStartInfo(DotnetExecutable())
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                WorkingDirectory = RepositoryPaths.Root,
-            };
-            foreach (string argument in new[]
+            using var pwsh = new SupervisedProcess(SupervisedProcess.Dotnet, new[]
             {
                 RepositoryPaths.Pwsh, "-NoLogo", "-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass",
                 "-File", Path.Combine(RepositoryPaths.Root, "tests", "PartnerCenterLicenses.Tests", "Pester", "Invoke-PesterSuite.ps1"),
@@ -167,77 +155,20 @@ namespace PartnerCenterLicenses.Tests.Pester
                 "-ResultsFolder", ResultsFolder,
             })
             {
-                startInfo.ArgumentList.Add(argument);
-            }
-
-            foreach (KeyValuePair<string, string> variable in environment)
-            {
-                startInfo.Environment[variable.Key] = variable.Value;
-            }
+                Name = "the Pester run",
+                Environment = environment,
+                WorkingDirectory = RepositoryPaths.Root,
+                OfflinePowerShell = true,
+            };
+            int exitCode = await pwsh.Start().WaitForExitAsync(RunLimit);
 
             // Both streams in the order they were written, as a person at the console would read them.
-            var output = new StringBuilder();
-            using var process = new Process { StartInfo = startInfo };
-            DataReceivedEventHandler append = (_, e) =>
-            {
-                if (e.Data != null)
-                {
-                    lock (output)
-                    {
-                        output.AppendLine(e.Data);
-                    }
-                }
-            };
-            process.OutputDataReceived += append;
-            process.ErrorDataReceived += append;
-            try
-            {
-                process.Start();
-            }
-            catch (Win32Exception ex)
-            {
-                throw new InvalidOperationException($"Could not start '{startInfo.FileName}'. Set DOTNET_HOST_PATH or put dotnet on PATH.", ex);
-            }
-
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            using (var limit = new CancellationTokenSource(RunLimit))
-            {
-                try
-                {
-                    await process.WaitForExitAsync(limit.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    process.Kill(entireProcessTree: true);
-                    throw new TimeoutException(
-                        $"The Pester run did not finish within {RunLimit.TotalMinutes} minutes and was stopped. Its output so far:"
-                        + Environment.NewLine + Tail(Snapshot(output)));
-                }
-            }
-
-            // WaitForExitAsync returns once the redirected streams are drained as well.
-            return Snapshot(output) + $"(pwsh exited with code {process.ExitCode})" + Environment.NewLine;
-        }
-
-        private static string Snapshot(StringBuilder output)
-        {
-            lock (output)
-            {
-                return output.ToString();
-            }
+            return pwsh.Transcript + $"(pwsh exited with code {exitCode})" + Environment.NewLine;
         }
 
         private static string Tail(string text, int length = 6000)
         {
             return text.Length <= length ? text : "..." + text.Substring(text.Length - length);
-        }
-
-        // DOTNET_HOST_PATH is the muxer running the tests (dotnet test sets it), so pwsh gets the same runtime.
-        private static string DotnetExecutable()
-        {
-            string muxer = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-            return string.IsNullOrEmpty(muxer) ? "dotnet" : muxer;
         }
 
         private static void RequireBuilt(string path, string what)

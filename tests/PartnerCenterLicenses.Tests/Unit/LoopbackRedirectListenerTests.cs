@@ -66,5 +66,33 @@ namespace PartnerCenterLicenses.Tests.Unit
 
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => listener.WaitAsync("s", _ => { }, stop.Token));
         }
+
+        // A token already cancelled stops the listeners the moment the wait registers with it, before
+        // the wait starts accepting: that must still read as the cancellation, not as "Not listening".
+        [Fact]
+        public async Task A_wait_whose_token_is_already_cancelled_ends_as_cancelled()
+        {
+            using var listener = LoopbackRedirectListener.Start();
+            using var stop = new CancellationTokenSource();
+            stop.Cancel();
+
+            OperationCanceledException cancelled = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => listener.WaitAsync("s", _ => { }, stop.Token));
+
+            Assert.Equal(stop.Token, cancelled.CancellationToken);
+        }
+
+        // WaitAsync returns its task once its accepts are pending, so the cancellation lands right after the start.
+        [Fact]
+        public async Task A_wait_cancelled_right_after_it_started_ends_as_cancelled()
+        {
+            using var listener = LoopbackRedirectListener.Start();
+            using var stop = new CancellationTokenSource();
+            Task<AuthorizationAnswer> waiting = listener.WaitAsync("s", _ => { }, stop.Token);
+            stop.Cancel();
+
+            OperationCanceledException cancelled = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+
+            Assert.Equal(stop.Token, cancelled.CancellationToken);
+        }
     }
 }
