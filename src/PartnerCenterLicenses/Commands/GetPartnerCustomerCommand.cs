@@ -24,6 +24,10 @@ namespace PartnerCenterLicenses.Commands
     /// </example>
     /// <example title="Runbook: the license deployment of every customer, to CSV">
     /// <code><![CDATA[
+    /// $ErrorActionPreference = 'Stop'   # a failure to sign in or to list the customers ends the runbook
+    /// $app = Get-AutomationPSCredential -Name 'PartnerCenterApp'   # user name: application id, password: client secret
+    /// Connect-PartnerCenter -ApplicationId $app.UserName -Credential $app -Tenant 'contoso.onmicrosoft.com' `
+    ///     -RefreshToken (Get-AutomationVariable -Name 'PartnerCenterRefreshToken')
     /// Get-PartnerCustomer |
     ///     Get-PartnerLicenseDeployment -ErrorAction Continue |
     ///     Export-Csv -Path ./customer-deployment.csv -NoTypeInformation

@@ -52,8 +52,7 @@ namespace PartnerCenterLicenses.Tests.Unit
                 Task<bool> more = fanOut.MoveNextAsync();
                 Assert.False(more.IsCompleted, "More customers may still be added, so the stream has not ended.");
                 fanOut.Complete();
-                Assert.True(more.Wait(Patience));
-                Assert.False(more.Result);
+                Assert.False(Outcome(more, Patience));
             }
         }
 
@@ -94,7 +93,7 @@ namespace PartnerCenterLicenses.Tests.Unit
                 Assert.Equal(PartnerCenterErrorIds.RequestFailed, result.Failure.ErrorId);
                 Assert.Contains("boom", result.Failure.Message);
                 fanOut.Complete();
-                Assert.False(fanOut.MoveNextAsync().Result);
+                Assert.False(Outcome(fanOut.MoveNextAsync(), Patience));
             }
         }
 
@@ -128,7 +127,7 @@ namespace PartnerCenterLicenses.Tests.Unit
 
             // The three waiting for a slot never start, and no result is made for anyone.
             Assert.Equal(2, Volatile.Read(ref started));
-            Assert.False(fanOut.MoveNextAsync().Wait(TimeSpan.FromMilliseconds(100)));
+            Assert.Null(Outcome(fanOut.MoveNextAsync(), TimeSpan.FromMilliseconds(100)));
         }
 
         [Fact]
@@ -173,10 +172,14 @@ namespace PartnerCenterLicenses.Tests.Unit
 
         private static CustomerResult<T> Take<T>(CustomerFanOut<T> fanOut)
         {
-            Task<bool> next = fanOut.MoveNextAsync();
-            Assert.True(next.Wait(Patience), "No customer finished.");
-            Assert.True(next.Result);
+            Assert.True(Outcome(fanOut.MoveNextAsync(), Patience) ?? throw new TimeoutException("No customer finished."));
             return fanOut.Current;
+        }
+
+        // What the task ended with, or null when it did not end within the limit.
+        private static bool? Outcome(Task<bool> task, TimeSpan limit)
+        {
+            return ((IAsyncResult)task).AsyncWaitHandle.WaitOne(limit) ? task.GetAwaiter().GetResult() : (bool?)null;
         }
 
         /// <summary>Each customer's stream, made of one asynchronous read of all its items.</summary>
