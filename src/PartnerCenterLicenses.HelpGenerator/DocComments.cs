@@ -49,8 +49,9 @@ namespace PartnerCenterLicenses.HelpGenerator
 
         private MemberDoc Find(string id) => new MemberDoc(_members.TryGetValue(id, out XElement member) ? member : null);
 
-        // Doc ids write nested types with a dot where reflection has a plus.
-        private static string DocName(Type type) => type.FullName.Replace('+', '.');
+        // Doc ids write nested types with a dot where reflection has a plus, and a generic base class's
+        // members under its definition (LicenseAnalyticsCmdlet`2), not under the type its cmdlet closes.
+        private static string DocName(Type type) => (type.IsConstructedGenericType ? type.GetGenericTypeDefinition() : type).FullName.Replace('+', '.');
 
         /// <summary>The text of one member's doc comment, as help paragraphs.</summary>
         internal sealed class MemberDoc

@@ -32,7 +32,7 @@ namespace PartnerCenterLicenses.Engine.Client
         public static ItemParser<T> For(PartnerCenterResource<T> resource, RequestIds ids, string customerId)
         {
             return resource.Values != null
-                ? (ItemParser<T>)new JsonValueParser<T>(resource.Values)
+                ? (ItemParser<T>)(object)new JsonValueParser(resource.Values)
                 : new FieldParser<T>(resource, FieldTable.For(resource.Fields), ids, customerId);
         }
     }
@@ -252,27 +252,47 @@ namespace PartnerCenterLicenses.Engine.Client
     }
 
     /// <summary>
-    /// Any JSON, built by the resource's <see cref="IJsonValueBuilder{T}"/> as it is read: strings
-    /// stay strings (dates too); whole numbers are longs (BigInteger beyond), other numbers doubles.
+    /// Any JSON, built by the resource's <see cref="IJsonValueBuilder"/> as it is read: strings stay
+    /// strings (dates too); whole numbers are longs (BigInteger beyond), other numbers doubles.
     /// </summary>
-    internal sealed class JsonValueParser<T> : ItemParser<T>
+    internal sealed class JsonValueParser : ItemParser<object>
     {
-        private readonly IJsonValueBuilder<T> _builder;
+        private readonly IJsonValueBuilder _builder;
 
-        public JsonValueParser(IJsonValueBuilder<T> builder)
+        public JsonValueParser(IJsonValueBuilder builder)
         {
             _builder = builder;
         }
 
-        public override T Read(JsonReader json, int index) => _builder.Item(ReadValue(json));
+        public override object Read(JsonReader json, int index) => ReadValue(json);
 
         public override object NewBody() => _builder.NewObject();
 
         public override void AddToBody(object body, string name, JsonReader json) => _builder.Add(body, name, ReadValue(json));
 
-        public override void AddToBody(object body, string name, object value) => _builder.Add(body, name, _builder.Plain(value));
+        public override void AddToBody(object body, string name, object value) => _builder.Add(body, name, Converted(value));
 
-        public override T Body(object body) => _builder.Item(body);
+        public override object Body(object body) => body;
+
+        // A value the engine read into its own small objects (a page's links) as the builder makes it.
+        private object Converted(object value)
+        {
+            switch (value)
+            {
+                case Dictionary<string, object> record:
+                    object built = _builder.NewObject();
+                    foreach (KeyValuePair<string, object> property in record)
+                    {
+                        _builder.Add(built, property.Key, Converted(property.Value));
+                    }
+
+                    return built;
+                case List<object> list:
+                    return _builder.List(list.ConvertAll(Converted));
+                default:
+                    return value;
+            }
+        }
 
         private object ReadValue(JsonReader json)
         {
@@ -298,12 +318,12 @@ namespace PartnerCenterLicenses.Engine.Client
                     return _builder.List(list);
                 case JsonToken.Null:
                 case JsonToken.Undefined:
-                    return _builder.Plain(null);
+                    return null;
                 case JsonToken.String:
                 case JsonToken.Integer:
                 case JsonToken.Float:
                 case JsonToken.Boolean:
-                    return _builder.Plain(json.Value);
+                    return json.Value;
                 default:
                     throw new JsonReaderException("Unexpected " + json.TokenType + " where a value is expected.");
             }

@@ -47,34 +47,11 @@ namespace PartnerCenterLicenses.Boundary
         public string[] Names { get; }
     }
 
-    /// <summary>A text field.</summary>
-    public sealed class TextField : ItemField
+    /// <summary>A field whose value reads as <typeparamref name="TValue"/>.</summary>
+    /// <typeparam name="TValue">string, long, double, DateTimeOffset, or DateTimeOffset? for a date an item may leave out.</typeparam>
+    public sealed class ItemField<TValue> : ItemField
     {
-        internal TextField(int slot, bool required, string[] names) : base(slot, FieldKind.Text, required, names) { }
-    }
-
-    /// <summary>A whole-number field.</summary>
-    public sealed class WholeField : ItemField
-    {
-        internal WholeField(int slot, bool required, string[] names) : base(slot, FieldKind.Whole, required, names) { }
-    }
-
-    /// <summary>A number field.</summary>
-    public sealed class NumberField : ItemField
-    {
-        internal NumberField(int slot, bool required, string[] names) : base(slot, FieldKind.Number, required, names) { }
-    }
-
-    /// <summary>A date field that every item has.</summary>
-    public sealed class DateField : ItemField
-    {
-        internal DateField(int slot, string[] names) : base(slot, FieldKind.Date, true, names) { }
-    }
-
-    /// <summary>A date field an item may leave out.</summary>
-    public sealed class OptionalDateField : ItemField
-    {
-        internal OptionalDateField(int slot, string[] names) : base(slot, FieldKind.Date, false, names) { }
+        internal ItemField(int slot, FieldKind kind, bool required, string[] names) : base(slot, kind, required, names) { }
     }
 
     /// <summary>The fields of one resource's items, declared one after the other.</summary>
@@ -86,22 +63,23 @@ namespace PartnerCenterLicenses.Boundary
         public IReadOnlyList<ItemField> All => _fields;
 
         /// <summary>A text field; an optional one reads as null when absent.</summary>
-        public TextField Text(string name, bool required = true) => Add(new TextField(_fields.Count, required, new[] { name }));
+        public ItemField<string> Text(string name, bool required = true) => Add<string>(FieldKind.Text, required, name);
 
-        /// <summary>A whole-number field.</summary>
-        public WholeField Whole(params string[] names) => Add(new WholeField(_fields.Count, true, names));
+        /// <summary>A whole-number field, under its documented name and any other spelling seen.</summary>
+        public ItemField<long> Whole(params string[] names) => Add<long>(FieldKind.Whole, true, names);
 
         /// <summary>A number field.</summary>
-        public NumberField Number(string name) => Add(new NumberField(_fields.Count, true, new[] { name }));
+        public ItemField<double> Number(string name) => Add<double>(FieldKind.Number, true, name);
 
         /// <summary>A date field every item has.</summary>
-        public DateField Date(string name) => Add(new DateField(_fields.Count, new[] { name }));
+        public ItemField<DateTimeOffset> Date(string name) => Add<DateTimeOffset>(FieldKind.Date, true, name);
 
         /// <summary>A date field an item may leave out.</summary>
-        public OptionalDateField OptionalDate(string name) => Add(new OptionalDateField(_fields.Count, new[] { name }));
+        public ItemField<DateTimeOffset?> OptionalDate(string name) => Add<DateTimeOffset?>(FieldKind.Date, false, name);
 
-        private TField Add<TField>(TField field) where TField : ItemField
+        private ItemField<TValue> Add<TValue>(FieldKind kind, bool required, params string[] names)
         {
+            var field = new ItemField<TValue>(_fields.Count, kind, required, names);
             _fields.Add(field);
             return field;
         }
@@ -158,18 +136,18 @@ namespace PartnerCenterLicenses.Boundary
         public void SetDate(int slot, DateTimeOffset value) { _dates[slot] = value; _seen[slot] = true; }
 
         /// <summary>The text, or null when an optional field was left out.</summary>
-        public string this[TextField field] => _seen[field.Slot] || !field.Required ? _texts[field.Slot] : throw _missing(field);
+        public string this[ItemField<string> field] => _seen[field.Slot] || !field.Required ? _texts[field.Slot] : throw _missing(field);
 
         /// <summary>The whole number.</summary>
-        public long this[WholeField field] => _seen[field.Slot] ? _wholes[field.Slot] : throw _missing(field);
+        public long this[ItemField<long> field] => _seen[field.Slot] ? _wholes[field.Slot] : throw _missing(field);
 
         /// <summary>The number.</summary>
-        public double this[NumberField field] => _seen[field.Slot] ? _numbers[field.Slot] : throw _missing(field);
+        public double this[ItemField<double> field] => _seen[field.Slot] ? _numbers[field.Slot] : throw _missing(field);
 
         /// <summary>The date.</summary>
-        public DateTimeOffset this[DateField field] => _seen[field.Slot] ? _dates[field.Slot] : throw _missing(field);
+        public DateTimeOffset this[ItemField<DateTimeOffset> field] => _seen[field.Slot] ? _dates[field.Slot] : throw _missing(field);
 
         /// <summary>The date, or null when the item left it out.</summary>
-        public DateTimeOffset? this[OptionalDateField field] => _seen[field.Slot] ? _dates[field.Slot] : (DateTimeOffset?)null;
+        public DateTimeOffset? this[ItemField<DateTimeOffset?> field] => _seen[field.Slot] ? _dates[field.Slot] : (DateTimeOffset?)null;
     }
 }

@@ -71,7 +71,7 @@ namespace PartnerCenterLicenses.Boundary
         }
 
         /// <summary>Declares a resource of any JSON (Invoke-PartnerCenterRequest), built by <paramref name="values"/>.</summary>
-        public PartnerCenterResource(string noun, IJsonValueBuilder<T> values)
+        public PartnerCenterResource(string noun, IJsonValueBuilder values)
         {
             Noun = noun;
             Envelope = Envelope.Any;
@@ -104,27 +104,20 @@ namespace PartnerCenterLicenses.Boundary
         public Func<ItemFieldValues, T> Build { get; }
 
         /// <summary>Builds objects from any JSON value; null for a typed resource.</summary>
-        public IJsonValueBuilder<T> Values { get; }
+        public IJsonValueBuilder Values { get; }
 
         /// <summary>The request for this resource (a partner-level one, without query parameters).</summary>
-        public ResourceRequest<T> Request()
-        {
-            return new ResourceRequest<T>(this, null, null, null, null);
-        }
+        public ResourceRequest<T> Request() => new ResourceRequest<T>(this, null, null, null, null);
 
         /// <summary>The request for one customer of a customer-level resource.</summary>
-        public ResourceRequest<T> Request(CustomerId customer)
-        {
-            return new ResourceRequest<T>(this, customer, null, null, null);
-        }
+        public ResourceRequest<T> Request(CustomerId customer) => new ResourceRequest<T>(this, customer, null, null, null);
     }
 
     /// <summary>
-    /// Builds output objects straight from JSON tokens as they are read, for a resource whose items
-    /// have no declared fields: the engine reads, the cmdlet layer decides what the objects are.
+    /// Builds output objects straight from the JSON as it is read, for a resource without declared
+    /// fields: the engine reads, the cmdlet layer decides what the objects are.
     /// </summary>
-    /// <typeparam name="T">The type of a whole value.</typeparam>
-    public interface IJsonValueBuilder<T>
+    public interface IJsonValueBuilder
     {
         /// <summary>A new, empty object.</summary>
         object NewObject();
@@ -132,14 +125,8 @@ namespace PartnerCenterLicenses.Boundary
         /// <summary>Adds a property to an object made by <see cref="NewObject"/>.</summary>
         void Add(object newObject, string name, object value);
 
-        /// <summary>A list of values.</summary>
+        /// <summary>A list of values (objects, lists, and strings, longs, BigIntegers, doubles, booleans and nulls as read).</summary>
         object List(List<object> values);
-
-        /// <summary>A string, long, BigInteger, double, boolean or null, as read.</summary>
-        object Plain(object value);
-
-        /// <summary>A whole value (an item, or the body) as the stream yields it.</summary>
-        T Item(object value);
     }
 
     /// <summary>
@@ -189,16 +176,11 @@ namespace PartnerCenterLicenses.Boundary
         public bool All { get; }
 
         /// <summary>The same request with these query parameters and at most <paramref name="wanted"/> items.</summary>
-        public ResourceRequest<T> With(IReadOnlyList<KeyValuePair<string, string>> query, ulong? wanted = null)
-        {
-            return new ResourceRequest<T>(Resource, Customer, query, wanted, Raw, Buffered, All);
-        }
+        public ResourceRequest<T> With(IReadOnlyList<KeyValuePair<string, string>> query, ulong? wanted = null) =>
+            new ResourceRequest<T>(Resource, Customer, query, wanted, Raw, Buffered, All);
 
         /// <summary>The same request, its body read whole into memory before its first item is parsed.</summary>
-        public ResourceRequest<T> AsBuffered()
-        {
-            return new ResourceRequest<T>(Resource, Customer, Query, Wanted, Raw, true, All);
-        }
+        public ResourceRequest<T> AsBuffered() => new ResourceRequest<T>(Resource, Customer, Query, Wanted, Raw, true, All);
     }
 
     /// <summary>A request for any Partner Center path, as Invoke-PartnerCenterRequest takes it.</summary>
@@ -230,9 +212,7 @@ namespace PartnerCenterLicenses.Boundary
         public bool All { get; }
 
         /// <summary>A request for any path that yields whatever <paramref name="values"/> makes of the answer.</summary>
-        public ResourceRequest<T> For<T>(PartnerCenterResource<T> values, IReadOnlyList<KeyValuePair<string, string>> query)
-        {
-            return new ResourceRequest<T>(values, null, query, null, this);
-        }
+        public ResourceRequest<T> For<T>(PartnerCenterResource<T> values, IReadOnlyList<KeyValuePair<string, string>> query) =>
+            new ResourceRequest<T>(values, null, query, null, this);
     }
 }

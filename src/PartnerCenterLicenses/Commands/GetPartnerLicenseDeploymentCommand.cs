@@ -60,12 +60,12 @@ namespace PartnerCenterLicenses.Commands
     [Alias("Get-PartnerLicenseDeploymentInfo", "Get-PartnerCustomerLicenseDeploymentInfo")]
     [OutputType(typeof(PartnerLicensesDeploymentInsights), ParameterSetName = new[] { PartnerSet })]
     [OutputType(typeof(CustomerLicensesDeploymentInsights), ParameterSetName = new[] { CustomerSet })]
-    public sealed class GetPartnerLicenseDeploymentCommand : LicenseAnalyticsCmdlet
+    public sealed class GetPartnerLicenseDeploymentCommand : LicenseAnalyticsCmdlet<PartnerLicensesDeploymentInsights, CustomerLicensesDeploymentInsights>
     {
         internal override string Subject => "license deployment";
 
-        internal override IItemStream<object> ReadPartner(ISessionLease session, CmdletCall call) => Partner(session, PartnerLicensesDeploymentInsights.Resource, call, Log, StopToken);
+        internal override PartnerCenterResource<PartnerLicensesDeploymentInsights> PartnerResource => PartnerLicensesDeploymentInsights.Resource;
 
-        internal override CustomerFanOut<object> NewFanOut(ISessionLease session, CmdletCall call) => FanOut(CustomerLicensesDeploymentInsights.Resource, session, call);
+        internal override PartnerCenterResource<CustomerLicensesDeploymentInsights> CustomerResource => CustomerLicensesDeploymentInsights.Resource;
     }
 }

@@ -50,12 +50,12 @@ namespace PartnerCenterLicenses.Commands
     [Alias("Get-PartnerLicenseUsageInfo", "Get-PartnerCustomerLicenseUsageInfo")]
     [OutputType(typeof(PartnerLicensesUsageInsights), ParameterSetName = new[] { PartnerSet })]
     [OutputType(typeof(CustomerLicensesUsageInsights), ParameterSetName = new[] { CustomerSet })]
-    public sealed class GetPartnerLicenseUsageCommand : LicenseAnalyticsCmdlet
+    public sealed class GetPartnerLicenseUsageCommand : LicenseAnalyticsCmdlet<PartnerLicensesUsageInsights, CustomerLicensesUsageInsights>
     {
         internal override string Subject => "license usage";
 
-        internal override IItemStream<object> ReadPartner(ISessionLease session, CmdletCall call) => Partner(session, PartnerLicensesUsageInsights.Resource, call, Log, StopToken);
+        internal override PartnerCenterResource<PartnerLicensesUsageInsights> PartnerResource => PartnerLicensesUsageInsights.Resource;
 
-        internal override CustomerFanOut<object> NewFanOut(ISessionLease session, CmdletCall call) => FanOut(CustomerLicensesUsageInsights.Resource, session, call);
+        internal override PartnerCenterResource<CustomerLicensesUsageInsights> CustomerResource => CustomerLicensesUsageInsights.Resource;
     }
 }

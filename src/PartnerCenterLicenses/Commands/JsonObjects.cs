@@ -14,7 +14,7 @@ namespace PartnerCenterLicenses.Commands
     /// -Body written as JSON text. The engine names no PowerShell type, so this is the one place
     /// both directions meet.
     /// </summary>
-    internal sealed class JsonObjects : IJsonValueBuilder<object>
+    internal sealed class JsonObjects : IJsonValueBuilder
     {
         /// <summary>Any Partner Center answer, as PSCustomObjects (Invoke-PartnerCenterRequest).</summary>
         public static readonly PartnerCenterResource<object> AnyResource = new PartnerCenterResource<object>("item(s)", new JsonObjects());
@@ -45,14 +45,8 @@ namespace PartnerCenterLicenses.Commands
             }
         }
 
-        /// <summary>A JSON array: object[].</summary>
+        /// <summary>A JSON array: object[]. Strings (dates too, as sent), numbers, booleans and null stay as they are.</summary>
         public object List(List<object> values) => values.ToArray();
-
-        /// <summary>Strings (dates too, as sent), numbers, booleans and null as they are.</summary>
-        public object Plain(object value) => value;
-
-        /// <inheritdoc />
-        public object Item(object value) => value;
 
         /// <summary>
         /// -Body as JSON text: a string as it is (JSON text the user wrote); hashtables and other

@@ -11,13 +11,15 @@ namespace PartnerCenterLicenses.Commands
     /// without -CustomerId, and with it a bounded fan-out over the customers given by argument or
     /// pipeline, each customer's items written together as soon as its answer is read.
     /// </summary>
-    public abstract class LicenseAnalyticsCmdlet : PartnerCenterCmdlet
+    /// <typeparam name="TPartner">The partner-level resource's objects.</typeparam>
+    /// <typeparam name="TCustomer">The customer-level resource's objects.</typeparam>
+    public abstract class LicenseAnalyticsCmdlet<TPartner, TCustomer> : PartnerCenterCmdlet
     {
         internal const string PartnerSet = "Partner";
         internal const string CustomerSet = "Customer";
 
         private const int ProgressActivityId = 0x5043;
-        private CustomerFanOut<object> _customers;
+        private CustomerFanOut<TCustomer> _customers;
         private ISessionLease _session;
         private CmdletCall _call;
         private Task<bool> _next;
@@ -61,7 +63,7 @@ namespace PartnerCenterLicenses.Commands
         {
             if (ParameterSetName != CustomerSet)
             {
-                using (IItemStream<object> stream = ReadPartner(_session, _call))
+                using (IItemStream<TPartner> stream = _session.Read(PartnerResource.Request(), _call, Log, StopToken))
                 {
                     WriteAll(stream);
                 }
@@ -71,7 +73,10 @@ namespace PartnerCenterLicenses.Commands
 
             if (_customers == null)
             {
-                _customers = NewFanOut(_session, _call);
+                // Each customer's small body is read whole before it is parsed, without holding a thread.
+                IEngineLog log = Log;
+                _customers = new CustomerFanOut<TCustomer>(
+                    ThrottleLimit, (id, cancel) => _session.Read(CustomerResource.Request(id).AsBuffered(), _call, log, cancel), StopToken);
             }
 
             foreach (string id in CustomerId)
@@ -104,24 +109,11 @@ namespace PartnerCenterLicenses.Commands
             _customers?.Dispose();
         }
 
-        /// <summary>The partner-level resource's stream.</summary>
-        internal abstract IItemStream<object> ReadPartner(ISessionLease session, CmdletCall call);
+        /// <summary>The resource read without -CustomerId.</summary>
+        internal abstract PartnerCenterResource<TPartner> PartnerResource { get; }
 
-        /// <summary>A fan-out over this cmdlet's customer-level resource.</summary>
-        internal abstract CustomerFanOut<object> NewFanOut(ISessionLease session, CmdletCall call);
-
-        /// <summary>A fan-out that reads <paramref name="resource"/> for each customer, each body read whole before it is parsed.</summary>
-        internal CustomerFanOut<object> FanOut<T>(PartnerCenterResource<T> resource, ISessionLease session, CmdletCall call)
-        {
-            IEngineLog log = Log;
-            return new CustomerFanOut<object>(ThrottleLimit, (id, cancel) => new Boxed<T>(session.Read(resource.Request(id).AsBuffered(), call, log, cancel)), StopToken);
-        }
-
-        /// <summary>A partner-level stream as the non-generic base writes it.</summary>
-        internal static IItemStream<object> Partner<T>(ISessionLease session, PartnerCenterResource<T> resource, CmdletCall call, IEngineLog log, System.Threading.CancellationToken stop)
-        {
-            return new Boxed<T>(session.Read(resource.Request(), call, log, stop));
-        }
+        /// <summary>The resource read for each customer.</summary>
+        internal abstract PartnerCenterResource<TCustomer> CustomerResource { get; }
 
         internal override void OnDispose()
         {
@@ -171,7 +163,7 @@ namespace PartnerCenterLicenses.Commands
             FlushLog();
         }
 
-        private void WriteCustomer(CustomerResult<object> result)
+        private void WriteCustomer(CustomerResult<TCustomer> result)
         {
             if (result.Failure != null)
             {
@@ -183,31 +175,10 @@ namespace PartnerCenterLicenses.Commands
                 return;
             }
 
-            foreach (object item in result.Items)
+            foreach (TCustomer item in result.Items)
             {
                 WriteObject(item);
             }
-        }
-
-        /// <summary>A typed stream seen as a stream of objects, for the non-generic base.</summary>
-        private sealed class Boxed<T> : IItemStream<object>
-        {
-            private readonly IItemStream<T> _stream;
-
-            public Boxed(IItemStream<T> stream)
-            {
-                _stream = stream;
-            }
-
-            public object Current => _stream.Current;
-
-            public long? TotalCount => _stream.TotalCount;
-
-            public int Pages => _stream.Pages;
-
-            public Task<bool> MoveNextAsync() => _stream.MoveNextAsync();
-
-            public void Dispose() => _stream.Dispose();
         }
     }
 }

@@ -84,16 +84,16 @@ namespace PartnerCenterLicenses.Models
         private static class Json
         {
             internal static readonly ItemFields Fields = new ItemFields();
-            internal static readonly OptionalDateField ProcessedDateTime = Fields.OptionalDate("processedDateTime");
-            internal static readonly TextField ServiceCode = Fields.Text("serviceCode", required: false);
-            internal static readonly TextField ServiceName = Fields.Text("serviceName", required: false);
-            internal static readonly TextField Channel = Fields.Text("channel", required: false);
-            internal static readonly TextField CustomerTenantId = Fields.Text("customerTenantId", required: false);
-            internal static readonly TextField CustomerName = Fields.Text("customerName", required: false);
-            internal static readonly TextField ProductId = Fields.Text("productId", required: false);
-            internal static readonly TextField ProductName = Fields.Text("productName", required: false);
-            internal static readonly WholeField LicensesDeployed = Fields.Whole("licensesDeployed");
-            internal static readonly WholeField LicensesSold = Fields.Whole("licensesSold");
+            internal static readonly ItemField<DateTimeOffset?> ProcessedDateTime = Fields.OptionalDate("processedDateTime");
+            internal static readonly ItemField<string> ServiceCode = Fields.Text("serviceCode", required: false);
+            internal static readonly ItemField<string> ServiceName = Fields.Text("serviceName", required: false);
+            internal static readonly ItemField<string> Channel = Fields.Text("channel", required: false);
+            internal static readonly ItemField<string> CustomerTenantId = Fields.Text("customerTenantId", required: false);
+            internal static readonly ItemField<string> CustomerName = Fields.Text("customerName", required: false);
+            internal static readonly ItemField<string> ProductId = Fields.Text("productId", required: false);
+            internal static readonly ItemField<string> ProductName = Fields.Text("productName", required: false);
+            internal static readonly ItemField<long> LicensesDeployed = Fields.Whole("licensesDeployed");
+            internal static readonly ItemField<long> LicensesSold = Fields.Whole("licensesSold");
         }
     }
 }

@@ -92,18 +92,18 @@ namespace PartnerCenterLicenses.Models
         private static class Json
         {
             internal static readonly ItemFields Fields = new ItemFields();
-            internal static readonly OptionalDateField ProcessedDateTime = Fields.OptionalDate("processedDateTime");
-            internal static readonly TextField ServiceCode = Fields.Text("serviceCode", required: false);
-            internal static readonly TextField ServiceName = Fields.Text("serviceName", required: false);
-            internal static readonly TextField Channel = Fields.Text("channel", required: false);
-            internal static readonly TextField CustomerTenantId = Fields.Text("customerTenantId", required: false);
-            internal static readonly TextField CustomerName = Fields.Text("customerName", required: false);
-            internal static readonly TextField ProductId = Fields.Text("productId", required: false);
-            internal static readonly TextField ProductName = Fields.Text("productName", required: false);
-            internal static readonly TextField WorkloadCode = Fields.Text("workloadCode", required: false);
-            internal static readonly TextField WorkloadName = Fields.Text("workloadName", required: false);
-            internal static readonly WholeField LicensesActive = Fields.Whole("licensesActive", "licenseActive");
-            internal static readonly WholeField LicensesQualified = Fields.Whole("licensesQualified");
+            internal static readonly ItemField<DateTimeOffset?> ProcessedDateTime = Fields.OptionalDate("processedDateTime");
+            internal static readonly ItemField<string> ServiceCode = Fields.Text("serviceCode", required: false);
+            internal static readonly ItemField<string> ServiceName = Fields.Text("serviceName", required: false);
+            internal static readonly ItemField<string> Channel = Fields.Text("channel", required: false);
+            internal static readonly ItemField<string> CustomerTenantId = Fields.Text("customerTenantId", required: false);
+            internal static readonly ItemField<string> CustomerName = Fields.Text("customerName", required: false);
+            internal static readonly ItemField<string> ProductId = Fields.Text("productId", required: false);
+            internal static readonly ItemField<string> ProductName = Fields.Text("productName", required: false);
+            internal static readonly ItemField<string> WorkloadCode = Fields.Text("workloadCode", required: false);
+            internal static readonly ItemField<string> WorkloadName = Fields.Text("workloadName", required: false);
+            internal static readonly ItemField<long> LicensesActive = Fields.Whole("licensesActive", "licenseActive");
+            internal static readonly ItemField<long> LicensesQualified = Fields.Whole("licensesQualified");
         }
     }
 }

@@ -85,16 +85,16 @@ namespace PartnerCenterLicenses.Models
         private static class Json
         {
             internal static readonly ItemFields Fields = new ItemFields();
-            internal static readonly TextField CustomerId = Fields.Text("customerId", required: false);
-            internal static readonly TextField CustomerName = Fields.Text("customerName");
-            internal static readonly TextField ProductName = Fields.Text("productName");
-            internal static readonly TextField ServiceCode = Fields.Text("serviceCode", required: false);
-            internal static readonly TextField ServiceName = Fields.Text("serviceName");
-            internal static readonly TextField Channel = Fields.Text("channel");
-            internal static readonly WholeField LicensesDeployed = Fields.Whole("licensesDeployed");
-            internal static readonly WholeField LicensesSold = Fields.Whole("licensesSold");
-            internal static readonly NumberField DeploymentPercent = Fields.Number("deploymentPercent");
-            internal static readonly DateField ProcessedDateTime = Fields.Date("processedDateTime");
+            internal static readonly ItemField<string> CustomerId = Fields.Text("customerId", required: false);
+            internal static readonly ItemField<string> CustomerName = Fields.Text("customerName");
+            internal static readonly ItemField<string> ProductName = Fields.Text("productName");
+            internal static readonly ItemField<string> ServiceCode = Fields.Text("serviceCode", required: false);
+            internal static readonly ItemField<string> ServiceName = Fields.Text("serviceName");
+            internal static readonly ItemField<string> Channel = Fields.Text("channel");
+            internal static readonly ItemField<long> LicensesDeployed = Fields.Whole("licensesDeployed");
+            internal static readonly ItemField<long> LicensesSold = Fields.Whole("licensesSold");
+            internal static readonly ItemField<double> DeploymentPercent = Fields.Number("deploymentPercent");
+            internal static readonly ItemField<DateTimeOffset> ProcessedDateTime = Fields.Date("processedDateTime");
         }
     }
 }

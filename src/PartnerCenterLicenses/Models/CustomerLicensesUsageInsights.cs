@@ -94,18 +94,18 @@ namespace PartnerCenterLicenses.Models
         private static class Json
         {
             internal static readonly ItemFields Fields = new ItemFields();
-            internal static readonly TextField CustomerId = Fields.Text("customerId", required: false);
-            internal static readonly TextField CustomerName = Fields.Text("customerName");
-            internal static readonly TextField ProductName = Fields.Text("productName");
-            internal static readonly TextField ServiceCode = Fields.Text("serviceCode", required: false);
-            internal static readonly TextField ServiceName = Fields.Text("serviceName");
-            internal static readonly TextField Channel = Fields.Text("channel");
-            internal static readonly TextField WorkloadCode = Fields.Text("workloadCode", required: false);
-            internal static readonly TextField WorkloadName = Fields.Text("workloadName");
-            internal static readonly WholeField LicensesActive = Fields.Whole("licensesActive");
-            internal static readonly WholeField LicensesQualified = Fields.Whole("licensesQualified");
-            internal static readonly NumberField UsagePercent = Fields.Number("usagePercent");
-            internal static readonly DateField ProcessedDateTime = Fields.Date("processedDateTime");
+            internal static readonly ItemField<string> CustomerId = Fields.Text("customerId", required: false);
+            internal static readonly ItemField<string> CustomerName = Fields.Text("customerName");
+            internal static readonly ItemField<string> ProductName = Fields.Text("productName");
+            internal static readonly ItemField<string> ServiceCode = Fields.Text("serviceCode", required: false);
+            internal static readonly ItemField<string> ServiceName = Fields.Text("serviceName");
+            internal static readonly ItemField<string> Channel = Fields.Text("channel");
+            internal static readonly ItemField<string> WorkloadCode = Fields.Text("workloadCode", required: false);
+            internal static readonly ItemField<string> WorkloadName = Fields.Text("workloadName");
+            internal static readonly ItemField<long> LicensesActive = Fields.Whole("licensesActive");
+            internal static readonly ItemField<long> LicensesQualified = Fields.Whole("licensesQualified");
+            internal static readonly ItemField<double> UsagePercent = Fields.Number("usagePercent");
+            internal static readonly ItemField<DateTimeOffset> ProcessedDateTime = Fields.Date("processedDateTime");
         }
     }
 }

@@ -55,11 +55,11 @@ namespace PartnerCenterLicenses.Models
         private static class Json
         {
             internal static readonly ItemFields Fields = new ItemFields();
-            internal static readonly TextField Id = Fields.Text("id");
-            internal static readonly TextField CompanyName = Fields.Text("companyProfile.companyName", required: false);
-            internal static readonly TextField Domain = Fields.Text("companyProfile.domain", required: false);
-            internal static readonly TextField TenantId = Fields.Text("companyProfile.tenantId", required: false);
-            internal static readonly TextField RelationshipToPartner = Fields.Text("relationshipToPartner", required: false);
+            internal static readonly ItemField<string> Id = Fields.Text("id");
+            internal static readonly ItemField<string> CompanyName = Fields.Text("companyProfile.companyName", required: false);
+            internal static readonly ItemField<string> Domain = Fields.Text("companyProfile.domain", required: false);
+            internal static readonly ItemField<string> TenantId = Fields.Text("companyProfile.tenantId", required: false);
+            internal static readonly ItemField<string> RelationshipToPartner = Fields.Text("relationshipToPartner", required: false);
         }
     }
 }

@@ -57,11 +57,11 @@ namespace PartnerCenterLicenses.Models
         private static class Json
         {
             internal static readonly ItemFields Fields = new ItemFields();
-            internal static readonly TextField ServiceName = Fields.Text("serviceName");
-            internal static readonly TextField Channel = Fields.Text("channel");
-            internal static readonly WholeField LicensesSold = Fields.Whole("licensesSold");
-            internal static readonly NumberField ProratedDeploymentPercent = Fields.Number("proratedDeploymentPercent");
-            internal static readonly DateField ProcessedDateTime = Fields.Date("processedDateTime");
+            internal static readonly ItemField<string> ServiceName = Fields.Text("serviceName");
+            internal static readonly ItemField<string> Channel = Fields.Text("channel");
+            internal static readonly ItemField<long> LicensesSold = Fields.Whole("licensesSold");
+            internal static readonly ItemField<double> ProratedDeploymentPercent = Fields.Number("proratedDeploymentPercent");
+            internal static readonly ItemField<DateTimeOffset> ProcessedDateTime = Fields.Date("processedDateTime");
         }
     }
 }

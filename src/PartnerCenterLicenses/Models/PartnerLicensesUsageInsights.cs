@@ -56,11 +56,11 @@ namespace PartnerCenterLicenses.Models
         private static class Json
         {
             internal static readonly ItemFields Fields = new ItemFields();
-            internal static readonly TextField ServiceName = Fields.Text("serviceName");
-            internal static readonly TextField Channel = Fields.Text("channel");
-            internal static readonly TextField WorkloadName = Fields.Text("workloadName");
-            internal static readonly NumberField ProratedLicensesUsagePercent = Fields.Number("proratedLicensesUsagePercent");
-            internal static readonly DateField ProcessedDateTime = Fields.Date("processedDateTime");
+            internal static readonly ItemField<string> ServiceName = Fields.Text("serviceName");
+            internal static readonly ItemField<string> Channel = Fields.Text("channel");
+            internal static readonly ItemField<string> WorkloadName = Fields.Text("workloadName");
+            internal static readonly ItemField<double> ProratedLicensesUsagePercent = Fields.Number("proratedLicensesUsagePercent");
+            internal static readonly ItemField<DateTimeOffset> ProcessedDateTime = Fields.Date("processedDateTime");
         }
     }
 }
