@@ -63,9 +63,6 @@ namespace PartnerCenterLicenses.Engine.Client
         /// <summary>The link to the next page, once the whole page has been read; null when there is none.</summary>
         public NextPageLink NextPage { get; private set; }
 
-        /// <summary>Items read so far.</summary>
-        public int Count => _count;
-
         /// <summary>The request's ids, for messages about this page.</summary>
         public RequestIds Ids => _ids;
 
@@ -82,7 +79,7 @@ namespace PartnerCenterLicenses.Engine.Client
             {
                 CheckOpenable(response, ids, maxFieldLength);
                 Stream body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
-                return new CollectionReader<T>(body, new Both(response, requestScope), requestScope, userCancellation, ids, log, maxFieldLength, resource, customerId);
+                return new CollectionReader<T>(body, response, requestScope, userCancellation, ids, log, maxFieldLength, resource, customerId);
             }
             catch
             {
@@ -100,7 +97,7 @@ namespace PartnerCenterLicenses.Engine.Client
             Stream body, IdleTimeout requestScope, CancellationToken userCancellation, RequestIds ids, IEngineLog log, int maxFieldLength,
             PartnerCenterResource<T> resource, string customerId)
         {
-            return new CollectionReader<T>(body, new Both(body, requestScope), requestScope, userCancellation, ids, log, maxFieldLength, resource, customerId);
+            return new CollectionReader<T>(body, body, requestScope, userCancellation, ids, log, maxFieldLength, resource, customerId);
         }
 
         /// <summary>Refuses, before any byte is read, a body that is not JSON or a limit that is not one.</summary>
@@ -191,7 +188,10 @@ namespace PartnerCenterLicenses.Engine.Client
         {
             _items.Dispose();
             ((IDisposable)_json).Dispose();
+
+            // The response (or the body read from it) first, then the timeout scope of its request.
             _owner.Dispose();
+            _requestScope.Dispose();
         }
 
         private string CutShort()
@@ -367,25 +367,6 @@ namespace PartnerCenterLicenses.Engine.Client
         private static bool Is(string name, string field)
         {
             return string.Equals(name, field, StringComparison.OrdinalIgnoreCase);
-        }
-
-        /// <summary>Disposes the response and then its timeout scope.</summary>
-        private sealed class Both : IDisposable
-        {
-            private readonly IDisposable _first;
-            private readonly IDisposable _second;
-
-            public Both(IDisposable first, IDisposable second)
-            {
-                _first = first;
-                _second = second;
-            }
-
-            public void Dispose()
-            {
-                _first.Dispose();
-                _second.Dispose();
-            }
         }
     }
 }
