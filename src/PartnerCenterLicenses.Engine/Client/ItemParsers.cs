@@ -264,6 +264,7 @@ namespace PartnerCenterLicenses.Engine.Client
             _builder = builder;
         }
 
+        /// <summary>Reads the value the reader is on, to its end.</summary>
         public override object Read(JsonReader json, int index) => ReadValue(json);
 
         public override object NewBody() => _builder.NewObject();

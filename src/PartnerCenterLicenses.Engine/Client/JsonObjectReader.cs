@@ -28,44 +28,10 @@ namespace PartnerCenterLicenses.Engine.Client
                 throw new JsonReaderException("The JSON value is " + KindOf(reader.TokenType) + ", not an object.");
             }
 
-            var properties = new Dictionary<string, object>(StringComparer.Ordinal);
-            while (Next(reader) && reader.TokenType == JsonToken.PropertyName)
-            {
-                string name = (string)reader.Value;
-                Next(reader);
-                properties[name] = ReadValue(reader);
-            }
-
-            return properties;
+            return (Dictionary<string, object>)Values.Read(reader, 0);
         }
 
-        /// <summary>The value the reader is on, to its end: objects as dictionaries, arrays as lists, plain values as read.</summary>
-        private static object ReadValue(JsonReader reader)
-        {
-            switch (reader.TokenType)
-            {
-                case JsonToken.StartObject:
-                    return Read(reader);
-                case JsonToken.StartArray:
-                    var list = new List<object>();
-                    while (Next(reader) && reader.TokenType != JsonToken.EndArray)
-                    {
-                        list.Add(ReadValue(reader));
-                    }
-
-                    return list;
-                case JsonToken.Null:
-                case JsonToken.Undefined:
-                    return null;
-                case JsonToken.String:
-                case JsonToken.Integer:
-                case JsonToken.Float:
-                case JsonToken.Boolean:
-                    return reader.Value;
-                default:
-                    throw new JsonReaderException("Unexpected " + reader.TokenType + " where a value is expected.");
-            }
-        }
+        private static readonly JsonValueParser Values = new JsonValueParser(new SmallObjects());
 
         /// <summary>A JSON value's kind as a message names it: array, string, integer, float, boolean, null.</summary>
         public static string KindOf(JsonToken token)
@@ -82,15 +48,15 @@ namespace PartnerCenterLicenses.Engine.Client
                 default: return token.ToString().ToLowerInvariant();
             }
         }
+    }
 
-        private static bool Next(JsonReader reader)
-        {
-            if (!reader.Read())
-            {
-                throw new JsonReaderException("The JSON text ended inside an object.");
-            }
+    /// <summary>Objects as dictionaries (of a name given twice the last value counts) and arrays as lists.</summary>
+    internal sealed class SmallObjects : PartnerCenterLicenses.Boundary.IJsonValueBuilder
+    {
+        public object NewObject() => new Dictionary<string, object>(StringComparer.Ordinal);
 
-            return true;
-        }
+        public void Add(object newObject, string name, object value) => ((Dictionary<string, object>)newObject)[name] = value;
+
+        public object List(List<object> values) => values;
     }
 }
