@@ -91,10 +91,8 @@ namespace PartnerCenterLicenses.Engine.Client
         }
 
         /// <summary>A failure that says, when the request was sent again, how often.</summary>
-        public static PartnerCenterException AfterRetries(PartnerCenterException failure, int retries)
-        {
-            return retries == 0 ? failure : Restated(failure, failure.Message + " (Gave up after " + retries + " retries.)", null);
-        }
+        public static PartnerCenterException AfterRetries(PartnerCenterException failure, int retries) =>
+            retries == 0 ? failure : Restated(failure, failure.Message + " (Gave up after " + retries + " retries.)", null);
 
         public static PartnerCenterException Failure(string id, PartnerCenterErrorKind kind, string message, RequestIds ids, Exception inner, string action)
         {
@@ -119,10 +117,8 @@ namespace PartnerCenterLicenses.Engine.Client
             return restated;
         }
 
-        private static string Reason(HttpResponseMessage response)
-        {
-            return string.IsNullOrEmpty(response.ReasonPhrase) ? ((HttpStatusCode)(int)response.StatusCode).ToString() : response.ReasonPhrase;
-        }
+        private static string Reason(HttpResponseMessage response) =>
+            string.IsNullOrEmpty(response.ReasonPhrase) ? ((HttpStatusCode)(int)response.StatusCode).ToString() : response.ReasonPhrase;
 
         private static string RetryAfterText(HttpResponseMessage response)
         {

@@ -221,10 +221,7 @@ namespace PartnerCenterLicenses.Engine.Http
             return null;
         }
 
-        private static object Property(Dictionary<string, object> answer, string name)
-        {
-            return answer.TryGetValue(name, out object value) ? value : null;
-        }
+        private static object Property(Dictionary<string, object> answer, string name) => answer.TryGetValue(name, out object value) ? value : null;
 
         // A whole number of seconds, written as a number or, as some authorities do, as a string.
         private static bool IsWholeSeconds(object value)

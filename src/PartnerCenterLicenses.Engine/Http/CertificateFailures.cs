@@ -66,10 +66,7 @@ namespace PartnerCenterLicenses.Engine.Http
             };
         }
 
-        private static string Origin(Uri uri)
-        {
-            return uri.GetLeftPart(UriPartial.Authority);
-        }
+        private static string Origin(Uri uri) => uri.GetLeftPart(UriPartial.Authority);
 
         private static string Describe(X509Certificate2 certificate, X509Chain chain, SslPolicyErrors errors)
         {

@@ -40,14 +40,8 @@ namespace PartnerCenterLicenses.Engine.Http
                 "Partner Center sent nothing for " + Seconds(timeout) + " s while its response was being read." + cutShort, ids, cause, Action);
         }
 
-        private static string Within(TimeSpan? timeout)
-        {
-            return timeout == null ? "in time" : "within " + Seconds(timeout.Value) + " s";
-        }
+        private static string Within(TimeSpan? timeout) => timeout == null ? "in time" : "within " + Seconds(timeout.Value) + " s";
 
-        private static string Seconds(TimeSpan timeout)
-        {
-            return timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture);
-        }
+        private static string Seconds(TimeSpan timeout) => timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture);
     }
 }
