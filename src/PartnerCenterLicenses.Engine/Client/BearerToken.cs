@@ -52,15 +52,13 @@ namespace PartnerCenterLicenses.Engine.Client
             return await base.SendAsync(again, cancellationToken).ConfigureAwait(false);
         }
 
-        // Token requests made for this call run under the call's own request timeout.
+        // Token requests made for this call run under the call's own request timeout (until this method returns).
         private async Task<string> AccessTokenAsync(RequestContext context, string rejectedToken, CancellationToken cancellationToken)
         {
-            using (AuthorityGuard.UseTimeout(context.Call.Options.Timeout))
-            {
-                return rejectedToken == null
-                    ? await _tokens.GetAccessTokenAsync(context.Log, cancellationToken).ConfigureAwait(false)
-                    : await _tokens.RenewRejectedAsync(rejectedToken, context.Log, cancellationToken).ConfigureAwait(false);
-            }
+            AuthorityGuard.CallTimeout.Value = context.Call.Options.Timeout;
+            return rejectedToken == null
+                ? await _tokens.GetAccessTokenAsync(context.Log, cancellationToken).ConfigureAwait(false)
+                : await _tokens.RenewRejectedAsync(rejectedToken, context.Log, cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -50,9 +50,7 @@ namespace PartnerCenterLicenses.Engine.Client
             }
         }
 
-        public override void Flush()
-        {
-        }
+        public override void Flush() { }
 
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 

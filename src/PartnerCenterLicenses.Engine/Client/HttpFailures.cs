@@ -23,83 +23,44 @@ namespace PartnerCenterLicenses.Engine.Client
             HttpResponseMessage response, string body, RequestIds ids, bool tokenIsAppOnly)
         {
             int status = (int)response.StatusCode;
-            ErrorBody error = ErrorBody.TryParse(body);
+            (string Code, string Description)? error = ErrorBody(body);
             string service = "Partner Center answered " + status + " " + Reason(response)
-                + (error != null ? " (error " + error.Code + (string.IsNullOrEmpty(error.Description) ? string.Empty : ": " + error.Description) + ")" : string.Empty)
+                + (error is (var code, var description) ? " (error " + code + (string.IsNullOrEmpty(description) ? string.Empty : ": " + description) + ")" : string.Empty)
                 + ".";
 
-            string id;
-            PartnerCenterErrorKind kind;
-            string message;
-            string action;
-            switch (status)
+            (string id, PartnerCenterErrorKind kind, string message, string action) = status switch
             {
-                case 401:
-                    id = PartnerCenterErrorIds.Unauthorized;
-                    kind = PartnerCenterErrorKind.Authentication;
-                    message = "Partner Center rejected the session's access token. " + service;
-                    action = "Run Connect-PartnerCenter again. If you passed -AccessToken, make sure it was issued for Partner Center and has not expired.";
-                    break;
-                case 403 when tokenIsAppOnly:
-                    id = PartnerCenterErrorIds.AppOnlyTokenRejected;
-                    kind = PartnerCenterErrorKind.PermissionDenied;
-                    message = "License analytics need App+User credentials, but the session's token is app-only "
-                        + "(it has application roles and no signed-in user). " + service;
-                    action = "Connect with App+User credentials: Connect-PartnerCenter -ApplicationId <app id> -Credential <app id + secret> "
-                        + "-RefreshToken <refresh token of a partner user>, or pass an App+User -AccessToken.";
-                    break;
-                case 403 when error?.Code == NoRelationshipCode:
-                    id = PartnerCenterErrorIds.Forbidden;
-                    kind = PartnerCenterErrorKind.PermissionDenied;
-                    message = "Partner Center refused the request: the partner has no relationship with this customer. " + service;
-                    action = "Check the customer id (Invoke-PartnerCenterRequest -Path /v1/customers -All lists the partner's customers).";
-                    break;
-                case 403:
-                    id = PartnerCenterErrorIds.Forbidden;
-                    kind = PartnerCenterErrorKind.PermissionDenied;
-                    message = "Partner Center refused the request: the signed-in user or the application is not allowed to do this. " + service;
-                    action = "Sign in as a partner user with a Partner Center role that can see analytics (for example an admin agent), "
-                        + "and check that the application has the Partner Center API permission (user_impersonation).";
-                    break;
-                case 404:
-                    id = PartnerCenterErrorIds.NotFound;
-                    kind = PartnerCenterErrorKind.NotFound;
-                    message = "Partner Center did not find the resource. " + service;
-                    action = "Check the path or customer id, and that -Environment points at the right Partner Center endpoint.";
-                    break;
-                case 429:
-                    id = PartnerCenterErrorIds.Throttled;
-                    kind = PartnerCenterErrorKind.Throttled;
-                    message = "Partner Center is throttling this partner's requests. " + service + RetryAfterText(response);
-                    action = "Wait and run the command again; spread scheduled runs out over time.";
-                    break;
-                default:
-                    if (status >= 500)
-                    {
-                        id = PartnerCenterErrorIds.ServiceError;
-                        kind = PartnerCenterErrorKind.ServiceUnavailable;
-                        message = "Partner Center failed to answer the request. " + service;
-                        action = "Try again later. If it persists, contact Partner Center support with the ids below.";
-                    }
-                    else
-                    {
-                        id = PartnerCenterErrorIds.RequestFailed;
-                        kind = PartnerCenterErrorKind.RequestFailed;
-                        message = "Partner Center did not accept the request. " + service;
-                        action = null;
-                    }
-
-                    break;
-            }
-
-            return new PartnerCenterException(id, kind, message + ids.Text)
-            {
-                RecommendedAction = action,
-                StatusCode = status,
-                PartnerCenterErrorCode = error?.Code,
-                RequestId = ids.RequestId.ToString(),
-                CorrelationId = ids.CorrelationId.ToString(),
+                401 => (PartnerCenterErrorIds.Unauthorized, PartnerCenterErrorKind.Authentication,
+                    "Partner Center rejected the session's access token. " + service,
+                    "Run Connect-PartnerCenter again. If you passed -AccessToken, make sure it was issued for Partner Center and has not expired."),
+                403 when tokenIsAppOnly => (PartnerCenterErrorIds.AppOnlyTokenRejected, PartnerCenterErrorKind.PermissionDenied,
+                    "License analytics need App+User credentials, but the session's token is app-only "
+                    + "(it has application roles and no signed-in user). " + service,
+                    "Connect with App+User credentials: Connect-PartnerCenter -ApplicationId <app id> -Credential <app id + secret> "
+                    + "-RefreshToken <refresh token of a partner user>, or pass an App+User -AccessToken."),
+                403 when error?.Code == NoRelationshipCode => (PartnerCenterErrorIds.Forbidden, PartnerCenterErrorKind.PermissionDenied,
+                    "Partner Center refused the request: the partner has no relationship with this customer. " + service,
+                    "Check the customer id (Invoke-PartnerCenterRequest -Path /v1/customers -All lists the partner's customers)."),
+                403 => (PartnerCenterErrorIds.Forbidden, PartnerCenterErrorKind.PermissionDenied,
+                    "Partner Center refused the request: the signed-in user or the application is not allowed to do this. " + service,
+                    "Sign in as a partner user with a Partner Center role that can see analytics (for example an admin agent), "
+                    + "and check that the application has the Partner Center API permission (user_impersonation)."),
+                404 => (PartnerCenterErrorIds.NotFound, PartnerCenterErrorKind.NotFound,
+                    "Partner Center did not find the resource. " + service,
+                    "Check the path or customer id, and that -Environment points at the right Partner Center endpoint."),
+                429 => (PartnerCenterErrorIds.Throttled, PartnerCenterErrorKind.Throttled,
+                    "Partner Center is throttling this partner's requests. " + service + RetryAfterText(response),
+                    "Wait and run the command again; spread scheduled runs out over time."),
+                >= 500 => (PartnerCenterErrorIds.ServiceError, PartnerCenterErrorKind.ServiceUnavailable,
+                    "Partner Center failed to answer the request. " + service,
+                    "Try again later. If it persists, contact Partner Center support with the ids below."),
+                _ => (PartnerCenterErrorIds.RequestFailed, PartnerCenterErrorKind.RequestFailed, "Partner Center did not accept the request. " + service, null),
             };
+
+            PartnerCenterException failure = Failure(id, kind, message, ids, null, action);
+            failure.StatusCode = status;
+            failure.PartnerCenterErrorCode = error?.Code;
+            return failure;
         }
 
         /// <summary>Partner Center's words for a redirect the chain does not follow.</summary>
@@ -113,32 +74,25 @@ namespace PartnerCenterLicenses.Engine.Client
             }
 
             string from = request.RequestUri.GetLeftPart(UriPartial.Path);
-            int status = (int)response.StatusCode;
-            return why == RedirectRefusal.NotHttps
-                ? Failure(
-                    PartnerCenterErrorIds.InsecureRedirectRefused,
-                    PartnerCenterErrorKind.Security,
-                    "Partner Center answered " + status + " redirecting " + from + " to " + target.GetLeftPart(UriPartial.Path)
-                    + ", which is not HTTPS. Partner Center data is only read over HTTPS, so the redirect was refused and nothing was sent there.",
-                    ids,
-                    null,
-                    "Check -Environment (and Add-PartnerCenterEnvironment -PartnerCenterEndpoint). If a proxy redirects to plain HTTP, have it keep HTTPS.")
-                : Failure(
-                    PartnerCenterErrorIds.InsecureRedirectRefused,
-                    PartnerCenterErrorKind.Security,
-                    "Partner Center answered " + status + " redirecting the " + request.Method + " of " + from + " to "
-                    + target.GetLeftPart(UriPartial.Path) + ", another host. The request's body goes only to Partner Center, so the redirect "
-                    + "was refused and nothing was sent there.",
-                    ids,
-                    null,
-                    "Check -Environment (and Add-PartnerCenterEnvironment -PartnerCenterEndpoint) and the -Path.");
+            string to = target.GetLeftPart(UriPartial.Path);
+            bool notHttps = why == RedirectRefusal.NotHttps;
+            return Failure(
+                PartnerCenterErrorIds.InsecureRedirectRefused,
+                PartnerCenterErrorKind.Security,
+                "Partner Center answered " + (int)response.StatusCode + (notHttps
+                    ? " redirecting " + from + " to " + to + ", which is not HTTPS. Partner Center data is only read over HTTPS, so the redirect was refused and nothing was sent there."
+                    : " redirecting the " + request.Method + " of " + from + " to " + to + ", another host. The request's body goes only to Partner Center, so the redirect "
+                      + "was refused and nothing was sent there."),
+                ids,
+                null,
+                "Check -Environment (and Add-PartnerCenterEnvironment -PartnerCenterEndpoint)" + (notHttps
+                    ? ". If a proxy redirects to plain HTTP, have it keep HTTPS."
+                    : " and the -Path."));
         }
 
         /// <summary>A failure that says, when the request was sent again, how often.</summary>
-        public static PartnerCenterException AfterRetries(PartnerCenterException failure, int retries)
-        {
-            return retries == 0 ? failure : Restated(failure, failure.Message + " (Gave up after " + retries + " retries.)", null);
-        }
+        public static PartnerCenterException AfterRetries(PartnerCenterException failure, int retries) =>
+            retries == 0 ? failure : Restated(failure, failure.Message + " (Gave up after " + retries + " retries.)", null);
 
         public static PartnerCenterException Failure(string id, PartnerCenterErrorKind kind, string message, RequestIds ids, Exception inner, string action)
         {
@@ -163,10 +117,8 @@ namespace PartnerCenterLicenses.Engine.Client
             return restated;
         }
 
-        private static string Reason(HttpResponseMessage response)
-        {
-            return string.IsNullOrEmpty(response.ReasonPhrase) ? ((HttpStatusCode)(int)response.StatusCode).ToString() : response.ReasonPhrase;
-        }
+        private static string Reason(HttpResponseMessage response) =>
+            string.IsNullOrEmpty(response.ReasonPhrase) ? ((HttpStatusCode)(int)response.StatusCode).ToString() : response.ReasonPhrase;
 
         private static string RetryAfterText(HttpResponseMessage response)
         {
@@ -184,40 +136,25 @@ namespace PartnerCenterLicenses.Engine.Client
             return string.Empty;
         }
 
-        /// <summary>Partner Center's REST error body: code, description, data, source.</summary>
-        private sealed class ErrorBody
+        // Partner Center's REST error body (code, description, data, source): its code and description, or null without a code.
+        private static (string Code, string Description)? ErrorBody(string body)
         {
-            public string Code { get; private set; }
-
-            public string Description { get; private set; }
-
-            public static ErrorBody TryParse(string body)
+            try
             {
-                if (string.IsNullOrWhiteSpace(body))
+                var json = string.IsNullOrWhiteSpace(body) ? null : JToken.Parse(body) as JObject;
+                JToken code = json?["code"] ?? json?["errorCode"];
+                if (code == null || code.Type == JTokenType.Null)
                 {
                     return null;
                 }
 
-                try
-                {
-                    var json = JToken.Parse(body) as JObject;
-                    JToken code = json?["code"] ?? json?["errorCode"];
-                    if (code == null || code.Type == JTokenType.Null)
-                    {
-                        return null;
-                    }
-
-                    JToken description = json["description"] ?? json["message"];
-                    return new ErrorBody
-                    {
-                        Code = code.Type == JTokenType.String ? (string)code : code.ToString(Formatting.None),
-                        Description = description != null && description.Type == JTokenType.String ? (string)description : null,
-                    };
-                }
-                catch (JsonException)
-                {
-                    return null;
-                }
+                JToken description = json["description"] ?? json["message"];
+                return (code.Type == JTokenType.String ? (string)code : code.ToString(Formatting.None),
+                    description != null && description.Type == JTokenType.String ? (string)description : null);
+            }
+            catch (JsonException)
+            {
+                return null;
             }
         }
     }

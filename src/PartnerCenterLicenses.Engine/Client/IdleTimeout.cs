@@ -33,28 +33,24 @@ namespace PartnerCenterLicenses.Engine.Client
         public bool TimedOut => _source.IsCancellationRequested && !_user.IsCancellationRequested;
 
         /// <summary>Starts (or restarts) the clock: the module is now waiting for Partner Center.</summary>
-        public void Start()
-        {
-            if (Volatile.Read(ref _disposed) == 0 && !_source.IsCancellationRequested)
-            {
-                _source.CancelAfter(_timeout);
-            }
-        }
+        public void Start() => CancelAfter(_timeout);
 
         /// <summary>Stops the clock: what follows is the module's or the pipeline's own work.</summary>
-        public void Pause()
-        {
-            if (Volatile.Read(ref _disposed) == 0 && !_source.IsCancellationRequested)
-            {
-                _source.CancelAfter(System.Threading.Timeout.InfiniteTimeSpan);
-            }
-        }
+        public void Pause() => CancelAfter(System.Threading.Timeout.InfiniteTimeSpan);
 
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _disposed, 1) == 0)
             {
                 _source.Dispose();
+            }
+        }
+
+        private void CancelAfter(TimeSpan delay)
+        {
+            if (Volatile.Read(ref _disposed) == 0 && !_source.IsCancellationRequested)
+            {
+                _source.CancelAfter(delay);
             }
         }
     }

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Linq;
 using System.Net.Http;
 using System.Text;
 using System.Threading;
@@ -22,19 +21,18 @@ namespace PartnerCenterLicenses.Engine.Client
         private const int MaxErrorBodyChars = 64 * 1024;
 
         private readonly HttpMessageInvoker _chain;
-        private readonly Uri _endpoint;
         private readonly ITokenSource _tokens;
 
         // The transport is the network (HttpClients.Transport), or a test's handler in its place.
         public PartnerCenterClient(HttpMessageHandler transport, Uri endpoint, ITokenSource tokens, CertificateFailures certificates = null)
         {
-            _endpoint = new Uri(endpoint.ToString().TrimEnd('/') + "/");
+            Endpoint = new Uri(endpoint.ToString().TrimEnd('/') + "/");
             _tokens = tokens;
-            _chain = HttpClients.ForPartnerCenter(transport, _endpoint, tokens, certificates ?? new CertificateFailures());
+            _chain = HttpClients.ForPartnerCenter(transport, Endpoint, tokens, certificates ?? new CertificateFailures());
         }
 
         /// <summary>The connected endpoint, ending in '/'.</summary>
-        public Uri Endpoint => _endpoint;
+        public Uri Endpoint { get; }
 
         public void Dispose()
         {

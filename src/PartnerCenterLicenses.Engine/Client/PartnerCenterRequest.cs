@@ -28,9 +28,6 @@ namespace PartnerCenterLicenses.Engine.Client
 
         public IReadOnlyList<KeyValuePair<string, string>> Headers { get; }
 
-        public PartnerCenterRequest At(Uri uri)
-        {
-            return new PartnerCenterRequest(Method, uri, Body, Headers);
-        }
+        public PartnerCenterRequest At(Uri uri) => new PartnerCenterRequest(Method, uri, Body, Headers);
     }
 }

@@ -40,15 +40,9 @@ namespace PartnerCenterLicenses.Engine.Client
         /// <summary>A call renews a rejected token once at most.</summary>
         public bool TokenRenewed { get; set; }
 
-        public static RequestContext Of(HttpRequestMessage request)
-        {
-            return request.Properties.TryGetValue(Key, out object context) ? context as RequestContext : null;
-        }
+        public static RequestContext Of(HttpRequestMessage request) => request.Properties.TryGetValue(Key, out object context) ? context as RequestContext : null;
 
-        public void AttachTo(HttpRequestMessage request)
-        {
-            request.Properties[Key] = this;
-        }
+        public void AttachTo(HttpRequestMessage request) => request.Properties[Key] = this;
 
         /// <summary>
         /// Partner Center's rule: after a timeout or broken connection the request goes again with the
@@ -65,10 +59,7 @@ namespace PartnerCenterLicenses.Engine.Client
             return Ids;
         }
 
-        public void Answered()
-        {
-            _answered = true;
-        }
+        public void Answered() => _answered = true;
 
         /// <summary>A timeout that ran out stays cancelled, so the next attempt gets a fresh one.</summary>
         public void RestartTimedOut()

@@ -18,9 +18,6 @@ namespace PartnerCenterLicenses.Engine.Client
 
         public Guid CorrelationId { get; }
 
-        public string Text
-        {
-            get { return " MS-RequestId: " + RequestId + ", MS-CorrelationId: " + CorrelationId + "."; }
-        }
+        public string Text => " MS-RequestId: " + RequestId + ", MS-CorrelationId: " + CorrelationId + ".";
     }
 }

@@ -33,12 +33,6 @@ namespace PartnerCenterLicenses.Engine.Client
             _jitter = jitter ?? new Random();
         }
 
-        /// <summary>Statuses that say "try again later": timeouts, throttling and the gateway family.</summary>
-        public static bool IsTransient(int status)
-        {
-            return status == 408 || status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
-        }
-
         /// <summary>
         /// The wait before the next attempt, or null to stop: when the retries are used up, or when
         /// the wait would take the total past the budget (a Retry-After longer than the budget is
@@ -52,30 +46,15 @@ namespace PartnerCenterLicenses.Engine.Client
             }
 
             TimeSpan delay = retryAfter ?? Backoff(options, retriesSoFar);
-            if (waitedSoFar + delay > options.MaxRetryWait)
-            {
-                return null;
-            }
-
-            return delay;
+            return waitedSoFar + delay > options.MaxRetryWait ? null : delay;
         }
 
         /// <summary>Retry-After as seconds or as an HTTP date; null when absent.</summary>
         public static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now)
         {
             var header = response.Headers.RetryAfter;
-            if (header?.Delta != null)
-            {
-                return header.Delta.Value < TimeSpan.Zero ? TimeSpan.Zero : header.Delta.Value;
-            }
-
-            if (header?.Date != null)
-            {
-                TimeSpan until = header.Date.Value - now;
-                return until < TimeSpan.Zero ? TimeSpan.Zero : until;
-            }
-
-            return null;
+            TimeSpan? after = header?.Delta ?? header?.Date - now;
+            return after < TimeSpan.Zero ? TimeSpan.Zero : after;
         }
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -141,11 +120,11 @@ namespace PartnerCenterLicenses.Engine.Client
             }
         }
 
+        // Statuses that say "try again later": timeouts, throttling and the gateway family.
+        private static bool IsTransient(int status) => status == 408 || status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
+
         // Sending it twice does no more than sending it once.
-        private static bool IsIdempotent(HttpMethod method)
-        {
-            return method == HttpMethod.Get || method == HttpMethod.Put || method == HttpMethod.Delete || method == HttpMethod.Head;
-        }
+        private static bool IsIdempotent(HttpMethod method) => method == HttpMethod.Get || method == HttpMethod.Put || method == HttpMethod.Delete || method == HttpMethod.Head;
 
         // Exponential back-off with "equal jitter": half the step is fixed, half random, so
         // clients that failed together do not all come back at the same instant.

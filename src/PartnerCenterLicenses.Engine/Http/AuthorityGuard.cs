@@ -25,22 +25,16 @@ namespace PartnerCenterLicenses.Engine.Http
         // A token answer is a few kilobytes; anything far larger is not one.
         private const int MaxTokenResponseBytes = 1024 * 1024;
 
-        private static readonly AsyncLocal<TimeSpan?> CallTimeout = new AsyncLocal<TimeSpan?>();
+        /// <summary>
+        /// The timeout for Entra ID requests made by the current call (a renewal during a cmdlet
+        /// follows that cmdlet's options); without one, the options in force are used. Set inside an
+        /// async method, the value ends with that method.
+        /// </summary>
+        public static readonly AsyncLocal<TimeSpan?> CallTimeout = new AsyncLocal<TimeSpan?>();
 
         public AuthorityGuard(HttpMessageHandler inner)
             : base(inner)
         {
-        }
-
-        /// <summary>
-        /// The timeout for Entra ID requests made by the current call (a renewal during a cmdlet
-        /// follows that cmdlet's options); without one, the options in force are used.
-        /// </summary>
-        public static IDisposable UseTimeout(TimeSpan timeout)
-        {
-            TimeSpan? previous = CallTimeout.Value;
-            CallTimeout.Value = timeout;
-            return new Restore(previous);
         }
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -227,10 +221,7 @@ namespace PartnerCenterLicenses.Engine.Http
             return null;
         }
 
-        private static object Property(Dictionary<string, object> answer, string name)
-        {
-            return answer.TryGetValue(name, out object value) ? value : null;
-        }
+        private static object Property(Dictionary<string, object> answer, string name) => answer.TryGetValue(name, out object value) ? value : null;
 
         // A whole number of seconds, written as a number or, as some authorities do, as a string.
         private static bool IsWholeSeconds(object value)
@@ -266,21 +257,6 @@ namespace PartnerCenterLicenses.Engine.Http
             catch (Exception e) when (e is FormatException || e is JsonException || e is ArgumentException)
             {
                 return false;
-            }
-        }
-
-        private sealed class Restore : IDisposable
-        {
-            private readonly TimeSpan? _previous;
-
-            public Restore(TimeSpan? previous)
-            {
-                _previous = previous;
-            }
-
-            public void Dispose()
-            {
-                CallTimeout.Value = _previous;
             }
         }
     }

@@ -52,12 +52,7 @@ namespace PartnerCenterLicenses.Engine.Http
         /// <summary>The module's error for a TLS failure talking to <paramref name="uri"/>.</summary>
         public PartnerCenterException Explain(Exception exception, Uri uri, string what)
         {
-            string reason;
-            if (!_reasons.TryGetValue(Origin(uri), out reason))
-            {
-                reason = Causes.Describe(exception);
-            }
-
+            string reason = _reasons.TryGetValue(Origin(uri), out string seen) ? seen : Causes.Describe(exception);
             return new PartnerCenterException(
                 PartnerCenterErrorIds.ServerCertificateUntrusted,
                 PartnerCenterErrorKind.Security,
@@ -71,10 +66,7 @@ namespace PartnerCenterLicenses.Engine.Http
             };
         }
 
-        private static string Origin(Uri uri)
-        {
-            return uri.GetLeftPart(UriPartial.Authority);
-        }
+        private static string Origin(Uri uri) => uri.GetLeftPart(UriPartial.Authority);
 
         private static string Describe(X509Certificate2 certificate, X509Chain chain, SslPolicyErrors errors)
         {

@@ -25,12 +25,8 @@ namespace PartnerCenterLicenses.Engine.Http
         }
 
         /// <summary>True for the same scheme (HTTPS), host and port as <paramref name="origin"/>.</summary>
-        public static bool IsOrigin(Uri uri, Uri origin)
-        {
-            return uri.Scheme == Uri.UriSchemeHttps
-                && string.Equals(uri.Host, origin.Host, StringComparison.OrdinalIgnoreCase)
-                && uri.Port == origin.Port;
-        }
+        public static bool IsOrigin(Uri uri, Uri origin) =>
+            uri.Scheme == Uri.UriSchemeHttps && string.Equals(uri.Host, origin.Host, StringComparison.OrdinalIgnoreCase) && uri.Port == origin.Port;
 
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {

@@ -30,34 +30,18 @@ namespace PartnerCenterLicenses.Engine.Http
         /// <summary>Partner Center did not answer a request in time.</summary>
         public static PartnerCenterException Request(TimeSpan timeout, RequestIds ids, Exception cause)
         {
-            return WithIds("Partner Center did not answer " + Within(timeout) + "." + ids.Text, ids, cause);
+            return HttpFailures.Failure(PartnerCenterErrorIds.Timeout, PartnerCenterErrorKind.Timeout, "Partner Center did not answer " + Within(timeout) + ".", ids, cause, Action);
         }
 
         /// <summary>A Partner Center body stopped arriving for longer than the timeout.</summary>
         public static PartnerCenterException Body(TimeSpan timeout, string cutShort, RequestIds ids, Exception cause)
         {
-            return WithIds(
-                "Partner Center sent nothing for " + Seconds(timeout) + " s while its response was being read." + cutShort + ids.Text, ids, cause);
+            return HttpFailures.Failure(PartnerCenterErrorIds.Timeout, PartnerCenterErrorKind.Timeout,
+                "Partner Center sent nothing for " + Seconds(timeout) + " s while its response was being read." + cutShort, ids, cause, Action);
         }
 
-        private static PartnerCenterException WithIds(string message, RequestIds ids, Exception cause)
-        {
-            return new PartnerCenterException(PartnerCenterErrorIds.Timeout, PartnerCenterErrorKind.Timeout, message, cause)
-            {
-                RecommendedAction = Action,
-                RequestId = ids.RequestId.ToString(),
-                CorrelationId = ids.CorrelationId.ToString(),
-            };
-        }
+        private static string Within(TimeSpan? timeout) => timeout == null ? "in time" : "within " + Seconds(timeout.Value) + " s";
 
-        private static string Within(TimeSpan? timeout)
-        {
-            return timeout == null ? "in time" : "within " + Seconds(timeout.Value) + " s";
-        }
-
-        private static string Seconds(TimeSpan timeout)
-        {
-            return timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture);
-        }
+        private static string Seconds(TimeSpan timeout) => timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture);
     }
 }
