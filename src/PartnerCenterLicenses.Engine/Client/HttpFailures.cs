@@ -1,9 +1,10 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
+using System.IO;
 using System.Net;
 using System.Net.Http;
 using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
 using PartnerCenterLicenses.Boundary;
 using PartnerCenterLicenses.Engine.Http;
 
@@ -141,21 +142,28 @@ namespace PartnerCenterLicenses.Engine.Client
         {
             try
             {
-                var json = string.IsNullOrWhiteSpace(body) ? null : JToken.Parse(body) as JObject;
-                JToken code = json?["code"] ?? json?["errorCode"];
-                if (code == null || code.Type == JTokenType.Null)
+                if (string.IsNullOrWhiteSpace(body))
                 {
                     return null;
                 }
 
-                JToken description = json["description"] ?? json["message"];
-                return (code.Type == JTokenType.String ? (string)code : code.ToString(Formatting.None),
-                    description != null && description.Type == JTokenType.String ? (string)description : null);
+                Dictionary<string, object> json;
+                using (var reader = new JsonTextReader(new StringReader(body)) { DateParseHandling = DateParseHandling.None })
+                {
+                    json = JsonObjectReader.Read(reader);
+                }
+
+                object code = Property(json, "code") ?? Property(json, "errorCode");
+                return code is string || code is IFormattable
+                    ? (Convert.ToString(code, CultureInfo.InvariantCulture), (Property(json, "description") ?? Property(json, "message")) as string)
+                    : ((string, string)?)null;
             }
             catch (JsonException)
             {
                 return null;
             }
         }
+
+        private static object Property(Dictionary<string, object> json, string name) => json.TryGetValue(name, out object value) ? value : null;
     }
 }
