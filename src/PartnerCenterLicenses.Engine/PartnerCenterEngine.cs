@@ -124,7 +124,7 @@ namespace PartnerCenterLicenses.Engine
                 PartnerCenterSession session = Volatile.Read(ref _session);
                 if (session == null)
                 {
-                    throw PartnerCenterErrors.NotConnected();
+                    throw PartnerCenterException.NotConnected();
                 }
 
                 // A session released between the read and the lease was just replaced: take the new one.

@@ -299,7 +299,7 @@ namespace PartnerCenterLicenses.Engine.Client
                 // Not a collection: the body itself is the answer.
                 NextPage = null;
                 _count = -1;
-                yield return _parser.Body(others);
+                yield return (T)others;
                 yield break;
             }
 

@@ -19,22 +19,15 @@ namespace PartnerCenterLicenses.Engine.Client
         /// <summary>Starts the object a body that is not a collection becomes; null when only collections are read.</summary>
         public virtual object NewBody() => null;
 
-        /// <summary>Adds a property of such a body, reading its value.</summary>
+        /// <summary>Adds a property of such a body: its value read from <paramref name="json"/>, or already read.</summary>
         public virtual void AddToBody(object body, string name, JsonReader json) { }
 
-        /// <summary>Adds a property of such a body whose value is already read.</summary>
         public virtual void AddToBody(object body, string name, object value) { }
 
-        /// <summary>The whole body as one item.</summary>
-        public virtual T Body(object body) => throw new NotSupportedException();
-
         /// <summary>The parser of a resource's items, for one response.</summary>
-        public static ItemParser<T> For(PartnerCenterResource<T> resource, RequestIds ids, string customerId)
-        {
-            return resource.Values != null
-                ? (ItemParser<T>)(object)new JsonValueParser(resource.Values)
-                : new FieldParser<T>(resource, FieldTable.For(resource.Fields), ids, customerId);
-        }
+        public static ItemParser<T> For(PartnerCenterResource<T> resource, RequestIds ids, string customerId) => resource.Values != null
+            ? (ItemParser<T>)(object)new JsonValueParser(resource.Values)
+            : new FieldParser<T>(resource, FieldTable.For(resource.Fields), ids, customerId);
     }
 
     /// <summary>
@@ -64,16 +57,11 @@ namespace PartnerCenterLicenses.Engine.Client
         /// <summary>The name table every property name of these items is looked up in.</summary>
         public DefaultJsonNameTable Names { get; }
 
-        public IReadOnlyList<ItemField> Fields { get; private set; }
-
-        public static FieldTable For(ItemFields fields)
-        {
-            return Tables.GetValue(fields, Build);
-        }
+        public static FieldTable For(ItemFields fields) => Tables.GetValue(fields, Build);
 
         private static FieldTable Build(ItemFields fields)
         {
-            var root = new FieldTable(new DefaultJsonNameTable()) { Fields = fields.All };
+            var root = new FieldTable(new DefaultJsonNameTable());
             foreach (ItemField field in fields.All)
             {
                 foreach (string name in field.Names)
@@ -173,7 +161,7 @@ namespace PartnerCenterLicenses.Engine.Client
         public FieldParser(PartnerCenterResource<T> resource, FieldTable table, RequestIds ids, string customerId)
         {
             _table = table;
-            _fields = table.Fields;
+            _fields = resource.Fields.All;
             _build = resource.Build;
             _ids = ids;
             _values = new ItemFieldValues(resource.Fields, customerId, field => JsonValues.Missing(_ids, _index, field.Names[0]));
@@ -272,8 +260,6 @@ namespace PartnerCenterLicenses.Engine.Client
         public override void AddToBody(object body, string name, JsonReader json) => _builder.Add(body, name, ReadValue(json));
 
         public override void AddToBody(object body, string name, object value) => _builder.Add(body, name, Converted(value));
-
-        public override object Body(object body) => body;
 
         // A value the engine read into its own small objects (a page's links) as the builder makes it.
         private object Converted(object value)

@@ -28,7 +28,6 @@ namespace PartnerCenterLicenses.Engine.Client
 
         private readonly PartnerCenterClient _client;
         private readonly ResourceRequest<T> _request;
-        private readonly PartnerCenterResource<T> _resource;
         private readonly CmdletCall _call;
         private readonly IEngineLog _log;
         private readonly CancellationToken _cancellation;
@@ -42,7 +41,6 @@ namespace PartnerCenterLicenses.Engine.Client
         {
             _client = client;
             _request = request;
-            _resource = request.Resource;
             _call = call;
             _log = log;
             _cancellation = cancellation;
@@ -122,7 +120,7 @@ namespace PartnerCenterLicenses.Engine.Client
                         "Partner Center's response links its next page to the page just read, so the result is incomplete.");
                 }
 
-                if (_resource.Paging == Paging.TopSkip && _request.Wanted.HasValue)
+                if (_request.Resource.Paging == Paging.TopSkip && _request.Wanted.HasValue)
                 {
                     request = ResourceUrls.WithTop(request, Math.Min(PartnerCenterResource<T>.MaxTopSkipPageSize, _request.Wanted.Value - _delivered));
                 }
@@ -142,7 +140,7 @@ namespace PartnerCenterLicenses.Engine.Client
             }
             catch (Exception e) when (!(e is PartnerCenterException) && !(e is OperationCanceledException && _cancellation.IsCancellationRequested))
             {
-                throw PartnerCenterEngine.Unexpected("Reading " + _resource.Noun, e);
+                throw PartnerCenterEngine.Unexpected("Reading " + _request.Resource.Noun, e);
             }
 
             Pages++;
@@ -163,7 +161,7 @@ namespace PartnerCenterLicenses.Engine.Client
             if (!_request.Buffered)
             {
                 return await CollectionReader<T>.OpenAsync(
-                    opened.Response, opened.Timeout, _cancellation, opened.Ids, _log, _call.Options.MaxFieldLength, _resource, customer).ConfigureAwait(false);
+                    opened.Response, opened.Timeout, _cancellation, opened.Ids, _log, _call.Options.MaxFieldLength, _request.Resource, customer).ConfigureAwait(false);
             }
 
             // Many small answers at once: the body is read without holding a thread while it arrives,
@@ -188,7 +186,7 @@ namespace PartnerCenterLicenses.Engine.Client
             }
 
             body.Position = 0;
-            return CollectionReader<T>.OverBuffered(body, opened.Timeout, _cancellation, opened.Ids, _log, _call.Options.MaxFieldLength, _resource, customer);
+            return CollectionReader<T>.OverBuffered(body, opened.Timeout, _cancellation, opened.Ids, _log, _call.Options.MaxFieldLength, _request.Resource, customer);
         }
 
         private async Task CopyBoundedAsync(Stream from, MemoryStream to, OpenedResponse opened)
@@ -269,11 +267,10 @@ namespace PartnerCenterLicenses.Engine.Client
     {
         public static PartnerCenterRequest First<T>(Uri endpoint, ResourceRequest<T> request)
         {
-            RawRequest raw = request.Raw;
-            if (raw != null)
+            if (request.Path != null)
             {
-                HttpMethod method = raw.Method == "GET" ? HttpMethod.Get : new HttpMethod(raw.Method);
-                return new PartnerCenterRequest(method, Under(endpoint, raw.Path.Value, request.Query), raw.Body == null ? null : Encoding.UTF8.GetBytes(raw.Body));
+                HttpMethod method = request.Method == "GET" ? HttpMethod.Get : new HttpMethod(request.Method);
+                return new PartnerCenterRequest(method, Under(endpoint, request.Path.Value, request.Query), request.Body == null ? null : Encoding.UTF8.GetBytes(request.Body));
             }
 
             PartnerCenterResource<T> resource = request.Resource;

@@ -107,10 +107,10 @@ namespace PartnerCenterLicenses.Boundary
         public IJsonValueBuilder Values { get; }
 
         /// <summary>The request for this resource (a partner-level one, without query parameters).</summary>
-        public ResourceRequest<T> Request() => new ResourceRequest<T>(this, null, null, null, null);
+        public ResourceRequest<T> Request() => new ResourceRequest<T>(this, null);
 
         /// <summary>The request for one customer of a customer-level resource.</summary>
-        public ResourceRequest<T> Request(CustomerId customer) => new ResourceRequest<T>(this, customer, null, null, null);
+        public ResourceRequest<T> Request(CustomerId customer) => new ResourceRequest<T>(this, customer);
     }
 
     /// <summary>
@@ -131,14 +131,13 @@ namespace PartnerCenterLicenses.Boundary
 
     /// <summary>
     /// One request for a resource: the resource and what varies from call to call, each value already
-    /// checked by the type it arrives in. The engine checks none of them again.
+    /// checked by the type it arrives in. The engine checks none of them again. Immutable: each
+    /// change makes a copy.
     /// </summary>
     /// <typeparam name="T">The type of the objects read.</typeparam>
     public sealed class ResourceRequest<T>
     {
-        internal ResourceRequest(
-            PartnerCenterResource<T> resource, CustomerId? customer, IReadOnlyList<KeyValuePair<string, string>> query, ulong? wanted, RawRequest raw,
-            bool buffered = false, bool all = true)
+        internal ResourceRequest(PartnerCenterResource<T> resource, CustomerId? customer)
         {
             if (resource.IsCustomerLevel != customer.HasValue)
             {
@@ -147,11 +146,6 @@ namespace PartnerCenterLicenses.Boundary
 
             Resource = resource;
             Customer = customer;
-            Query = query ?? Array.Empty<KeyValuePair<string, string>>();
-            Wanted = wanted;
-            Raw = raw;
-            Buffered = buffered;
-            All = raw?.All ?? all;
         }
 
         /// <summary>The resource.</summary>
@@ -161,58 +155,42 @@ namespace PartnerCenterLicenses.Boundary
         public CustomerId? Customer { get; }
 
         /// <summary>Query parameters, not yet escaped.</summary>
-        public IReadOnlyList<KeyValuePair<string, string>> Query { get; }
+        public IReadOnlyList<KeyValuePair<string, string>> Query { get; private set; } = Array.Empty<KeyValuePair<string, string>>();
 
         /// <summary>The most items wanted (-First); no page is requested once they have been read. Null for all.</summary>
-        public ulong? Wanted { get; }
-
-        /// <summary>Method, path and body of a request for any path (Invoke-PartnerCenterRequest).</summary>
-        public RawRequest Raw { get; }
+        public ulong? Wanted { get; private set; }
 
         /// <summary>Whether the whole body is read into memory before the first item (many small answers at once).</summary>
-        public bool Buffered { get; }
+        public bool Buffered { get; private set; }
 
         /// <summary>Whether next pages are read.</summary>
-        public bool All { get; }
+        public bool All { get; private set; } = true;
+
+        /// <summary>The method of a request for any path (GET, POST, PUT, PATCH or DELETE); null for a declared path.</summary>
+        public string Method { get; private set; }
+
+        /// <summary>The path of a request for any path (Invoke-PartnerCenterRequest); null for a declared path.</summary>
+        public PartnerCenterPath Path { get; private set; }
+
+        /// <summary>The body as JSON text; null for none.</summary>
+        public string Body { get; private set; }
 
         /// <summary>The same request with these query parameters and at most <paramref name="wanted"/> items.</summary>
         public ResourceRequest<T> With(IReadOnlyList<KeyValuePair<string, string>> query, ulong? wanted = null) =>
-            new ResourceRequest<T>(Resource, Customer, query, wanted, Raw, Buffered, All);
+            Changed(r => { r.Query = query ?? Array.Empty<KeyValuePair<string, string>>(); r.Wanted = wanted; });
 
         /// <summary>The same request, its body read whole into memory before its first item is parsed.</summary>
-        public ResourceRequest<T> AsBuffered() => new ResourceRequest<T>(Resource, Customer, Query, Wanted, Raw, true, All);
-    }
+        public ResourceRequest<T> AsBuffered() => Changed(r => r.Buffered = true);
 
-    /// <summary>A request for any Partner Center path, as Invoke-PartnerCenterRequest takes it.</summary>
-    public sealed class RawRequest
-    {
-        /// <summary>Describes a request: every value is one the cmdlet has already checked.</summary>
-        /// <param name="method">GET, POST, PUT, PATCH or DELETE, in capitals.</param>
-        /// <param name="path">The checked path.</param>
-        /// <param name="body">The body as JSON text, or null for none.</param>
-        /// <param name="all">Follow next links to the end.</param>
-        public RawRequest(string method, PartnerCenterPath path, string body, bool all)
+        /// <summary>The same request sent to a path the cmdlet has checked, with that method and body; next pages only with <paramref name="all"/>.</summary>
+        public ResourceRequest<T> To(string method, PartnerCenterPath path, string body, bool all) =>
+            Changed(r => { r.Method = method; r.Path = path; r.Body = body; r.All = all; });
+
+        private ResourceRequest<T> Changed(Action<ResourceRequest<T>> change)
         {
-            Method = method ?? "GET";
-            Path = path ?? throw new ArgumentNullException(nameof(path));
-            Body = body;
-            All = all;
+            var copy = (ResourceRequest<T>)MemberwiseClone();
+            change(copy);
+            return copy;
         }
-
-        /// <summary>GET, POST, PUT, PATCH or DELETE.</summary>
-        public string Method { get; }
-
-        /// <summary>The path under the endpoint.</summary>
-        public PartnerCenterPath Path { get; }
-
-        /// <summary>The body as JSON text; null for none.</summary>
-        public string Body { get; }
-
-        /// <summary>Follow next links to the end.</summary>
-        public bool All { get; }
-
-        /// <summary>A request for any path that yields whatever <paramref name="values"/> makes of the answer.</summary>
-        public ResourceRequest<T> For<T>(PartnerCenterResource<T> values, IReadOnlyList<KeyValuePair<string, string>> query) =>
-            new ResourceRequest<T>(values, null, query, null, this);
     }
 }

@@ -135,8 +135,9 @@ namespace PartnerCenterLicenses.Commands
                     };
                 }
 
-                var raw = new RawRequest(method, path, Body == null ? null : JsonObjects.FromPowerShell(Body), All.IsPresent);
-                return raw.For(JsonObjects.AnyResource, QueryParameters(Query));
+                return JsonObjects.AnyResource.Request()
+                    .To(method, path, Body == null ? null : JsonObjects.FromPowerShell(Body), All.IsPresent)
+                    .With(QueryParameters(Query));
             }
             catch (PartnerCenterException e)
             {

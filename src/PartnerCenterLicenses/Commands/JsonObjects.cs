@@ -118,11 +118,11 @@ namespace PartnerCenterLicenses.Commands
                     case bool flag:
                         _json.Append(flag ? "true" : "false");
                         return;
-                    case double d:
-                        Number(d);
-                        return;
-                    case float f:
-                        Number(f);
+                    case double _:
+                    case float _:
+                        // Finite numbers as the shortest text that reads back the same; JSON has no NaN or infinity.
+                        double number = System.Convert.ToDouble(value, CultureInfo.InvariantCulture);
+                        _json.Append(double.IsNaN(number) || double.IsInfinity(number) ? "\"" + number.ToString(CultureInfo.InvariantCulture) + "\"" : (value is float single ? single.ToString("R", CultureInfo.InvariantCulture) : number.ToString("R", CultureInfo.InvariantCulture)));
                         return;
                     case int _:
                     case long _:
@@ -251,41 +251,24 @@ namespace PartnerCenterLicenses.Commands
                 Write(value, depth + 1, where + "." + name);
             }
 
-            // Finite numbers as the shortest text that reads back the same; JSON has no NaN or infinity.
-            private void Number(double value)
-            {
-                if (double.IsNaN(value) || double.IsInfinity(value))
-                {
-                    Text(value.ToString(CultureInfo.InvariantCulture));
-                    return;
-                }
-
-                _json.Append(value.ToString("R", CultureInfo.InvariantCulture));
-            }
-
+            // Quotes and backslashes escaped, control characters (and the two line separators JavaScript
+            // reads as line ends) as \u escapes: valid JSON for any text.
             private void Text(string text)
             {
                 _json.Append('"');
                 foreach (char c in text)
                 {
-                    switch (c)
+                    if (c == '"' || c == '\\')
                     {
-                        case '"': _json.Append("\\\""); break;
-                        case '\\': _json.Append("\\\\"); break;
-                        case '\n': _json.Append("\\n"); break;
-                        case '\r': _json.Append("\\r"); break;
-                        case '\t': _json.Append("\\t"); break;
-                        default:
-                            if (c < 0x20 || c == '\u2028' || c == '\u2029')
-                            {
-                                _json.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                            }
-                            else
-                            {
-                                _json.Append(c);
-                            }
-
-                            break;
+                        _json.Append('\\').Append(c);
+                    }
+                    else if (c < 0x20 || c == '\u2028' || c == '\u2029')
+                    {
+                        _json.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    }
+                    else
+                    {
+                        _json.Append(c);
                     }
                 }
 

@@ -20,7 +20,6 @@ namespace PartnerCenterLicenses.Commands
 
         private const int ProgressActivityId = 0x5043;
         private CustomerFanOut<TCustomer> _customers;
-        private ISessionLease _session;
         private CmdletCall _call;
         private Task<bool> _next;
         private bool _inputEnded;
@@ -54,7 +53,7 @@ namespace PartnerCenterLicenses.Commands
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
-            _session = Session;
+            _ = Session;
             _call = NewCall();
         }
 
@@ -63,7 +62,7 @@ namespace PartnerCenterLicenses.Commands
         {
             if (ParameterSetName != CustomerSet)
             {
-                using (IItemStream<TPartner> stream = _session.Read(PartnerResource.Request(), _call, Log, StopToken))
+                using (IItemStream<TPartner> stream = Session.Read(PartnerResource.Request(), _call, Log, StopToken))
                 {
                     WriteAll(stream);
                 }
@@ -74,9 +73,9 @@ namespace PartnerCenterLicenses.Commands
             if (_customers == null)
             {
                 // Each customer's small body is read whole before it is parsed, without holding a thread.
-                IEngineLog log = Log;
+                ISessionLease session = Session;
                 _customers = new CustomerFanOut<TCustomer>(
-                    ThrottleLimit, (id, cancel) => _session.Read(CustomerResource.Request(id).AsBuffered(), _call, log, cancel), StopToken);
+                    ThrottleLimit, (id, cancel) => session.Read(CustomerResource.Request(id).AsBuffered(), _call, Log, cancel), StopToken);
             }
 
             foreach (string id in CustomerId)

@@ -176,28 +176,24 @@ namespace PartnerCenterLicenses.Commands
         {
             get
             {
-                if (_lease == null)
+                try
                 {
-                    try
-                    {
-                        _lease = Engine.Lease();
-                    }
-                    catch (PartnerCenterException e)
-                    {
-                        ThrowTerminating(e);
-                    }
+                    return _lease ?? (_lease = Engine.Lease());
                 }
-
-                return _lease;
+                catch (PartnerCenterException e)
+                {
+                    ThrowTerminating(e);
+                    return null;
+                }
             }
         }
 
-        /// <summary>Writes a stream's items to the pipeline as they are read, each turned with <paramref name="convert"/> when given.</summary>
-        internal void WriteAll<T>(IItemStream<T> stream, Func<T, object> convert = null)
+        /// <summary>Writes a stream's items to the pipeline as they are read.</summary>
+        internal void WriteAll<T>(IItemStream<T> stream)
         {
             while (Next(stream))
             {
-                WriteObject(convert == null ? stream.Current : convert(stream.Current));
+                WriteObject(stream.Current);
             }
         }
 

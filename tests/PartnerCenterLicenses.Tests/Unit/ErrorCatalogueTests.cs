@@ -32,7 +32,7 @@ namespace PartnerCenterLicenses.Tests.Unit
         [Fact]
         public void Not_connected_says_how_to_connect()
         {
-            PartnerCenterException error = PartnerCenterErrors.NotConnected();
+            PartnerCenterException error = PartnerCenterException.NotConnected();
 
             Assert.Equal(PartnerCenterErrorIds.NotConnected, error.ErrorId);
             Assert.Equal(PartnerCenterErrorKind.NotConnected, error.Kind);
