@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using Newtonsoft.Json;
 using PartnerCenterLicenses.Boundary;
@@ -148,7 +149,7 @@ namespace PartnerCenterLicenses.Engine.Client
     internal sealed class FieldParser<T> : ItemParser<T>
     {
         private readonly FieldTable _table;
-        private readonly IReadOnlyList<ItemField> _fields;
+        private readonly FieldKind[] _kinds;
         private readonly Func<ItemFieldValues, T> _build;
         private readonly ItemFieldValues _values;
         private readonly RequestIds _ids;
@@ -161,7 +162,7 @@ namespace PartnerCenterLicenses.Engine.Client
         public FieldParser(PartnerCenterResource<T> resource, FieldTable table, RequestIds ids, string customerId)
         {
             _table = table;
-            _fields = resource.Fields.All;
+            _kinds = resource.Fields.All.Select(f => f.Kind).ToArray();
             _build = resource.Build;
             _ids = ids;
             _values = new ItemFieldValues(resource.Fields, customerId, field => JsonValues.Missing(_ids, _index, field.Names[0]));
@@ -221,7 +222,7 @@ namespace PartnerCenterLicenses.Engine.Client
 
         private void Set(int slot, JsonReader json, string name)
         {
-            switch (_fields[slot].Kind)
+            switch (_kinds[slot])
             {
                 case FieldKind.Text: _values.SetText(slot, JsonValues.String(json, name, _index, _ids)); break;
                 case FieldKind.Whole: _values.SetWhole(slot, JsonValues.WholeNumber(json, name, _index, _ids)); break;
