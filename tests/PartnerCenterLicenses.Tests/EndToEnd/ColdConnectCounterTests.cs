@@ -12,7 +12,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
     /// Issue 13, item 2: what the first Connect-PartnerCenter of a process costs, counted rather than
     /// timed, so a loaded machine cannot make it pass or fail.
     /// </summary>
-    [Collection(EmulatorCollection.Name)]
+    [Collection(ColdCounterCollection.Name)]
     public sealed class ColdConnectCounterTests
     {
         // The issue's figure for the IL-only engine (the bench's cold Connect row), and its goal: half of it.

@@ -24,6 +24,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
     /// processes, because which of the engine's own methods another of its threads compiled first
     /// still varies a little from process to process.
     /// </remarks>
+    [Collection(ColdCounterCollection.Name)]
     public sealed class ColdStartCounterTests
     {
         private readonly ITestOutputHelper _output;
