@@ -100,6 +100,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
 
             Assert.NotNull(result.TerminatingError);
             Assert.Equal("PartnerCenter.NotConnected,PartnerCenterLicenses.Commands.GetPartnerCustomerCommand", result.TerminatingError.FullyQualifiedErrorId);
+            Assert.Equal("AuthenticationError", result.TerminatingError.Category);
             Assert.DoesNotContain(_emulator.State.Requests, r => r.Path == CustomersPath);
         }
 
@@ -113,6 +114,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
 
             Assert.Equal("A", Assert.Single(result.Output).Text);
             Assert.Equal("PartnerCenter.InvalidResponse,PartnerCenterLicenses.Commands.GetPartnerCustomerCommand", result.TerminatingError?.FullyQualifiedErrorId);
+            Assert.Equal("InvalidData", result.TerminatingError.Category);
             Assert.Contains("Item 1 of Partner Center's response has no 'id'", result.TerminatingError.Message);
         }
     }
