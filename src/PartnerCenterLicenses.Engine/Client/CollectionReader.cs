@@ -35,9 +35,14 @@ namespace PartnerCenterLicenses.Engine.Client
         private int _count;
         private bool _insideItems;
 
+        // The reader's buffers are sized to the body when its length is known: a small answer (one
+        // warm call) then allocates a few hundred bytes instead of 48 KB, which showed as collections.
+        private const int LargestBuffer = 16 * 1024;
+        private const int SmallestBuffer = 256;
+
         private CollectionReader(
             Stream body, IDisposable owner, IdleTimeout requestScope, CancellationToken userCancellation, RequestIds ids, IEngineLog log,
-            int maxFieldLength, PartnerCenterResource<T> resource, string customerId)
+            int maxFieldLength, PartnerCenterResource<T> resource, string customerId, long? bodyLength)
         {
             _owner = owner;
             _requestScope = requestScope;
@@ -52,7 +57,8 @@ namespace PartnerCenterLicenses.Engine.Client
             // The live service starts its bodies with a UTF-8 byte order mark; the reader skips one if present.
             // A larger buffer than the default 1 KB: each read of the body starts and stops the idle
             // timeout, and a read returns what has arrived without waiting for the buffer to fill.
-            _json = CreateJsonReader(new StreamReader(new CancellableReadStream(body, requestScope), new UTF8Encoding(false), true, 16 * 1024), maxFieldLength);
+            int bufferSize = bodyLength.HasValue ? (int)Math.Max(SmallestBuffer, Math.Min(LargestBuffer, bodyLength.Value)) : LargestBuffer;
+            _json = CreateJsonReader(new StreamReader(new CancellableReadStream(body, requestScope), new UTF8Encoding(false), true, bufferSize), maxFieldLength);
             _json.PropertyNameTable = _parser.Names;
             _items = ReadDocument().GetEnumerator();
         }
@@ -79,7 +85,7 @@ namespace PartnerCenterLicenses.Engine.Client
             {
                 CheckOpenable(response, ids, maxFieldLength);
                 Stream body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
-                return new CollectionReader<T>(body, response, requestScope, userCancellation, ids, log, maxFieldLength, resource, customerId);
+                return new CollectionReader<T>(body, response, requestScope, userCancellation, ids, log, maxFieldLength, resource, customerId, response.Content.Headers.ContentLength);
             }
             catch
             {
@@ -97,7 +103,7 @@ namespace PartnerCenterLicenses.Engine.Client
             Stream body, IdleTimeout requestScope, CancellationToken userCancellation, RequestIds ids, IEngineLog log, int maxFieldLength,
             PartnerCenterResource<T> resource, string customerId)
         {
-            return new CollectionReader<T>(body, body, requestScope, userCancellation, ids, log, maxFieldLength, resource, customerId);
+            return new CollectionReader<T>(body, body, requestScope, userCancellation, ids, log, maxFieldLength, resource, customerId, body.CanSeek ? body.Length : (long?)null);
         }
 
         /// <summary>Refuses, before any byte is read, a body that is not JSON or a limit that is not one.</summary>

@@ -18,6 +18,7 @@ namespace PartnerCenterLicenses.Commands
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
         private readonly QueuedLog _log = new QueuedLog();
         private ISessionLease _lease;
+        private CancellationTokenRegistration? _stopRegistration;
 
         /// <summary>Cancelled when the user presses Ctrl+C or the pipeline is stopped.</summary>
         protected CancellationToken StopToken
@@ -95,7 +96,11 @@ namespace PartnerCenterLicenses.Commands
         {
             OnDispose();
             _lease?.Dispose();
+            _stopRegistration?.Dispose();
             _stopping.Dispose();
+
+            // The wake-up event is not disposed: a task abandoned at Ctrl+C may still set it, and
+            // without a wait handle asked of it, it holds nothing but memory.
         }
 
         /// <summary>Releases what a cmdlet holds beyond the cancellation source; called first by <see cref="Dispose"/>.</summary>
@@ -114,10 +119,16 @@ namespace PartnerCenterLicenses.Commands
         {
             if (!task.IsCompleted)
             {
-                WaitHandle[] wakeUps = { ((IAsyncResult)task).AsyncWaitHandle, _log.Arrived, _stopping.Token.WaitHandle };
+                // One event wakes this thread for all three reasons (the task ends, a message
+                // arrives, Ctrl+C), so a call creates no wait handle of its own; it is reset before
+                // the checks, so a wake-up that comes while they run is kept for the next wait.
+                ManualResetEventSlim wake = _log.Arrived;
+                task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_log.Wake);
+                _stopRegistration = _stopRegistration ?? (CancellationTokenRegistration?)_stopping.Token.Register(_log.Wake);
                 while (!task.IsCompleted)
                 {
-                    WaitHandle.WaitAny(wakeUps);
+                    wake.Wait();
+                    wake.Reset();
                     FlushLog();
                     if (_stopping.IsCancellationRequested && !task.IsCompleted)
                     {
@@ -388,8 +399,16 @@ namespace PartnerCenterLicenses.Commands
         {
             private readonly ConcurrentQueue<Entry> _entries = new ConcurrentQueue<Entry>();
 
-            /// <summary>Set when a message arrives, to wake the pipeline thread waiting in Await.</summary>
-            public AutoResetEvent Arrived { get; } = new AutoResetEvent(false);
+            public QueuedLog()
+            {
+                Wake = Arrived.Set;
+            }
+
+            /// <summary>Set when a message arrives (or the awaited task ends, or Ctrl+C), to wake the pipeline thread waiting in Await.</summary>
+            public ManualResetEventSlim Arrived { get; } = new ManualResetEventSlim(false);
+
+            /// <summary>Sets <see cref="Arrived"/>; one delegate for every wake-up of this cmdlet.</summary>
+            public Action Wake { get; }
 
             public bool IsVerboseEnabled { get; set; } = true;
 

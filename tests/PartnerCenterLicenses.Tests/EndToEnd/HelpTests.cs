@@ -23,29 +23,80 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
     {
         private static IEnumerable<string> ExpectedCmdlets => SourceManifest.Cmdlets.OrderBy(n => n, StringComparer.Ordinal);
 
+        // Get-Help is slow in a fresh engine, so one run reads every cmdlet's full help once and
+        // writes what each test needs as tab-separated lines: the kind first, then the fields.
+        private static readonly Lazy<Task<HostedRunResult>> Help = new Lazy<Task<HostedRunResult>>(() => HostedPowerShell.RunAsync(new HostedRunRequest
+        {
+            ModulePath = RepositoryPaths.ModuleManifest,
+            Script = """
+                function Join-Text($paragraphs) { (@($paragraphs) | ForEach-Object { $_.Text }) -join ' ' }
+                $common = @([System.Management.Automation.PSCmdlet]::CommonParameters) + @([System.Management.Automation.PSCmdlet]::OptionalCommonParameters)
+                $moduleCmdlets = @(Get-Command -Module PartnerCenterLicenses -CommandType Cmdlet | ForEach-Object Name)
+                "project`t$([string](Get-Module PartnerCenterLicenses).ProjectUri)`t`t"
+                foreach ($command in Get-Command -Module PartnerCenterLicenses -CommandType Cmdlet) {
+                    $name = $command.Name
+                    $help = Get-Help $name -Full
+                    "cmdlet`t$name`t$($help.Synopsis.Trim())`t$(Join-Text $help.description)"
+
+                    # The parameters the command really has, so one missing from the help fails too.
+                    $documented = @($help.parameters.parameter)
+                    foreach ($parameterName in $command.Parameters.Keys | Where-Object { $common -notcontains $_ }) {
+                        $parameter = @($documented | Where-Object { $_.name -eq $parameterName })[0]
+                        "parameter`t$name`t$parameterName`t$(Join-Text $parameter.description)"
+                        if ($name -eq 'Connect-PartnerCenter' -and $parameterName -eq 'RefreshToken') {
+                            "refreshtoken`tvalue`t$($parameter.parameterValue)"
+                            "refreshtoken`ttype`t$($parameter.type.name)"
+                            "refreshtoken`trequired`t$($parameter.required)"
+                            "refreshtoken`tdescription`t$(Join-Text $parameter.description)"
+                        }
+                    }
+
+                    $examples = @($help.examples.example | Where-Object { $_.code })
+                    $runbooks = @($examples | Where-Object {
+                        $_.code -match 'Get-Automation(PSCredential|Variable|Certificate)\b' -and
+                        $_.code -match "(-ErrorAction\s+Stop\b|\`$ErrorActionPreference\s*=\s*'Stop')" })
+                    "examples`t$name`t$($examples.Count)`t$($runbooks.Count)"
+                    "helpuri`t$name`t$($command.HelpUri)`t"
+                    foreach ($link in @($help.relatedLinks.navigationLink)) { "link`t$name`t$([string]$link.linkText)`t$([string]$link.uri)" }
+
+                    # PowerShell's own static binder, as completion and script analysis use it: it reports a
+                    # parameter the cmdlet does not have, a positional argument too many, and parameters from
+                    # parameter sets that do not go together, without running anything.
+                    $number = 0
+                    foreach ($example in $examples) {
+                        $number++
+                        $tokens = $null; $parseErrors = $null
+                        $ast = [System.Management.Automation.Language.Parser]::ParseInput([string]$example.code, [ref]$tokens, [ref]$parseErrors)
+                        foreach ($parseError in $parseErrors) { "problem`t$name example $number`t$($parseError.Message)" }
+                        $calls = $ast.FindAll({ param($node) $node -is [System.Management.Automation.Language.CommandAst] }, $true) |
+                            Where-Object { $moduleCmdlets -contains $_.GetCommandName() }
+                        foreach ($call in $calls) {
+                            "call`t$name example $number`t$($call.GetCommandName())"
+                            $binding = [System.Management.Automation.Language.StaticParameterBinder]::BindCommand($call, $true)
+                            # A command further down a pipeline may have its parameter set chosen by the
+                            # input's properties, which the static binder cannot see.
+                            $receivesInput = $call.Parent -is [System.Management.Automation.Language.PipelineAst] -and $call.Parent.PipelineElements.IndexOf($call) -gt 0
+                            foreach ($failure in $binding.BindingExceptions.GetEnumerator()) {
+                                if ($receivesInput -and $failure.Value.BindingException.ErrorId -eq 'AmbiguousParameterSet') { continue }
+                                "problem`t$name example $number`t$($call.Extent.Text): $($failure.Key): $($failure.Value.BindingException.ErrorId)"
+                            }
+                        }
+                    }
+                }
+                """,
+        }));
+
+        private static async Task<List<string[]>> HelpLines(params string[] kinds)
+        {
+            HostedRunResult result = await Help.Value;
+            Assert.True(result.TerminatingError == null && result.Errors.Count == 0, result.Describe());
+            return result.Output.Select(o => o.Text.Split('\t')).Where(f => kinds.Contains(f[0])).ToList();
+        }
+
         [Fact]
         public async Task Every_cmdlet_has_a_synopsis_a_description_and_a_description_of_every_parameter()
         {
-            var result = await HostedPowerShell.RunAsync(new HostedRunRequest
-            {
-                ModulePath = RepositoryPaths.ModuleManifest,
-                Script = """
-                    function Join-Text($paragraphs) { (@($paragraphs) | ForEach-Object { $_.Text }) -join ' ' }
-                    $common = @([System.Management.Automation.PSCmdlet]::CommonParameters) + @([System.Management.Automation.PSCmdlet]::OptionalCommonParameters)
-                    foreach ($command in Get-Command -Module PartnerCenterLicenses -CommandType Cmdlet) {
-                        $help = Get-Help $command.Name -Full
-                        "cmdlet`t$($command.Name)`t$($help.Synopsis.Trim())`t$(Join-Text $help.description)"
-                        # The parameters the command really has, so one missing from the help fails too.
-                        foreach ($name in $command.Parameters.Keys | Where-Object { $common -notcontains $_ }) {
-                            $parameter = Get-Help $command.Name -Parameter $name -ErrorAction SilentlyContinue
-                            "parameter`t$($command.Name)`t$name`t$(Join-Text $parameter.description)"
-                        }
-                    }
-                    """,
-            });
-
-            Assert.True(result.TerminatingError == null && result.Errors.Count == 0, result.Describe());
-            List<string[]> lines = result.Output.Select(o => o.Text.Split('\t')).ToList();
+            List<string[]> lines = await HelpLines("cmdlet", "parameter");
             Assert.All(lines, fields => Assert.Equal(4, fields.Length));
 
             var cmdlets = lines.Where(f => f[0] == "cmdlet").ToList();
@@ -69,68 +120,19 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         [Fact]
         public async Task Connect_PartnerCenter_documents_RefreshToken_as_a_SecureString_and_shows_how_to_connect()
         {
-            var result = await HostedPowerShell.RunAsync(new HostedRunRequest
-            {
-                ModulePath = RepositoryPaths.ModuleManifest,
-                Script = """
-                    $parameter = Get-Help Connect-PartnerCenter -Parameter RefreshToken
-                    "value`t$($parameter.parameterValue)"
-                    "type`t$($parameter.type.name)"
-                    "required`t$($parameter.required)"
-                    "description`t$((@($parameter.description) | ForEach-Object { $_.Text }) -join ' ')"
-                    "examples`t$(@((Get-Help Connect-PartnerCenter -Examples).examples.example | Where-Object { $_.code }).Count)"
-                    """,
-            });
-
-            Assert.True(result.TerminatingError == null && result.Errors.Count == 0, result.Describe());
-            var values = result.Output.Select(o => o.Text.Split('\t', 2)).ToDictionary(f => f[0], f => f[1]);
+            var values = (await HelpLines("refreshtoken")).ToDictionary(f => f[1], f => f[2]);
             Assert.Equal("SecureString", values["value"]);
             Assert.Equal("System.Security.SecureString", values["type"]);
             Assert.Equal("true", values["required"]);
             Assert.Contains("SecureString", values["description"]);
-            Assert.True(int.Parse(values["examples"]) >= 3, "Connect-PartnerCenter has " + values["examples"] + " examples.");
+            string examples = (await HelpLines("examples")).Single(f => f[1] == "Connect-PartnerCenter")[2];
+            Assert.True(int.Parse(examples) >= 3, "Connect-PartnerCenter has " + examples + " examples.");
         }
 
         [Fact]
         public async Task Every_cmdlet_has_an_example_and_every_example_binds_to_the_modules_real_parameters()
         {
-            // PowerShell's own static binder, as completion and script analysis use it: it reports a
-            // parameter the cmdlet does not have, a positional argument too many, and parameters from
-            // parameter sets that do not go together, without running anything.
-            var result = await HostedPowerShell.RunAsync(new HostedRunRequest
-            {
-                ModulePath = RepositoryPaths.ModuleManifest,
-                Script = """
-                    $moduleCmdlets = @(Get-Command -Module PartnerCenterLicenses -CommandType Cmdlet | ForEach-Object Name)
-                    foreach ($name in $moduleCmdlets) {
-                        $examples = @((Get-Help $name -Examples).examples.example | Where-Object { $_.code })
-                        "examples`t$name`t$($examples.Count)"
-                        $number = 0
-                        foreach ($example in $examples) {
-                            $number++
-                            $tokens = $null; $parseErrors = $null
-                            $ast = [System.Management.Automation.Language.Parser]::ParseInput([string]$example.code, [ref]$tokens, [ref]$parseErrors)
-                            foreach ($parseError in $parseErrors) { "problem`t$name example $number`t$($parseError.Message)" }
-                            $calls = $ast.FindAll({ param($node) $node -is [System.Management.Automation.Language.CommandAst] }, $true) |
-                                Where-Object { $moduleCmdlets -contains $_.GetCommandName() }
-                            foreach ($call in $calls) {
-                                "call`t$name example $number`t$($call.GetCommandName())"
-                                $binding = [System.Management.Automation.Language.StaticParameterBinder]::BindCommand($call, $true)
-                                # A command further down a pipeline may have its parameter set chosen by the
-                                # input's properties, which the static binder cannot see.
-                                $receivesInput = $call.Parent -is [System.Management.Automation.Language.PipelineAst] -and $call.Parent.PipelineElements.IndexOf($call) -gt 0
-                                foreach ($failure in $binding.BindingExceptions.GetEnumerator()) {
-                                    if ($receivesInput -and $failure.Value.BindingException.ErrorId -eq 'AmbiguousParameterSet') { continue }
-                                    "problem`t$name example $number`t$($call.Extent.Text): $($failure.Key): $($failure.Value.BindingException.ErrorId)"
-                                }
-                            }
-                        }
-                    }
-                    """,
-            });
-
-            Assert.True(result.TerminatingError == null && result.Errors.Count == 0, result.Describe());
-            List<string[]> lines = result.Output.Select(o => o.Text.Split('\t')).ToList();
+            List<string[]> lines = await HelpLines("examples", "call", "problem");
             var examples = lines.Where(f => f[0] == "examples").ToDictionary(f => f[1], f => int.Parse(f[2]));
             Assert.Equal(ExpectedCmdlets, examples.Keys.OrderBy(n => n, StringComparer.Ordinal));
             Assert.All(examples, e => Assert.True(e.Value >= 1, e.Key + " has no example."));
@@ -150,28 +152,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             // account's assets (Get-AutomationPSCredential, Get-AutomationVariable or
             // Get-AutomationCertificate), and failures that end it ($ErrorActionPreference = 'Stop', or
             // -ErrorAction Stop).
-            var result = await HostedPowerShell.RunAsync(new HostedRunRequest
-            {
-                ModulePath = RepositoryPaths.ModuleManifest,
-                Script = """
-                    $projectUri = [string](Get-Module PartnerCenterLicenses).ProjectUri
-                    "project`t$projectUri`t`t"
-                    foreach ($command in Get-Command -Module PartnerCenterLicenses -CommandType Cmdlet) {
-                        $help = Get-Help $command.Name -Full
-                        $examples = @($help.examples.example | Where-Object { $_.code })
-                        $runbooks = @($examples | Where-Object {
-                            $_.code -match 'Get-Automation(PSCredential|Variable|Certificate)\b' -and
-                            $_.code -match "(-ErrorAction\s+Stop\b|\`$ErrorActionPreference\s*=\s*'Stop')" })
-                        "examples`t$($command.Name)`t$($examples.Count)`t$($runbooks.Count)"
-                        "helpuri`t$($command.Name)`t$($command.HelpUri)`t"
-                        $links = @($help.relatedLinks.navigationLink)
-                        foreach ($link in $links) { "link`t$($command.Name)`t$([string]$link.linkText)`t$([string]$link.uri)" }
-                    }
-                    """,
-            });
-
-            Assert.True(result.TerminatingError == null && result.Errors.Count == 0, result.Describe());
-            List<string[]> lines = result.Output.Select(o => o.Text.Split('\t')).ToList();
+            List<string[]> lines = await HelpLines("project", "examples", "helpuri", "link");
             Assert.All(lines, fields => Assert.Equal(4, fields.Length));
             string projectUri = lines.Single(f => f[0] == "project")[1];
             Assert.Equal(SourceManifest.ProjectUri, projectUri);

@@ -12,8 +12,11 @@ namespace PartnerCenterLicenses.Tests.Hosting
     /// streams, errors, stopping, time limits, environment and module import.
     /// </summary>
     /// <remarks>
-    /// Every run here asks for a process of its own, because these are the tests of the one-shot host
-    /// (one process, one request); <see cref="HostedPowerShellPoolTests"/> covers the pooled host.
+    /// The runs about the host's life (stopping, time limits, environment, module import, load
+    /// contexts) ask for a process of their own, because these are the tests of the one-shot host (one
+    /// process, one request); <see cref="HostedPowerShellPoolTests"/> covers the pooled host. The runs
+    /// about the result document (types, properties, streams, errors) go to the pooled host: both hosts
+    /// write it with the same code, and a fresh engine per check cost the suite seconds each.
     /// The engine comes from the System.Management.Automation package, which has only the core
     /// cmdlets: Write-Verbose, Write-Error, Start-Sleep and the rest of Microsoft.PowerShell.Utility
     /// do not exist, so scripts here write to streams through $PSCmdlet and spin instead of sleeping.
@@ -31,7 +34,7 @@ namespace PartnerCenterLicenses.Tests.Hosting
         [Fact]
         public async Task Output_objects_come_back_with_their_types_and_invariant_text()
         {
-            HostedRunResult result = await RunAsync("1; 'a'; [datetimeoffset]'2017-03-14T03:25:16.36+00:00'");
+            HostedRunResult result = await RunPooledAsync("1; 'a'; [datetimeoffset]'2017-03-14T03:25:16.36+00:00'");
 
             Assert.Null(result.TerminatingError);
             Assert.Equal(new[] { "System.Int32", "System.String", "System.DateTimeOffset" }, result.Output.Select(o => o.BaseTypeFullName));
@@ -48,7 +51,7 @@ namespace PartnerCenterLicenses.Tests.Hosting
         [Fact]
         public async Task Custom_object_properties_keep_types_nulls_and_getter_failures()
         {
-            HostedRunResult result = await RunAsync(@"
+            HostedRunResult result = await RunPooledAsync(@"
                 $item = [pscustomobject]@{
                     Name   = 'n'
                     Absent = $null
@@ -78,7 +81,7 @@ namespace PartnerCenterLicenses.Tests.Hosting
         [Fact]
         public async Task Stream_records_land_in_their_streams_in_order()
         {
-            HostedRunResult result = await RunAsync(@"
+            HostedRunResult result = await RunPooledAsync(@"
                 function Invoke-Smoke {
                     [CmdletBinding()]
                     param()
@@ -116,7 +119,7 @@ namespace PartnerCenterLicenses.Tests.Hosting
         [Fact]
         public async Task Throw_becomes_the_terminating_error_and_earlier_output_is_kept()
         {
-            HostedRunResult result = await RunAsync("'before'; throw 'boom'; 'after'");
+            HostedRunResult result = await RunPooledAsync("'before'; throw 'boom'; 'after'");
 
             Assert.Equal("before", Assert.Single(result.Output).Text);
             Assert.NotNull(result.TerminatingError);
@@ -275,6 +278,13 @@ namespace PartnerCenterLicenses.Tests.Hosting
             Assert.True(File.Exists(Path.Combine(RepositoryPaths.Root, "Module.sln")));
             Assert.Equal(Path.Combine(RepositoryPaths.Root, "out", "PartnerCenterLicenses"), RepositoryPaths.ModuleFolder);
             Assert.Equal(Path.Combine(RepositoryPaths.ModuleFolder, "PartnerCenterLicenses.psd1"), RepositoryPaths.ModuleManifest);
+        }
+
+        private async Task<HostedRunResult> RunPooledAsync(string script)
+        {
+            HostedRunResult result = await HostedPowerShell.RunAsync(new HostedRunRequest(script));
+            Log(result);
+            return result;
         }
 
         private async Task<HostedRunResult> RunAsync(string script)
