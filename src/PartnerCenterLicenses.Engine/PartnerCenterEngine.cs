@@ -29,7 +29,7 @@ namespace PartnerCenterLicenses.Engine
         public Task<PartnerCenterContext> ConnectAsync(RefreshTokenSignIn request, IEngineLog log, CancellationToken cancellationToken)
         {
             return OpenSessionAsync(
-                request, async certificates => await RefreshTokenFlow.ConnectAsync(request, certificates, log, cancellationToken).ConfigureAwait(false), log, cancellationToken);
+                request, certificates => RefreshTokenFlow.ConnectAsync(request, certificates, log, cancellationToken), log, cancellationToken);
         }
 
         /// <inheritdoc />
@@ -43,7 +43,7 @@ namespace PartnerCenterLicenses.Engine
         public Task<PartnerCenterContext> ConnectAsync(PersonSignIn request, IEngineLog log, CancellationToken cancellationToken)
         {
             return OpenSessionAsync(
-                request, async certificates => await PersonSignInFlow.ConnectAsync(request, certificates, log, cancellationToken).ConfigureAwait(false), log, cancellationToken);
+                request, certificates => PersonSignInFlow.ConnectAsync(request, certificates, log, cancellationToken), log, cancellationToken);
         }
 
         private async Task<PartnerCenterContext> OpenSessionAsync(

@@ -20,7 +20,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
         // person signs in again.
         private static readonly Action<PartnerCenterException> SignInAgain = refused => refused.RecommendedAction = "Run Connect-PartnerCenter again to sign in.";
 
-        public static async Task<MsalTokenSource> ConnectAsync(
+        public static async Task<ITokenSource> ConnectAsync(
             PersonSignIn request, CertificateFailures certificates, IEngineLog log, CancellationToken cancellationToken)
         {
             MsalApplication msal = MsalApplications.ForPerson(request, certificates);

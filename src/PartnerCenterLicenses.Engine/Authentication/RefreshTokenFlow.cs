@@ -15,7 +15,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
     /// </summary>
     internal static class RefreshTokenFlow
     {
-        public static async Task<MsalTokenSource> ConnectAsync(
+        public static async Task<ITokenSource> ConnectAsync(
             RefreshTokenSignIn request, CertificateFailures certificates, IEngineLog log, CancellationToken cancellationToken)
         {
             MsalApplication msal = MsalApplications.ForApplication(request, certificates);
