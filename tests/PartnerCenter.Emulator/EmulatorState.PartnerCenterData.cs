@@ -143,6 +143,7 @@ namespace PartnerCenter.Emulator
         private string _commercialUsageJson;
         private int? _commercialPageSize;
         private bool _commercialRelativeNextLink;
+        private int? _nextLinkCycleAfterPage;
         private TimeSpan _partnerCenterLatency;
         private bool _byteOrderMark = true;
         private int _generatedCustomerCount;
@@ -190,6 +191,26 @@ namespace PartnerCenter.Emulator
         {
             get { lock (_gate) { return _commercialRelativeNextLink; } }
             set { lock (_gate) { _commercialRelativeNextLink = value; } }
+        }
+
+        /// <summary>
+        /// A broken server's paging: when set to N, page N of the customer list (<c>GET /v1/customers</c>) and of the
+        /// commercial analytics API links its next page back to page 1 (the customer list's first URL with no
+        /// continuation token; the commercial API's request without <c>skip</c>), so a client that follows every next
+        /// link never ends. Null (the default) pages normally. Page numbers assume full pages (N = offset / size + 1).
+        /// </summary>
+        public int? NextLinkCycleAfterPage
+        {
+            get { lock (_gate) { return _nextLinkCycleAfterPage; } }
+            set
+            {
+                if (value != null && value < 1)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(value), value, "Pages are numbered from 1.");
+                }
+
+                lock (_gate) { _nextLinkCycleAfterPage = value; }
+            }
         }
 
         /// <summary>
@@ -363,7 +384,7 @@ namespace PartnerCenter.Emulator
 
         /// <summary>
         /// Puts all Partner Center data and delivery settings back to their defaults: the documented bodies,
-        /// only the default customer, the documented commercial rows, pages of <c>top</c>, absolute next links,
+        /// only the default customer, the documented commercial rows, pages of <c>top</c>, absolute next links that never cycle,
         /// no latency, the byte order mark on, and a zero <see cref="PeakConcurrentRequests"/>.
         /// </summary>
         public void ResetPartnerCenterData()
@@ -383,6 +404,7 @@ namespace PartnerCenter.Emulator
                 _commercialUsageJson = null;
                 _commercialPageSize = null;
                 _commercialRelativeNextLink = false;
+                _nextLinkCycleAfterPage = null;
                 _partnerCenterLatency = TimeSpan.Zero;
                 _byteOrderMark = true;
                 ResetPeakConcurrency();

@@ -20,8 +20,14 @@ namespace PartnerCenterLicenses.Engine.Client
         // Partner Center's code for a customer the partner has no relationship with.
         private const string NoRelationshipCode = "20002";
 
+        /// <param name="response">The answer.</param>
+        /// <param name="body">Its body, or null.</param>
+        /// <param name="ids">The request's ids.</param>
+        /// <param name="tokenIsAppOnly">Whether the session's token has no user.</param>
+        /// <param name="retryAfter">When the retry step read a Retry-After: the moment it names and, when it asked
+        /// for more than the call could still wait, what was left; null to read the header now.</param>
         public static PartnerCenterException FromResponse(
-            HttpResponseMessage response, string body, RequestIds ids, bool tokenIsAppOnly)
+            HttpResponseMessage response, string body, RequestIds ids, bool tokenIsAppOnly, (DateTimeOffset? At, TimeSpan? WaitLeft)? retryAfter = null)
         {
             int status = (int)response.StatusCode;
             (string Code, string Description)? error = ErrorBody(body);
@@ -49,9 +55,7 @@ namespace PartnerCenterLicenses.Engine.Client
                 404 => (PartnerCenterErrorIds.NotFound, PartnerCenterErrorKind.NotFound,
                     "Partner Center did not find the resource. " + service,
                     "Check the path or customer id, and that -Environment points at the right Partner Center endpoint."),
-                429 => (PartnerCenterErrorIds.Throttled, PartnerCenterErrorKind.Throttled,
-                    "Partner Center is throttling this partner's requests. " + service + RetryAfterText(response),
-                    "Wait and run the command again; spread scheduled runs out over time."),
+                429 => Throttled(service, retryAfter ?? (DateTimeOffset.UtcNow + RetryPolicy.RetryAfter(response, DateTimeOffset.UtcNow), null)),
                 >= 500 => (PartnerCenterErrorIds.ServiceError, PartnerCenterErrorKind.ServiceUnavailable,
                     "Partner Center failed to answer the request. " + service,
                     "Try again later. If it persists, contact Partner Center support with the ids below."),
@@ -121,21 +125,28 @@ namespace PartnerCenterLicenses.Engine.Client
         private static string Reason(HttpResponseMessage response) =>
             string.IsNullOrEmpty(response.ReasonPhrase) ? ((HttpStatusCode)(int)response.StatusCode).ToString() : response.ReasonPhrase;
 
-        private static string RetryAfterText(HttpResponseMessage response)
+        // A 429 says when Partner Center takes requests again (its Retry-After, as a UTC time), and why
+        // the module did not wait for it when the wait was longer than the call could still wait.
+        private static (string, PartnerCenterErrorKind, string, string) Throttled(string service, (DateTimeOffset? At, TimeSpan? WaitLeft) retryAfter)
         {
-            var retryAfter = response.Headers.RetryAfter;
-            if (retryAfter?.Delta != null)
+            string message = "Partner Center is throttling this partner's requests. " + service;
+            if (retryAfter.At is DateTimeOffset at)
             {
-                return " It asked to retry after " + retryAfter.Delta.Value.TotalSeconds.ToString(CultureInfo.InvariantCulture) + " s.";
+                string when = at.UtcDateTime.ToString("yyyy'-'MM'-'dd HH':'mm':'ss", CultureInfo.InvariantCulture) + " UTC";
+                message += " It will accept requests again at " + when
+                    + (retryAfter.WaitLeft is TimeSpan left
+                        ? ", later than this call could still wait (" + Seconds(left) + " of its retry budget left; Set-PartnerCenterRequestOption "
+                          + "-MaximumRetryWaitSec), so it was not sent again."
+                        : ".");
+                return (PartnerCenterErrorIds.Throttled, PartnerCenterErrorKind.Throttled, message,
+                    "Run the command again after " + when + "; spread scheduled runs out over time.");
             }
 
-            if (retryAfter?.Date != null)
-            {
-                return " It asked to retry after " + retryAfter.Date.Value.ToString("u", CultureInfo.InvariantCulture) + ".";
-            }
-
-            return string.Empty;
+            return (PartnerCenterErrorIds.Throttled, PartnerCenterErrorKind.Throttled, message,
+                "Wait and run the command again; spread scheduled runs out over time.");
         }
+
+        private static string Seconds(TimeSpan span) => Math.Floor(span.TotalSeconds).ToString("0", CultureInfo.InvariantCulture) + " s";
 
         // Partner Center's REST error body (code, description, data, source): its code and description, or null without a code.
         private static (string Code, string Description)? ErrorBody(string body)

@@ -62,7 +62,9 @@ namespace PartnerCenterLicenses.Engine.Client
                 }
 
                 string body = await ReadErrorBodyAsync(response, context.Timeout).ConfigureAwait(false);
-                throw HttpFailures.AfterRetries(HttpFailures.FromResponse(response, body, context.Ids, _tokens.LastTokenIsAppOnly), context.Retries);
+                throw HttpFailures.AfterRetries(
+                    HttpFailures.FromResponse(response, body, context.Ids, _tokens.LastTokenIsAppOnly, (context.AcceptsRequestsAgainAt, context.WaitLeftWhenRefused)),
+                    context.Retries);
             }
             catch (NoAnswerException e)
             {

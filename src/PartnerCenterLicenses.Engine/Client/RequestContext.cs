@@ -37,6 +37,12 @@ namespace PartnerCenterLicenses.Engine.Client
 
         public int Retries { get; set; }
 
+        /// <summary>When the last answer's Retry-After says Partner Center will take requests again; null without one.</summary>
+        public DateTimeOffset? AcceptsRequestsAgainAt { get; set; }
+
+        /// <summary>What was left of the wait budget when the last answer's Retry-After asked for more; null otherwise.</summary>
+        public TimeSpan? WaitLeftWhenRefused { get; set; }
+
         /// <summary>A call renews a rejected token once at most.</summary>
         public bool TokenRenewed { get; set; }
 

@@ -33,6 +33,11 @@ namespace PartnerCenterLicenses.Engine.Client
         private readonly CancellationToken _cancellation;
         private PartnerCenterRequest _pageRequest;
         private CollectionReader<T> _page;
+
+        // Every page of this read by what identifies its request (method, absolute URI, continuation
+        // token), with its page number: one entry per page, made only once a second page is asked for,
+        // so the single-page reads of a fan-out pay nothing for it.
+        private Dictionary<string, int> _visited;
         private ulong _delivered;
         private bool _started;
         private bool _finished;
@@ -113,17 +118,12 @@ namespace PartnerCenterLicenses.Engine.Client
                 }
 
                 PartnerCenterRequest request = ResourceUrls.NextPage(_client.Endpoint, _pageRequest, next, _page.Ids);
-                if (IsRepeat(request, _pageRequest))
-                {
-                    // Followed, such a link would read the same page for ever.
-                    throw JsonValues.Invalid(_page.Ids, JsonValues.CollectionLevel,
-                        "Partner Center's response links its next page to the page just read, so the result is incomplete.");
-                }
-
                 if (_request.Resource.Paging == Paging.TopSkip && _request.Wanted.HasValue)
                 {
                     request = ResourceUrls.WithTop(request, Math.Min(PartnerCenterResource<T>.MaxTopSkipPageSize, _request.Wanted.Value - _delivered));
                 }
+
+                CheckNotEndless(request);
 
                 _page.Dispose();
                 _page = null;
@@ -222,11 +222,58 @@ namespace PartnerCenterLicenses.Engine.Client
             }
         }
 
-        private static bool IsRepeat(PartnerCenterRequest next, PartnerCenterRequest current)
+        /// <summary>
+        /// Ends the read with PartnerCenter.InvalidResponse before a next link that leads back to a page
+        /// this read has had (followed, it would read the same pages for ever, and get the whole partner
+        /// throttled), or past the page limit (<see cref="Models.PartnerCenterRequestOptions.MaxPageCount"/>),
+        /// which catches a server whose links never repeat and never end.
+        /// </summary>
+        private void CheckNotEndless(PartnerCenterRequest next)
         {
-            return next.Method == current.Method
-                && string.Equals(next.Uri.AbsoluteUri, current.Uri.AbsoluteUri, StringComparison.Ordinal)
-                && next.Headers.SequenceEqual(current.Headers);
+            int nextPage = Pages + 1;
+            if (_visited == null)
+            {
+                _visited = new Dictionary<string, int>(StringComparer.Ordinal) { [VisitKey(_pageRequest)] = Pages };
+            }
+
+            string key = VisitKey(next);
+            if (_visited.TryGetValue(key, out int earlier))
+            {
+                throw JsonValues.Invalid(_page.Ids, JsonValues.CollectionLevel,
+                    "Partner Center's response links page " + nextPage.ToString(CultureInfo.InvariantCulture) + " back to page "
+                    + earlier.ToString(CultureInfo.InvariantCulture) + " (" + next.Uri.GetLeftPart(UriPartial.Path)
+                    + "), which this read has already had: the pages form a cycle, so paging stopped and the result is incomplete.");
+            }
+
+            int limit = _call.Options.MaxPageCount;
+            if (Pages >= limit)
+            {
+                PartnerCenterException failure = JsonValues.Invalid(_page.Ids, JsonValues.CollectionLevel,
+                    "Partner Center's response links to page " + nextPage.ToString(CultureInfo.InvariantCulture) + ", past the limit of "
+                    + limit.ToString("N0", CultureInfo.InvariantCulture) + " pages in one read, so paging stopped and the result is incomplete.");
+                failure.RecommendedAction = "If the collection really has that many pages, raise the limit with Set-PartnerCenterRequestOption -MaximumPageCount; "
+                    + "otherwise report it to Partner Center support with the ids in this message.";
+                throw failure;
+            }
+
+            _visited.Add(key, nextPage);
+        }
+
+        // What makes two page requests the same page: the method, the absolute URI and the continuation token.
+        private static string VisitKey(PartnerCenterRequest request)
+        {
+            if (request.Headers.Count == 0)
+            {
+                return request.Method.Method + " " + request.Uri.AbsoluteUri;
+            }
+
+            var key = new StringBuilder(request.Method.Method).Append(' ').Append(request.Uri.AbsoluteUri);
+            foreach (KeyValuePair<string, string> header in request.Headers)
+            {
+                key.Append('\n').Append(header.Key).Append(": ").Append(header.Value);
+            }
+
+            return key.ToString();
         }
 
         /// <summary>

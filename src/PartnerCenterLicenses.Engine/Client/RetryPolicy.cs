@@ -1,6 +1,9 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Net.Http;
+using System.Net.Http.Headers;
 using System.Threading;
 using System.Threading.Tasks;
 using PartnerCenterLicenses.Engine.Http;
@@ -22,6 +25,10 @@ namespace PartnerCenterLicenses.Engine.Client
     {
         // The longest single back-off; Retry-After from the service may ask for more.
         private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+
+        // A Retry-After is read as at most this (ten years): far past any wait budget, so the call
+        // fails at once, and small enough that adding it to a date or a clock never overflows.
+        private static readonly TimeSpan LongestRetryAfter = TimeSpan.FromDays(3650);
 
         private readonly ThrottlePause _pause;
         private readonly Random _jitter;
@@ -46,16 +53,50 @@ namespace PartnerCenterLicenses.Engine.Client
             }
 
             TimeSpan delay = retryAfter ?? Backoff(options, retriesSoFar);
-            return waitedSoFar + delay > options.MaxRetryWait ? null : delay;
+            return delay > WaitLeft(options, waitedSoFar) ? null : delay;
         }
 
-        /// <summary>Retry-After as seconds or as an HTTP date; null when absent.</summary>
+        /// <summary>
+        /// Retry-After as delay-seconds or as an HTTP date (RFC 9110, section 10.2.3), from
+        /// <paramref name="now"/>: zero for a date already past, at most ten years however large the
+        /// value, and null when the header is absent or is neither form (a value we cannot read is no
+        /// instruction, so the call backs off as without one).
+        /// </summary>
         public static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now)
         {
-            var header = response.Headers.RetryAfter;
-            TimeSpan? after = header?.Delta ?? header?.Date - now;
-            return after < TimeSpan.Zero ? TimeSpan.Zero : after;
+            if (!response.Headers.TryGetValues("Retry-After", out IEnumerable<string> values))
+            {
+                return null;
+            }
+
+            string text = values.FirstOrDefault()?.Trim();
+            if (string.IsNullOrEmpty(text))
+            {
+                return null;
+            }
+
+            if (text.All(c => c >= '0' && c <= '9'))
+            {
+                // Digits past what a long holds still mean "a very long time", not "no header".
+                return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) && seconds < LongestRetryAfter.TotalSeconds
+                    ? TimeSpan.FromSeconds(seconds)
+                    : LongestRetryAfter;
+            }
+
+            if (!RetryConditionHeaderValue.TryParse(text, out RetryConditionHeaderValue parsed) || parsed.Date == null)
+            {
+                return null;
+            }
+
+            DateTimeOffset date = parsed.Date.Value;
+            return date <= now ? TimeSpan.Zero
+                : date - now > LongestRetryAfter ? LongestRetryAfter
+                : date - now;
         }
+
+        /// <summary>What is left of the call's wait budget after <paramref name="waitedSoFar"/>.</summary>
+        public static TimeSpan WaitLeft(PartnerCenterRequestOptions options, TimeSpan waitedSoFar) =>
+            waitedSoFar >= options.MaxRetryWait ? TimeSpan.Zero : options.MaxRetryWait - waitedSoFar;
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
@@ -83,12 +124,21 @@ namespace PartnerCenterLicenses.Engine.Client
                 TimeSpan? delay = null;
                 if ((noAnswer != null || IsTransient(status)) && (IsIdempotent(request.Method) || status == 429))
                 {
-                    TimeSpan? retryAfter = response != null ? RetryAfter(response, DateTimeOffset.UtcNow) : null;
+                    DateTimeOffset now = DateTimeOffset.UtcNow;
+                    TimeSpan? retryAfter = response != null ? RetryAfter(response, now) : null;
+                    TimeSpan waitLeft = WaitLeft(options, waited);
                     delay = NextDelay(options, context.Retries, waited, retryAfter);
-                    if (status == 429)
+                    context.AcceptsRequestsAgainAt = now + retryAfter;
+                    context.WaitLeftWhenRefused = retryAfter > waitLeft && context.Retries < options.MaxRetryCount ? waitLeft : (TimeSpan?)null;
+                    TimeSpan? hold = retryAfter ?? delay;
+                    if (status == 429 && hold <= waitLeft)
                     {
-                        // Throttling is per partner: every request of the session holds back, not just this one.
-                        _pause.PauseFor(retryAfter ?? delay ?? TimeSpan.Zero);
+                        // Throttling is mostly per partner, so every request of the session holds back, not
+                        // just this one; but only as long as this call would wait itself. A Retry-After past
+                        // that is this call's error, at once: some limits are per customer, so the session's
+                        // other calls are tried and learn their own answer rather than stall behind it.
+                        // https://learn.microsoft.com/partner-center/developer/api-throttling-guidance
+                        _pause.PauseFor(hold.Value);
                     }
 
                     if (delay != null && context.Log.IsVerboseEnabled)

@@ -16,6 +16,10 @@ namespace PartnerCenterLicenses.Engine.Client
     /// </summary>
     internal sealed class ThrottlePause : DelegatingHandler
     {
+        // The retry step never asks for more than a call's wait budget (at most an hour from the cmdlet);
+        // this bound only keeps a pause, and Task.Delay (which throws past about 49 days), safe whatever it is given.
+        private static readonly TimeSpan LongestPause = TimeSpan.FromDays(1);
+
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private long _untilTicks;
 
@@ -27,6 +31,16 @@ namespace PartnerCenterLicenses.Engine.Client
         /// <summary>Holds every request of the session back for <paramref name="delay"/> from now (a longer pause already set wins).</summary>
         public void PauseFor(TimeSpan delay)
         {
+            if (delay <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            if (delay > LongestPause)
+            {
+                delay = LongestPause;
+            }
+
             long until = _clock.Elapsed.Ticks + delay.Ticks;
             long seen;
             while ((seen = Interlocked.Read(ref _untilTicks)) < until)

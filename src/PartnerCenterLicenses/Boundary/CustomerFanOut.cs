@@ -30,6 +30,7 @@ namespace PartnerCenterLicenses.Boundary
         private int _taken;
         private int _peak;
         private bool _complete;
+        private bool _stopped;
 
         /// <summary>Creates a fan-out of at most <paramref name="limit"/> reads at a time, cancelled with <paramref name="stop"/>.</summary>
         /// <param name="limit">The most customers read at once.</param>
@@ -46,6 +47,13 @@ namespace PartnerCenterLicenses.Boundary
             _limit = limit;
             _cancel = CancellationTokenSource.CreateLinkedTokenSource(stop);
         }
+
+        /// <summary>
+        /// When true, the first customer that fails stops the fan-out the moment its failure is known:
+        /// no further customer is started, the reads in flight are cancelled, and the stream ends after
+        /// the failure (what -ErrorAction Stop asks for). Set it before adding customers.
+        /// </summary>
+        public bool StopAtFirstFailure { get; set; }
 
         /// <summary>Customers added so far.</summary>
         public int Added => Volatile.Read(ref _added);
@@ -113,7 +121,7 @@ namespace PartnerCenterLicenses.Boundary
                     return True;
                 }
 
-                if (_complete && _taken == _added)
+                if ((_complete && _taken == _added) || _stopped)
                 {
                     return False;
                 }
@@ -150,7 +158,7 @@ namespace PartnerCenterLicenses.Boundary
                 CustomerId customer;
                 lock (_gate)
                 {
-                    if (_pending.Count == 0 || _cancel.IsCancellationRequested)
+                    if (_pending.Count == 0 || _stopped || _cancel.IsCancellationRequested)
                     {
                         _workers--;
                         return;
@@ -166,11 +174,27 @@ namespace PartnerCenterLicenses.Boundary
                 }
 
                 TaskCompletionSource<bool> arrival;
+                bool stop;
                 lock (_gate)
                 {
+                    if (_stopped)
+                    {
+                        // A read that finished after the stop: nobody takes it any more.
+                        continue;
+                    }
+
                     _done.Enqueue(result);
+                    stop = StopAtFirstFailure && result.Failure != null;
+                    _stopped = stop;
                     arrival = _arrival;
                     _arrival = null;
+                }
+
+                if (stop)
+                {
+                    // Decided under the lock, so no worker starts another customer; the cancellation
+                    // reaches the reads already in flight. The failure stays queued for the pipeline.
+                    Dispose();
                 }
 
                 arrival?.TrySetResult(true);

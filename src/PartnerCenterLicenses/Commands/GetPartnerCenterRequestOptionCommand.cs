@@ -7,8 +7,8 @@ namespace PartnerCenterLicenses.Commands
     /// <para type="synopsis">Gets the timeout, retry and response-size options Partner Center requests use in this PowerShell process.</para>
     /// <para type="description">Writes the options in force: the timeout of one request (Timeout), how often a transient
     /// failure is retried (MaxRetryCount), the most time spent waiting between attempts (MaxRetryWait), the first
-    /// back-off delay (RetryBaseDelay) and the longest JSON string or number a response may hold (MaxFieldLength).
-    /// Set-PartnerCenterRequestOption changes them; piping the object to it restores them.</para>
+    /// back-off delay (RetryBaseDelay), the longest JSON string or number a response may hold (MaxFieldLength) and
+    /// the most pages one read follows (MaxPageCount). Set-PartnerCenterRequestOption changes them; piping the object to it restores them.</para>
     /// <para type="link">Set-PartnerCenterRequestOption</para>
     /// <para type="link">about_PartnerCenterLicenses</para>
     /// </summary>

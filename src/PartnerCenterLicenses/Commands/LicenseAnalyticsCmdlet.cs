@@ -75,7 +75,12 @@ namespace PartnerCenterLicenses.Commands
                 // Each customer's small body is read whole before it is parsed, without holding a thread.
                 ISessionLease session = Session;
                 _customers = new CustomerFanOut<TCustomer>(
-                    ThrottleLimit, (id, cancel) => session.Read(CustomerResource.Request(id).AsBuffered(), _call, Log, cancel), StopToken);
+                    ThrottleLimit, (id, cancel) => session.Read(CustomerResource.Request(id).AsBuffered(), _call, Log, cancel), StopToken)
+                {
+                    // The first error will end the command: stop starting customers when it happens, not
+                    // when the pipeline thread gets round to writing it.
+                    StopAtFirstFailure = ErrorsStop,
+                };
             }
 
             foreach (string id in CustomerId)
@@ -166,8 +171,8 @@ namespace PartnerCenterLicenses.Commands
         {
             if (result.Failure != null)
             {
-                // One customer's failure is reported and the others go on; -ErrorAction Stop turns
-                // this into the end of the cmdlet, and disposing the fan-out cancels the rest.
+                // One customer's failure is reported and the others go on; with -ErrorAction Stop the
+                // fan-out has already stopped and cancelled the rest, and writing it ends the cmdlet.
                 string customer = result.Customer.ToString();
                 PartnerCenterException named = result.Failure.WithMessage("Customer " + customer + ": " + result.Failure.Message);
                 WriteError(ToErrorRecord(named, customer));

@@ -75,6 +75,27 @@ namespace PartnerCenterLicenses.Commands
             }
         }
 
+        /// <summary>
+        /// Whether an error this command writes ends it: -ErrorAction Stop on the command, or without
+        /// -ErrorAction, $ErrorActionPreference = 'Stop' in scope. Work that goes on beside the pipeline
+        /// (the fan-out) can then stop the moment it fails, rather than when the error is written.
+        /// </summary>
+        internal bool ErrorsStop
+        {
+            get
+            {
+                object preference = MyInvocation.BoundParameters.TryGetValue("ErrorAction", out object bound) ? bound : GetVariableValue("ErrorActionPreference");
+                try
+                {
+                    return preference != null && LanguagePrimitives.ConvertTo<ActionPreference>(preference) == ActionPreference.Stop;
+                }
+                catch (PSInvalidCastException)
+                {
+                    return false;
+                }
+            }
+        }
+
         /// <summary>Cancels the work in flight.</summary>
         protected override void StopProcessing()
         {

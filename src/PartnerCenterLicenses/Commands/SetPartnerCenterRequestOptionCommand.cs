@@ -9,11 +9,11 @@ namespace PartnerCenterLicenses.Commands
     /// <para type="description">Transient failures (HTTP 408, 429, 500, 502, 503, 504, broken connections and timeouts) are
     /// retried with exponential back-off and jitter, honouring Retry-After. Parameters left out keep their current value;
     /// -Default restores the defaults (100 s timeout, 4 retries, 120 s of waiting in all, 1 s first delay, fields of up to
-    /// 1,048,576 characters).</para>
+    /// 1,048,576 characters, reads of up to 100,000 pages).</para>
     /// <para type="description">Each retry is written to the verbose stream with the status and the request's
     /// MS-RequestId. A call takes the options in force when it starts.</para>
     /// <para type="description">The parameters also bind by property name from the object Get-PartnerCenterRequestOption
-    /// writes (Timeout, MaxRetryCount, MaxRetryWait, RetryBaseDelay, MaxFieldLength), and the seconds parameters accept a
+    /// writes (Timeout, MaxRetryCount, MaxRetryWait, RetryBaseDelay, MaxFieldLength, MaxPageCount), and the seconds parameters accept a
     /// TimeSpan, so saved options can be piped back.</para>
     /// <para type="link">Get-PartnerCenterRequestOption</para>
     /// <para type="link">about_PartnerCenterLicenses</para>
@@ -96,6 +96,15 @@ namespace PartnerCenterLicenses.Commands
         [ValidateRange(1024, int.MaxValue)]
         public int MaximumFieldLength { get; set; }
 
+        /// <summary><para type="description">The most pages one read follows (default 100,000: a billion rows of
+        /// analytics at 10,000 a page); a response linking past it ends the call with PartnerCenter.InvalidResponse, so
+        /// a server whose next links never end cannot keep the module asking. Bound from the MaxPageCount property of
+        /// piped options.</para></summary>
+        [Parameter(ParameterSetName = ValuesSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("MaxPageCount")]
+        [ValidateRange(1, int.MaxValue)]
+        public int MaximumPageCount { get; set; }
+
         /// <summary><para type="description">Restores the default options.</para></summary>
         [Parameter(Mandatory = true, ParameterSetName = DefaultSet)]
         public SwitchParameter Default { get; set; }
@@ -115,7 +124,8 @@ namespace PartnerCenterLicenses.Commands
                     Bound(nameof(MaximumRetryCount)) ? MaximumRetryCount : current.MaxRetryCount,
                     Bound(nameof(MaximumRetryWaitSec)) ? TimeSpan.FromSeconds(MaximumRetryWaitSec) : current.MaxRetryWait,
                     Bound(nameof(RetryIntervalSec)) ? TimeSpan.FromSeconds(RetryIntervalSec) : current.RetryBaseDelay,
-                    Bound(nameof(MaximumFieldLength)) ? MaximumFieldLength : current.MaxFieldLength);
+                    Bound(nameof(MaximumFieldLength)) ? MaximumFieldLength : current.MaxFieldLength,
+                    Bound(nameof(MaximumPageCount)) ? MaximumPageCount : current.MaxPageCount);
 
             if (!ShouldProcess(next.ToString(), "Set Partner Center request options"))
             {

@@ -14,6 +14,17 @@ namespace PartnerCenterLicenses.Models
         public const int DefaultMaxFieldLength = 1024 * 1024;
 
         /// <summary>
+        /// The default <see cref="MaxPageCount"/>: 100,000 pages. Far more than any real read: at the
+        /// analytics API's documented page of 10,000 rows it is a billion rows, and at the customer list's
+        /// usual pages of a few hundred it is tens of millions of customers, more than any partner has; at
+        /// the fraction of a second Partner Center takes per page, it is more than a day of paging. A
+        /// server whose next links never end stops there instead of being asked for pages for ever
+        /// (a link back to a page already read stops the read at once, whatever the limit).
+        /// </summary>
+        /// <remarks>Page size of the analytics API: https://learn.microsoft.com/partner-center/developer/get-licenses-deployment-information (top, at most 10000).</remarks>
+        public const int DefaultMaxPageCount = 100000;
+
+        /// <summary>
         /// The defaults: 100 s per request, up to 4 retries waiting at most 120 s in all, starting at 1 s,
         /// and JSON strings and numbers of up to 1,048,576 characters.
         /// </summary>
@@ -30,6 +41,12 @@ namespace PartnerCenterLicenses.Models
 
         /// <summary>Creates a set of options.</summary>
         public PartnerCenterRequestOptions(TimeSpan timeout, int maxRetryCount, TimeSpan maxRetryWait, TimeSpan retryBaseDelay, int maxFieldLength)
+            : this(timeout, maxRetryCount, maxRetryWait, retryBaseDelay, maxFieldLength, DefaultMaxPageCount)
+        {
+        }
+
+        /// <summary>Creates a set of options.</summary>
+        public PartnerCenterRequestOptions(TimeSpan timeout, int maxRetryCount, TimeSpan maxRetryWait, TimeSpan retryBaseDelay, int maxFieldLength, int maxPageCount)
         {
             if (timeout <= TimeSpan.Zero)
             {
@@ -51,11 +68,17 @@ namespace PartnerCenterLicenses.Models
                 throw new ArgumentOutOfRangeException(nameof(maxFieldLength), "The longest field must be positive.");
             }
 
+            if (maxPageCount <= 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(maxPageCount), "A read has at least one page.");
+            }
+
             Timeout = timeout;
             MaxRetryCount = maxRetryCount;
             MaxRetryWait = maxRetryWait;
             RetryBaseDelay = retryBaseDelay;
             MaxFieldLength = maxFieldLength;
+            MaxPageCount = maxPageCount;
         }
 
         /// <summary>The options in force for new calls.</summary>
@@ -88,11 +111,18 @@ namespace PartnerCenterLicenses.Models
         /// </summary>
         public int MaxFieldLength { get; }
 
+        /// <summary>
+        /// The most pages one read follows (default 100,000, see <see cref="DefaultMaxPageCount"/>). A response
+        /// linking past it ends the read with PartnerCenter.InvalidResponse, so a server whose next links never
+        /// end cannot keep the module asking.
+        /// </summary>
+        public int MaxPageCount { get; }
+
         /// <summary>A one-line summary.</summary>
         public override string ToString()
         {
             return "Timeout " + Timeout.TotalSeconds + " s, up to " + MaxRetryCount + " retries within " + MaxRetryWait.TotalSeconds
-                + " s starting at " + RetryBaseDelay.TotalSeconds + " s, fields of up to " + MaxFieldLength + " characters";
+                + " s starting at " + RetryBaseDelay.TotalSeconds + " s, fields of up to " + MaxFieldLength + " characters, reads of up to " + MaxPageCount + " pages";
         }
     }
 }

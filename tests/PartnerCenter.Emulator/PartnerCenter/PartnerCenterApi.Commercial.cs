@@ -83,7 +83,9 @@ namespace PartnerCenter.Emulator.PartnerCenter
             int size = pageSize ?? query.Top;
             int start = (int)Math.Min(query.Skip, total);
             int count = Math.Min(size, total - start);
-            string nextLink = start + count < total ? NextLink(context.Request, query, start + count, relativeNextLink) : null;
+            string nextLink = start + count >= total ? null
+                : _state.NextLinkCycleAfterPage == start / size + 1 ? NextLink(context.Request, query, null, relativeNextLink)
+                : NextLink(context.Request, query, start + count, relativeNextLink);
 
             HttpResponse response = context.Response;
             response.StatusCode = StatusCodes.Status200OK;
@@ -237,9 +239,10 @@ namespace PartnerCenter.Emulator.PartnerCenter
 
         /// <summary>
         /// The same path (trailing slash and all) and query, with <c>skip</c> moved past the rows served; the
-        /// client's <c>top</c> is kept even when the page size was the emulator's own.
+        /// client's <c>top</c> is kept even when the page size was the emulator's own. Without
+        /// <paramref name="nextSkip"/>, the link has no <c>skip</c>: the first page as the module asks for it.
         /// </summary>
-        private static string NextLink(HttpRequest request, CommercialQuery query, long nextSkip, bool relative)
+        private static string NextLink(HttpRequest request, CommercialQuery query, long? nextSkip, bool relative)
         {
             var link = new StringBuilder();
             if (!relative)
@@ -248,8 +251,12 @@ namespace PartnerCenter.Emulator.PartnerCenter
             }
 
             link.Append(request.Path.Value)
-                .Append("?top=").Append(query.Top.ToString(CultureInfo.InvariantCulture))
-                .Append("&skip=").Append(nextSkip.ToString(CultureInfo.InvariantCulture));
+                .Append("?top=").Append(query.Top.ToString(CultureInfo.InvariantCulture));
+            if (nextSkip != null)
+            {
+                link.Append("&skip=").Append(nextSkip.Value.ToString(CultureInfo.InvariantCulture));
+            }
+
             AppendParameter(link, "filter", query.FilterText);
             AppendParameter(link, "groupby", query.GroupByText);
             AppendParameter(link, "processedDateTime", query.ProcessedDateTimeText);

@@ -208,7 +208,12 @@ namespace PartnerCenter.Emulator.PartnerCenter
             string sizeQuery = size.ToString(CultureInfo.InvariantCulture);
             var links = new JsonObject { ["self"] = Link("/customers?size=" + sizeQuery, new JsonArray()) };
             int nextOffset = offset + page.Count;
-            if (nextOffset < total)
+            if (nextOffset < total && _state.NextLinkCycleAfterPage == offset / size + 1)
+            {
+                // A broken server: back to the first page, which has no continuation token.
+                links["next"] = Link("/customers?size=" + sizeQuery, new JsonArray());
+            }
+            else if (nextOffset < total)
             {
                 // Relative to the version root, as in Partner Center's own examples: no "/v1".
                 links["next"] = Link(

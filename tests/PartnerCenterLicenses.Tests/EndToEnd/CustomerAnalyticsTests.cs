@@ -219,6 +219,52 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             Assert.True(CustomerRequests().Count < 1 + ids.Count, string.Join("\n", CustomerRequests()));
         }
 
+        [Theory]
+        [InlineData("-ErrorAction Stop")]
+        [InlineData("")]
+        public async Task With_error_action_stop_and_a_throttle_limit_of_1_no_customer_is_requested_after_the_failing_first_one(string errorAction)
+        {
+            // Without -ErrorAction, the script's $ErrorActionPreference = 'Stop' decides.
+            var ids = AddCustomers(6);
+            string unknown = Guid.NewGuid().ToString();
+            var result = await _emulator.RunAsync(
+                Connect + "Get-PartnerLicenseDeployment -ThrottleLimit 1 " + errorAction + " -CustomerId " + List(new[] { unknown }.Concat(ids)),
+                _emulator.WithRefreshToken());
+
+            Assert.StartsWith("PartnerCenter.Forbidden", result.TerminatingError?.FullyQualifiedErrorId);
+            Assert.Equal(unknown, result.TerminatingError.TargetName);
+            Assert.Empty(result.Output);
+            Assert.Equal(CustomerPath(unknown), Assert.Single(CustomerRequests()).Path);
+        }
+
+        [Fact]
+        public async Task With_error_action_stop_the_reads_in_flight_at_the_failure_are_cancelled_and_no_other_starts()
+        {
+            // Three at a time: the unknown customer fails at once while the two others wait 30 s for their
+            // answer; the five after them answer at once, so any of them started after the failure would show.
+            var slow = AddCustomers(2);
+            var fast = AddCustomers(5);
+            string unknown = Guid.NewGuid().ToString();
+            foreach (string id in slow)
+            {
+                _emulator.State.EnqueueFault(CustomerPath(id), EmulatorFault.Status(200, "{\"totalCount\":0,\"items\":[]}").WithDelay(TimeSpan.FromSeconds(30)));
+            }
+
+            var result = await _emulator.RunAsync(
+                Connect + "Get-PartnerLicenseDeployment -ThrottleLimit 3 -ErrorAction Stop -CustomerId " + List(new[] { unknown }.Concat(slow).Concat(fast)),
+                _emulator.WithRefreshToken());
+
+            Assert.StartsWith("PartnerCenter.Forbidden", result.TerminatingError?.FullyQualifiedErrorId);
+            Assert.Empty(result.Output);
+            var requested = CustomerRequests();
+            Assert.Contains(requested, r => r.Path == CustomerPath(unknown));
+            Assert.All(requested, r => Assert.Contains(r.Path, new[] { unknown }.Concat(slow).Select(id => CustomerPath(id))));
+
+            // The slow ones (those that were sent before the failure was known) end with their connection cut.
+            using var hangGuard = new System.Threading.CancellationTokenSource(TimeSpan.FromSeconds(25));
+            await _emulator.Seen(r => r.Aborted && slow.Any(id => r.Path == CustomerPath(id)), times: requested.Count - 1)(hangGuard.Token);
+        }
+
         [Fact]
         public async Task The_throttle_limit_is_never_exceeded_and_one_correlation_id_covers_every_customer()
         {

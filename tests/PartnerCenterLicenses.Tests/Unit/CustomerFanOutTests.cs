@@ -165,6 +165,54 @@ namespace PartnerCenterLicenses.Tests.Unit
         }
 
         [Fact]
+        public void Stopping_at_the_first_failure_cancels_the_reads_in_flight_starts_no_other_and_ends_after_the_failure()
+        {
+            Guid failing = Guid.NewGuid();
+            var release = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            int started = 0, cancelled = 0;
+            using (var fanOut = new CustomerFanOut<string>(3, Reads<string>(async (id, cancel) =>
+            {
+                Interlocked.Increment(ref started);
+                if (id.Value == failing)
+                {
+                    // Fails once the other two reads are in flight.
+                    await release.Task;
+                    throw new PartnerCenterException(PartnerCenterErrorIds.Forbidden, PartnerCenterErrorKind.PermissionDenied, "no relationship");
+                }
+
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, cancel);
+                }
+                catch (OperationCanceledException)
+                {
+                    Interlocked.Increment(ref cancelled);
+                    throw;
+                }
+
+                return Array.Empty<string>();
+            }), CancellationToken.None) { StopAtFirstFailure = true })
+            {
+                fanOut.Add(new CustomerId(Guid.NewGuid()));
+                fanOut.Add(new CustomerId(failing));
+                fanOut.Add(new CustomerId(Guid.NewGuid()));
+                for (int i = 0; i < 5; i++)
+                {
+                    fanOut.Add(new CustomerId(Guid.NewGuid()));
+                }
+
+                WaitUntil(() => Volatile.Read(ref started) == 3);
+                release.SetResult(true);
+
+                CustomerResult<string> failed = Take(fanOut);
+                Assert.Equal(failing, failed.Customer.Value);
+                WaitUntil(() => Volatile.Read(ref cancelled) == 2);
+                Assert.False(Outcome(fanOut.MoveNextAsync(), Patience));
+                Assert.Equal(3, Volatile.Read(ref started));
+            }
+        }
+
+        [Fact]
         public void A_limit_below_one_is_refused()
         {
             Assert.Throws<ArgumentOutOfRangeException>(() => new CustomerFanOut<string>(0, (id, c) => null, CancellationToken.None));

@@ -249,6 +249,53 @@ namespace PartnerCenterLicenses.Tests.Unit
             Assert.Contains(log.Lines, l => l.Contains("throttling this partner"));
         }
 
+        [Fact]
+        public async Task A_pause_of_any_length_never_throws_and_ctrl_c_still_ends_its_wait()
+        {
+            var inner = new ScriptedHandler(_ => Status(200));
+            var pause = new ThrottlePause(inner);
+
+            // Task.Delay throws past about 49 days; the pause is bounded well before that.
+            pause.PauseFor(TimeSpan.MaxValue);
+            pause.PauseFor(TimeSpan.FromDays(400));
+            pause.PauseFor(TimeSpan.FromSeconds(-1));
+            using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Send(pause, Request("https://pc.example.test/a"), cancel.Token));
+
+            Assert.Empty(inner.Requests);
+        }
+
+        [Fact]
+        public async Task A_429_whose_retry_after_is_past_the_budget_is_returned_at_once_and_does_not_pause_the_session()
+        {
+            var inner = new ScriptedHandler(_ =>
+            {
+                var throttled = Status(429);
+                throttled.Headers.TryAddWithoutValidation("Retry-After", "99999999");
+                return throttled;
+            }, _ => Status(200));
+            var pause = new ThrottlePause(inner);
+            var policy = new RetryPolicy(pause, pause);
+            var first = Request("https://pc.example.test/a");
+
+            using (HttpResponseMessage response = await Send(policy, first))
+            {
+                Assert.Equal(429, (int)response.StatusCode);
+            }
+
+            // The next call of the session is sent at once: nothing is left waiting for 3 years.
+            using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            using (HttpResponseMessage response = await Send(policy, Request("https://pc.example.test/b"), cancel.Token))
+            {
+                Assert.Equal(200, (int)response.StatusCode);
+            }
+
+            Assert.Equal(2, inner.Requests.Count);
+            Assert.Equal(0, RequestContext.Of(first).Retries);
+            Assert.Equal(TimeSpan.FromSeconds(10), RequestContext.Of(first).WaitLeftWhenRefused);
+            Assert.NotNull(RequestContext.Of(first).AcceptsRequestsAgainAt);
+        }
+
         // Retry policy
 
         [Fact]

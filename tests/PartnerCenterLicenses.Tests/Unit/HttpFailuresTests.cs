@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
@@ -71,9 +72,25 @@ namespace PartnerCenterLicenses.Tests.Unit
             var response = new HttpResponseMessage((HttpStatusCode)429);
             response.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(30));
 
+            DateTimeOffset before = DateTimeOffset.UtcNow;
             var error = HttpFailures.FromResponse(response, null, Ids, tokenIsAppOnly: false);
 
-            Assert.Contains("retry after 30 s", error.Message);
+            // The time is whole seconds, so it is one of the two seconds 30 s after 'before'.
+            string[] accepted = new[] { 30, 31 }.Select(s => (before + TimeSpan.FromSeconds(s)).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + " UTC").ToArray();
+            Assert.Contains(accepted, a => error.Message.Contains("accept requests again at " + a) && error.RecommendedAction.Contains("after " + a));
+        }
+
+        [Fact]
+        public void Throttling_past_the_wait_budget_says_when_and_how_much_of_the_budget_was_left()
+        {
+            var response = new HttpResponseMessage((HttpStatusCode)429);
+            var at = new DateTimeOffset(2031, 2, 3, 4, 5, 6, TimeSpan.FromHours(2));
+
+            var error = HttpFailures.FromResponse(response, null, Ids, tokenIsAppOnly: false, (at, TimeSpan.FromSeconds(117.6)));
+
+            Assert.Equal(PartnerCenterErrorIds.Throttled, error.ErrorId);
+            Assert.Contains("accept requests again at 2031-02-03 02:05:06 UTC, later than this call could still wait (117 s of its retry budget left", error.Message);
+            Assert.Contains("-MaximumRetryWaitSec", error.Message);
         }
     }
 }

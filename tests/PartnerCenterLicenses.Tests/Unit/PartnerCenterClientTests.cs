@@ -199,7 +199,8 @@ namespace PartnerCenterLicenses.Tests.Unit
             var (_, error, _) = await GetAsync(handler, options);
 
             Assert.Equal(PartnerCenterErrorIds.Throttled, error.ErrorId);
-            Assert.Contains("retry after 60 s", error.Message);
+            Assert.Contains("accept requests again at", error.Message);
+            Assert.Contains("later than this call could still wait", error.Message);
             Assert.Single(handler.Requests);
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5));
         }
@@ -299,6 +300,37 @@ namespace PartnerCenterLicenses.Tests.Unit
             Assert.Null(policy.NextDelay(options, 4, TimeSpan.Zero, null));
             Assert.Null(policy.NextDelay(options, 0, TimeSpan.FromSeconds(99.9), TimeSpan.FromSeconds(1)));
             Assert.Equal(TimeSpan.FromSeconds(3), policy.NextDelay(options, 0, TimeSpan.Zero, TimeSpan.FromSeconds(3)));
+        }
+
+        [Theory]
+        [InlineData("120", 120.0)]
+        [InlineData(" 0 ", 0.0)]
+        [InlineData("99999999", 99999999.0)]
+        [InlineData("99999999999999999999999999", 3650 * 86400.0)]
+        [InlineData("Sun, 06 Nov 1994 08:49:37 GMT", 0.0)]
+        [InlineData("Fri, 31 Dec 9999 23:59:59 GMT", 3650 * 86400.0)]
+        [InlineData("Sunday, 06-Nov-94 08:49:37 GMT", 0.0)]
+        [InlineData("soon", null)]
+        [InlineData("-5", null)]
+        [InlineData("1.5", null)]
+        public void Retry_after_reads_seconds_of_any_size_and_dates_past_or_far_and_ignores_garbage(string header, double? seconds)
+        {
+            var response = new HttpResponseMessage((HttpStatusCode)429);
+            response.Headers.TryAddWithoutValidation("Retry-After", header);
+
+            TimeSpan? after = RetryPolicy.RetryAfter(response, DateTimeOffset.UtcNow);
+
+            Assert.Equal(seconds, after?.TotalSeconds);
+        }
+
+        [Fact]
+        public void Retry_after_as_a_date_is_counted_from_now()
+        {
+            var response = new HttpResponseMessage((HttpStatusCode)429);
+            var now = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
+            response.Headers.TryAddWithoutValidation("Retry-After", "Tue, 01 Jan 2030 01:00:00 GMT");
+
+            Assert.Equal(TimeSpan.FromHours(1), RetryPolicy.RetryAfter(response, now));
         }
 
         [Fact]
