@@ -18,6 +18,10 @@ namespace PartnerCenterLicenses.Engine.Client
         private readonly ITokenSource _tokens;
         private readonly Uri _origin;
 
+        // The header of the token in use, kept with it: a token is over a kilobyte, and each call
+        // would otherwise copy it into a new string.
+        private Tuple<string, string> _header;
+
         public BearerToken(ITokenSource tokens, Uri origin, HttpMessageHandler inner)
             : base(inner)
         {
@@ -36,7 +40,7 @@ namespace PartnerCenterLicenses.Engine.Client
         {
             RequestContext context = RequestContext.Of(request);
             string token = await AccessTokenAsync(context, null, cancellationToken).ConfigureAwait(false);
-            request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
+            request.Headers.TryAddWithoutValidation("Authorization", HeaderOf(token));
             HttpResponseMessage response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
             if ((int)response.StatusCode != 401 || !_tokens.CanRenew || context.TokenRenewed)
             {
@@ -48,8 +52,20 @@ namespace PartnerCenterLicenses.Engine.Client
             context.Log.Verbose("Partner Center rejected the access token; renewing it once and sending the request again.");
             token = await AccessTokenAsync(context, token, cancellationToken).ConfigureAwait(false);
             HttpRequestMessage again = HttpClients.CopyOf(request, request.RequestUri, asGet: false);
-            again.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
+            again.Headers.TryAddWithoutValidation("Authorization", HeaderOf(token));
             return await base.SendAsync(again, cancellationToken).ConfigureAwait(false);
+        }
+
+        private string HeaderOf(string token)
+        {
+            Tuple<string, string> header = Volatile.Read(ref _header);
+            if (header == null || !ReferenceEquals(header.Item1, token))
+            {
+                header = Tuple.Create(token, "Bearer " + token);
+                Volatile.Write(ref _header, header);
+            }
+
+            return header.Item2;
         }
 
         // Token requests made for this call run under the call's own request timeout (until this method returns).

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Reflection;
+using System.Threading;
 
 namespace PartnerCenterLicenses.Boundary
 {
@@ -50,6 +51,13 @@ namespace PartnerCenterLicenses.Boundary
         /// </summary>
         public static void RegisterAgain()
         {
+            // Every call of every cmdlet comes here: without the lock when there is nothing to do
+            // (PowerShell 7, or the handler still attached).
+            if (Volatile.Read(ref _dependencyFolder) == null || Volatile.Read(ref _registered))
+            {
+                return;
+            }
+
             lock (Gate)
             {
                 if (_dependencyFolder != null)

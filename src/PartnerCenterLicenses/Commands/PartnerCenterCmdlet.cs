@@ -426,7 +426,9 @@ namespace PartnerCenterLicenses.Commands
             }
 
             /// <summary>Set when a message arrives (or the awaited task ends, or Ctrl+C), to wake the pipeline thread waiting in Await.</summary>
-            public ManualResetEventSlim Arrived { get; } = new ManualResetEventSlim(false);
+            // No spinning: the pipeline thread waits for the network, and on a small machine a spin
+            // takes the core from the thread that is reading the answer.
+            public ManualResetEventSlim Arrived { get; } = new ManualResetEventSlim(false, 0);
 
             /// <summary>Sets <see cref="Arrived"/>; one delegate for every wake-up of this cmdlet.</summary>
             public Action Wake { get; }
