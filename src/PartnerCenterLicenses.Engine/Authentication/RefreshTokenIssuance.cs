@@ -38,7 +38,14 @@ namespace PartnerCenterLicenses.Engine.Authentication
                         certificates,
                         cancellationToken,
                         refused => refused.NewRefreshTokenFor = new RefreshTokenApplication(request)).ConfigureAwait(false);
-                    return Describe(result, capture, msal, request.Environment, log);
+                    PartnerCenterRefreshToken renewed = Describe(result, capture, msal, request.Environment, log);
+                    if (SecureStrings.Reveal(renewed.RefreshToken) == SecureStrings.Reveal(request.RefreshToken))
+                    {
+                        log.Verbose("Microsoft Entra ID answered with no new refresh token: the one redeemed stays valid, so the "
+                            + "object returned keeps it. Store it as before.");
+                    }
+
+                    return renewed;
                 }
                 finally
                 {

@@ -101,6 +101,9 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             State.AutoApproveDeviceCodesAfter = null;
             State.AutoApproveDeviceCodesOnPoll = null;
             State.InteractiveSignInDenied = false;
+            State.EnforceMultifactorAuthentication = false;
+            State.OmitRotatedRefreshToken = false;
+            State.SetUserSignsInWithMfa(EmulatorState.DefaultUserPrincipalName, true);
         }
 
         /// <summary>
