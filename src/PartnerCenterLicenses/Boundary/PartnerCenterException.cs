@@ -73,6 +73,7 @@ namespace PartnerCenterLicenses.Boundary
         public const string InvalidTokenResponse = "PartnerCenter.InvalidTokenResponse";
         public const string InsecureRedirectRefused = "PartnerCenter.InsecureRedirectRefused";
         public const string ServerCertificateUntrusted = "PartnerCenter.ServerCertificateUntrusted";
+        public const string MfaRequired = "PartnerCenter.MfaRequired";
 #pragma warning restore CS1591
     }
 
