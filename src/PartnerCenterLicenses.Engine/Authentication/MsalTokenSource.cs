@@ -158,7 +158,8 @@ namespace PartnerCenterLicenses.Engine.Authentication
                 _msal.Authority,
                 _certificates,
                 cancellationToken,
-                _refreshTokenRefused).ConfigureAwait(false);
+                _refreshTokenRefused,
+                _msal.Credential).ConfigureAwait(false);
 
             if (result.AuthenticationResultMetadata?.TokenSource == TokenSource.Cache)
             {

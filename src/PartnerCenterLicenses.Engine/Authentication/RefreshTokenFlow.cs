@@ -31,7 +31,8 @@ namespace PartnerCenterLicenses.Engine.Authentication
                     msal.Authority,
                     certificates,
                     cancellationToken,
-                    newRefreshTokenNeeded).ConfigureAwait(false);
+                    newRefreshTokenNeeded,
+                    msal.Credential).ConfigureAwait(false);
 
                 var source = new MsalTokenSource(msal, certificates, PartnerCenterAuthenticationType.RefreshToken, newRefreshTokenNeeded, application);
                 source.Accept(result);

@@ -37,7 +37,8 @@ namespace PartnerCenterLicenses.Engine.Authentication
                         msal.Authority,
                         certificates,
                         cancellationToken,
-                        refused => refused.NewRefreshTokenFor = new RefreshTokenApplication(request)).ConfigureAwait(false);
+                        refused => refused.NewRefreshTokenFor = new RefreshTokenApplication(request),
+                        msal.Credential).ConfigureAwait(false);
                     PartnerCenterRefreshToken renewed = Describe(result, capture, msal, request.Environment, log, warnWithoutMfa: true);
                     if (SecureStrings.Reveal(renewed.RefreshToken) == SecureStrings.Reveal(request.RefreshToken))
                     {
@@ -96,9 +97,18 @@ namespace PartnerCenterLicenses.Engine.Authentication
                     cancellationToken).ConfigureAwait(false);
             }
 
-            return request.Credential == null
-                ? await PublicClientAsync(request, false, certificates, log, cancellationToken).ConfigureAwait(false)
-                : await ConfidentialBrowserAsync(request, certificates, log, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return request.Credential == null
+                    ? await PublicClientAsync(request, false, certificates, log, cancellationToken).ConfigureAwait(false)
+                    : await ConfidentialBrowserAsync(request, certificates, log, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PartnerCenterException e) when (e.ErrorId == PartnerCenterErrorIds.InteractiveNotAvailable && e.NewRefreshTokenFor == null)
+            {
+                // A browser that would not start: the advice names this application's device code command.
+                e.NewRefreshTokenFor = new RefreshTokenApplication(request);
+                throw;
+            }
         }
 
         // As a public client MSAL runs the whole sign-in: device code, or the browser with PKCE, state and
@@ -184,7 +194,8 @@ namespace PartnerCenterLicenses.Engine.Authentication
                             .ExecuteAsync(cancellationToken),
                         msal.Authority,
                         certificates,
-                        cancellationToken).ConfigureAwait(false);
+                        cancellationToken,
+                        credential: msal.Credential).ConfigureAwait(false);
                     return Describe(result, capture, msal, request.Environment, log, warnWithoutMfa: true);
                 }
                 finally
