@@ -84,7 +84,7 @@ namespace PartnerCenterLicenses.Models
         /// <summary>The account, tenant and environment; never a token.</summary>
         public override string ToString()
         {
-            return (Account ?? "(unknown account)") + " @ " + (Tenant ?? "(unknown tenant)") + " [" + Environment + "]";
+            return Boundary.TerminalText.Clean((Account ?? "(unknown account)") + " @ " + (Tenant ?? "(unknown tenant)") + " [" + Environment + "]");
         }
     }
 }

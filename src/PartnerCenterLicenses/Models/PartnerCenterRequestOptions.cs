@@ -91,8 +91,8 @@ namespace PartnerCenterLicenses.Models
         /// <summary>A one-line summary.</summary>
         public override string ToString()
         {
-            return "Timeout " + Timeout.TotalSeconds + " s, up to " + MaxRetryCount + " retries within " + MaxRetryWait.TotalSeconds
-                + " s starting at " + RetryBaseDelay.TotalSeconds + " s, fields of up to " + MaxFieldLength + " characters";
+            return Boundary.TerminalText.Clean("Timeout " + Timeout.TotalSeconds + " s, up to " + MaxRetryCount + " retries within " + MaxRetryWait.TotalSeconds
+                + " s starting at " + RetryBaseDelay.TotalSeconds + " s, fields of up to " + MaxFieldLength + " characters");
         }
     }
 }
