@@ -81,6 +81,8 @@ namespace PartnerCenter.Emulator
         private readonly TokenSigner _signer;
         private int _tokenRequestCount;
         private TimeSpan _accessTokenLifetime = TimeSpan.FromHours(1);
+        private bool _enforceMultifactorAuthentication;
+        private bool _omitRotatedRefreshToken;
         private string _deploymentInsightsJson = DefaultDeploymentInsightsJson;
 
         internal EmulatorState(TokenSigner signer)
@@ -108,6 +110,43 @@ namespace PartnerCenter.Emulator
                 }
 
                 lock (_gate) { _accessTokenLifetime = value; }
+            }
+        }
+
+        /// <summary>
+        /// When true, Partner Center refuses App+User tokens whose <c>amr</c> claim lacks "mfa" with 401 and
+        /// error code 900421, as it does from April 1, 2026; app-only tokens are not affected. Off by default.
+        /// </summary>
+        public bool EnforceMultifactorAuthentication
+        {
+            get { lock (_gate) { return _enforceMultifactorAuthentication; } }
+            set { lock (_gate) { _enforceMultifactorAuthentication = value; } }
+        }
+
+        /// <summary>
+        /// When true, a refresh_token grant is answered without a <c>refresh_token</c> (RFC 6749 section 6
+        /// allows it): the refresh token that was redeemed stays valid. Off by default (Entra rotates them).
+        /// </summary>
+        public bool OmitRotatedRefreshToken
+        {
+            get { lock (_gate) { return _omitRotatedRefreshToken; } }
+            set { lock (_gate) { _omitRotatedRefreshToken = value; } }
+        }
+
+        /// <summary>
+        /// Sets whether a user completes multifactor authentication when signing in with a device code or
+        /// in the browser (default true): the tokens of those sign-ins, and every token redeemed from their
+        /// refresh tokens, carry <c>amr</c> "mfa" or not.
+        /// </summary>
+        /// <exception cref="ArgumentException">No tenant has the user.</exception>
+        public void SetUserSignsInWithMfa(string userPrincipalName, bool signsInWithMfa)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(userPrincipalName);
+            lock (_gate)
+            {
+                DirectoryUser user = _tenants.Values.Select(t => t.UsersByUpn.TryGetValue(userPrincipalName, out DirectoryUser u) ? u : null).FirstOrDefault(u => u != null)
+                    ?? throw new ArgumentException($"No tenant has the user '{userPrincipalName}'.", nameof(userPrincipalName));
+                user.SignsInWithMfa = signsInWithMfa;
             }
         }
 
@@ -198,12 +237,15 @@ namespace PartnerCenter.Emulator
         /// <summary>
         /// Returns a fresh refresh token for (client, user), as if the user had just consented interactively.
         /// The tenant (a GUID) and the user are created if new; a new tenant also gets the user's UPN domain.
+        /// <paramref name="multifactorAuthenticated"/> says whether that sign-in used MFA: the access tokens
+        /// redeemed from the refresh token (and from the ones it rotates to) carry <c>amr</c> "mfa" or not.
         /// </summary>
         /// <exception cref="InvalidOperationException">The client is not registered.</exception>
         public string IssueRefreshToken(
             string clientId,
             string tenantId = DefaultTenantId,
-            string userPrincipalName = DefaultUserPrincipalName)
+            string userPrincipalName = DefaultUserPrincipalName,
+            bool multifactorAuthenticated = true)
         {
             ArgumentException.ThrowIfNullOrWhiteSpace(clientId);
             ArgumentException.ThrowIfNullOrWhiteSpace(userPrincipalName);
@@ -232,7 +274,7 @@ namespace PartnerCenter.Emulator
                     user = AddUser(tenant, Guid.NewGuid().ToString(), userPrincipalName, userPrincipalName.Substring(0, at));
                 }
 
-                return AddRefreshToken(clientId, tenant.Id, user.ObjectId);
+                return AddRefreshToken(clientId, tenant.Id, user.ObjectId, multifactorAuthenticated);
             }
         }
 
@@ -472,8 +514,9 @@ namespace PartnerCenter.Emulator
         }
 
         /// <summary>
-        /// Issues the token set of a successful refresh_token grant. The refresh token is always new (Entra
-        /// rotates them); the id token and client_info are only produced when the request asked for them.
+        /// Issues the token set of a successful grant. The refresh token is new (Entra rotates them) unless
+        /// <paramref name="rotateRefreshToken"/> is false; the id token and client_info are only produced when
+        /// the request asked for them. <paramref name="multifactorAuthenticated"/> decides the <c>amr</c> claim.
         /// </summary>
         internal DelegatedTokens IssueDelegatedTokens(
             ClientRegistration client,
@@ -482,7 +525,9 @@ namespace PartnerCenter.Emulator
             string scp,
             bool includeIdToken,
             bool includeClientInfo,
-            string idTokenIssuer)
+            string idTokenIssuer,
+            bool multifactorAuthenticated = true,
+            bool rotateRefreshToken = true)
         {
             lock (_gate)
             {
@@ -496,7 +541,7 @@ namespace PartnerCenter.Emulator
                     ["nbf"] = now.ToUnixTimeSeconds(),
                     ["exp"] = expiresOn.ToUnixTimeSeconds(),
                     ["acr"] = "1",
-                    ["amr"] = new JsonArray("pwd", "mfa"),
+                    ["amr"] = multifactorAuthenticated ? new JsonArray("pwd", "mfa") : new JsonArray("pwd"),
                     ["appid"] = client.ClientId,
                     ["appidacr"] = client.IsConfidential ? "1" : "0",
                     ["name"] = user.DisplayName,
@@ -511,13 +556,13 @@ namespace PartnerCenter.Emulator
                 };
 
                 string accessToken = _signer.CreateJwt(claims);
-                _accessTokens.Add(accessToken, new AccessTokenGrant(accessToken, client.ClientId, user.TenantId, resource, user.ObjectId, expiresOn));
+                _accessTokens.Add(accessToken, new AccessTokenGrant(accessToken, client.ClientId, user.TenantId, resource, user.ObjectId, expiresOn, multifactorAuthenticated));
                 _issuedAccessTokens.Add(accessToken);
 
                 var tokens = new DelegatedTokens
                 {
                     AccessToken = accessToken,
-                    RefreshToken = AddRefreshToken(client.ClientId, user.TenantId, user.ObjectId),
+                    RefreshToken = rotateRefreshToken ? AddRefreshToken(client.ClientId, user.TenantId, user.ObjectId, multifactorAuthenticated) : null,
                     ExpiresInSeconds = (long)_accessTokenLifetime.TotalSeconds,
                 };
 
@@ -605,11 +650,11 @@ namespace PartnerCenter.Emulator
             return accessToken;
         }
 
-        private string AddRefreshToken(string clientId, string tenantId, string userObjectId)
+        private string AddRefreshToken(string clientId, string tenantId, string userObjectId, bool multifactorAuthenticated)
         {
             // Entra refresh tokens are opaque (encrypted) strings, not JWTs; clients must not parse them.
             string token = "1.A" + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(96));
-            _refreshTokens.Add(token, new RefreshTokenGrant(token, clientId, tenantId, userObjectId, DateTimeOffset.UtcNow));
+            _refreshTokens.Add(token, new RefreshTokenGrant(token, clientId, tenantId, userObjectId, DateTimeOffset.UtcNow, multifactorAuthenticated));
             _issuedRefreshTokens.Add(token);
             return token;
         }

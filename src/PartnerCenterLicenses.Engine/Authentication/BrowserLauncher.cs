@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Threading.Tasks;
+using PartnerCenterLicenses.Boundary;
+using PartnerCenterLicenses.Engine.Http;
 
 namespace PartnerCenterLicenses.Engine.Authentication
 {
@@ -101,7 +103,29 @@ namespace PartnerCenterLicenses.Engine.Authentication
                 start.CreateNoWindow = true;
             }
 
-            using (Process process = Process.Start(start))
+            Process started;
+            try
+            {
+                started = Process.Start(start);
+            }
+            catch (Exception e) when (e is System.ComponentModel.Win32Exception || e is InvalidOperationException || e is PlatformNotSupportedException)
+            {
+                // The sign-in page's URL is left out: it is long and only useful to a browser.
+                throw new PartnerCenterException(
+                    PartnerCenterErrorIds.InteractiveNotAvailable,
+                    PartnerCenterErrorKind.Authentication,
+                    "The browser for the sign-in could not be started ("
+                    + (string.IsNullOrWhiteSpace(configured) ? "the system's default browser" : "the " + BrowserVariable + " environment variable names '" + start.FileName + "'")
+                    + "): " + Causes.Describe(e) + ".",
+                    e)
+                {
+                    RecommendedAction = "Use Connect-PartnerCenter -UseDeviceAuthentication to sign in with a code on another device, or "
+                        + "-ApplicationId, -Credential and -RefreshToken (the secure application model) in runbooks; or set " + BrowserVariable
+                        + " to a browser command that exists.",
+                };
+            }
+
+            using (Process process = started)
             {
                 if (process != null && !start.UseShellExecute)
                 {

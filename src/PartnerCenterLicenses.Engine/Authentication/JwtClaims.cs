@@ -54,6 +54,20 @@ namespace PartnerCenterLicenses.Engine.Authentication
             get { return !_payload.ContainsKey("scp") && _payload.ContainsKey("roles"); }
         }
 
+        /// <summary>
+        /// Whether the sign-in behind the token used multifactor authentication: its amr (authentication
+        /// methods) claim lists "mfa". Partner Center refuses App+User tokens without it from April 1, 2026
+        /// (https://learn.microsoft.com/partner-center/developer/partner-center-authentication).
+        /// </summary>
+        public bool HasMfa
+        {
+            get
+            {
+                return _payload.TryGetValue("amr", out object amr) && amr is System.Collections.IEnumerable methods && !(amr is string)
+                    && System.Linq.Enumerable.Any(System.Linq.Enumerable.OfType<string>(methods), m => string.Equals(m, "mfa", StringComparison.OrdinalIgnoreCase));
+            }
+        }
+
         /// <summary>When the token expires; null when it has no exp claim or one that is not a time (see <see cref="HasUnreadableExpiry"/>).</summary>
         public DateTimeOffset? ExpiresOn { get; }
 

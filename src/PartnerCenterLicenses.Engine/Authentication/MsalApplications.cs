@@ -64,7 +64,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
                         break;
                 }
 
-                return new MsalApplication(application, authority, environment, http);
+                return new MsalApplication(application, authority, environment, http) { Credential = request.Credential };
             }
             catch
             {
@@ -157,6 +157,9 @@ namespace PartnerCenterLicenses.Engine.Authentication
         public string[] RefreshTokenScopes => new[] { Scopes[0], "offline_access" };
 
         public HttpClient Http { get; }
+
+        /// <summary>What the application proves itself with; null for a public client. Entra ID's refusals are explained for it.</summary>
+        public ApplicationCredential Credential { get; set; }
 
         public void Dispose()
         {

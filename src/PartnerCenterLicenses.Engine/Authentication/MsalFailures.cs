@@ -24,9 +24,10 @@ namespace PartnerCenterLicenses.Engine.Authentication
         /// Says on PartnerCenter.RefreshTokenExpired what the caller knows of the way out (who signs in
         /// again); without it the cmdlets give the general advice.
         /// </param>
+        /// <param name="credential">The application's credential, so a refused one gets advice about that credential; null for a public client.</param>
         public static async Task<AuthenticationResult> RunAsync(
             Func<Task<AuthenticationResult>> call, string authority, CertificateFailures certificates, CancellationToken cancellationToken,
-            Action<PartnerCenterException> refreshTokenRefused = null)
+            Action<PartnerCenterException> refreshTokenRefused = null, ApplicationCredential credential = null)
         {
             try
             {
@@ -46,7 +47,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
             }
             catch (MsalException e)
             {
-                throw Translate(e, authority, refreshTokenRefused);
+                throw Translate(e, authority, refreshTokenRefused, credential);
             }
             catch (HttpRequestException e)
             {
@@ -72,7 +73,8 @@ namespace PartnerCenterLicenses.Engine.Authentication
             return null;
         }
 
-        public static PartnerCenterException Translate(MsalException exception, string authority, Action<PartnerCenterException> refreshTokenRefused = null)
+        public static PartnerCenterException Translate(
+            MsalException exception, string authority, Action<PartnerCenterException> refreshTokenRefused = null, ApplicationCredential credential = null)
         {
             var service = exception as MsalServiceException;
             string code = exception.ErrorCode ?? string.Empty;
@@ -121,8 +123,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
                     "Microsoft Entra ID rejected the application's credentials: " + Causes.OneLine(exception.Message),
                     exception)
                 {
-                    RecommendedAction = "Check -ApplicationId and the client secret in -Credential (its password). Secrets expire; "
-                        + "create a new one in the app registration if needed.",
+                    RecommendedAction = CredentialAdvice(credential),
                 };
             }
 
@@ -148,6 +149,30 @@ namespace PartnerCenterLicenses.Engine.Authentication
                 PartnerCenterErrorKind.Authentication,
                 "Signing in to Microsoft Entra ID at " + authority + " failed (" + code + "): " + Causes.OneLine(exception.Message),
                 exception);
+        }
+
+        /// <summary>
+        /// What to check when Entra ID refuses the application's credential, for the credential used. A
+        /// certificate is refused when it is not among the registration's certificates, has expired, or
+        /// its key did not sign the assertion (AADSTS700027 and kin:
+        /// https://learn.microsoft.com/entra/identity-platform/reference-error-codes).
+        /// </summary>
+        internal static string CredentialAdvice(ApplicationCredential credential)
+        {
+            switch (credential)
+            {
+                case ApplicationCredential.ClientCertificate _:
+                    return "Check -ApplicationId and the certificate (-CertificateThumbprint or -Certificate): its public part must be uploaded "
+                        + "to the app registration (Certificates & secrets), it must not have expired there or locally, and it must come with "
+                        + "its private key, which signs the sign-in.";
+                case ApplicationCredential.ClientSecret _:
+                    return "Check -ApplicationId and the client secret in -Credential (its password). Secrets expire; "
+                        + "create a new one in the app registration if needed.";
+                default:
+                    return "Check -ApplicationId. An application without a credential signs in as a public client: in the app registration, "
+                        + "under Authentication, 'Allow public client flows' must be Yes; otherwise give its client secret (-Credential) or "
+                        + "certificate (-CertificateThumbprint or -Certificate).";
+            }
         }
 
         /// <summary>

@@ -23,6 +23,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
         private readonly CertificateFailures _certificates;
         private readonly PartnerCenterAuthenticationType _authenticationType;
         private readonly Action<PartnerCenterException> _refreshTokenRefused;
+        private readonly RefreshTokenApplication _application;
         private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
         private IssuedToken _current;
         private IAccount _account;
@@ -32,9 +33,12 @@ namespace PartnerCenterLicenses.Engine.Authentication
         /// <param name="certificates">Why server certificates were refused, for messages.</param>
         /// <param name="authenticationType">How the session signed in.</param>
         /// <param name="refreshTokenRefused">Says what to do once Entra ID rejects the session's refresh token.</param>
+        /// <param name="application">The application whose refresh token the session redeems (the secure application model); null for a person's sign-in.</param>
         public MsalTokenSource(
-            MsalApplication msal, CertificateFailures certificates, PartnerCenterAuthenticationType authenticationType, Action<PartnerCenterException> refreshTokenRefused)
+            MsalApplication msal, CertificateFailures certificates, PartnerCenterAuthenticationType authenticationType, Action<PartnerCenterException> refreshTokenRefused,
+            RefreshTokenApplication application = null)
         {
+            _application = application;
             _msal = msal;
             _certificates = certificates;
             _authenticationType = authenticationType;
@@ -45,10 +49,14 @@ namespace PartnerCenterLicenses.Engine.Authentication
 
         public bool LastTokenIsAppOnly => Volatile.Read(ref _current)?.IsAppOnly ?? false;
 
+        /// <summary>The application an admin agent gets a new refresh token for, when the session redeems one; null otherwise.</summary>
+        public RefreshTokenApplication Application => _application;
+
         public PartnerCenterContext Describe(string environmentName)
         {
+            IssuedToken current = Volatile.Read(ref _current);
             return new PartnerCenterContext(
-                _account?.Username, _tenant, _msal.Application.AppConfig.ClientId, environmentName, _authenticationType, Volatile.Read(ref _current)?.ExpiresOn);
+                _account?.Username, _tenant, _msal.Application.AppConfig.ClientId, environmentName, _authenticationType, current?.ExpiresOn, current?.HasMfa);
         }
 
         /// <summary>Records the first token of the session, got by the sign-in flow.</summary>
@@ -150,7 +158,8 @@ namespace PartnerCenterLicenses.Engine.Authentication
                 _msal.Authority,
                 _certificates,
                 cancellationToken,
-                _refreshTokenRefused).ConfigureAwait(false);
+                _refreshTokenRefused,
+                _msal.Credential).ConfigureAwait(false);
 
             if (result.AuthenticationResultMetadata?.TokenSource == TokenSource.Cache)
             {
@@ -168,15 +177,17 @@ namespace PartnerCenterLicenses.Engine.Authentication
         private void Remember(AuthenticationResult result)
         {
             var claims = JwtClaims.TryParse(result.AccessToken);
-            Volatile.Write(ref _current, new IssuedToken(result.AccessToken, result.ExpiresOn, claims != null && claims.IsAppOnly));
+            bool? mfa = claims == null || claims.IsAppOnly ? (bool?)null : claims.HasMfa;
+            Volatile.Write(ref _current, new IssuedToken(result.AccessToken, result.ExpiresOn, claims != null && claims.IsAppOnly, mfa));
             _tenant = result.TenantId ?? _tenant;
         }
 
         /// <summary>An access token and what is known of it, swapped as one so readers never see a mix.</summary>
         private sealed class IssuedToken
         {
-            public IssuedToken(string accessToken, DateTimeOffset expiresOn, bool isAppOnly)
+            public IssuedToken(string accessToken, DateTimeOffset expiresOn, bool isAppOnly, bool? hasMfa)
             {
+                HasMfa = hasMfa;
                 AccessToken = accessToken;
                 ExpiresOn = expiresOn;
                 IsAppOnly = isAppOnly;
@@ -187,6 +198,8 @@ namespace PartnerCenterLicenses.Engine.Authentication
             public DateTimeOffset ExpiresOn { get; }
 
             public bool IsAppOnly { get; }
+
+            public bool? HasMfa { get; }
         }
     }
 }

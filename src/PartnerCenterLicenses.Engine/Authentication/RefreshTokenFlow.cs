@@ -31,9 +31,10 @@ namespace PartnerCenterLicenses.Engine.Authentication
                     msal.Authority,
                     certificates,
                     cancellationToken,
-                    newRefreshTokenNeeded).ConfigureAwait(false);
+                    newRefreshTokenNeeded,
+                    msal.Credential).ConfigureAwait(false);
 
-                var source = new MsalTokenSource(msal, certificates, PartnerCenterAuthenticationType.RefreshToken, newRefreshTokenNeeded);
+                var source = new MsalTokenSource(msal, certificates, PartnerCenterAuthenticationType.RefreshToken, newRefreshTokenNeeded, application);
                 source.Accept(result);
                 log.Verbose("Signed in as " + (result.Account?.Username ?? "(unknown user)") + " in tenant " + result.TenantId
                     + "; the access token expires at " + result.ExpiresOn.ToString("u") + ".");

@@ -37,8 +37,16 @@ namespace PartnerCenterLicenses.Engine.Authentication
                         msal.Authority,
                         certificates,
                         cancellationToken,
-                        refused => refused.NewRefreshTokenFor = new RefreshTokenApplication(request)).ConfigureAwait(false);
-                    return Describe(result, capture, msal, request.Environment, log);
+                        refused => refused.NewRefreshTokenFor = new RefreshTokenApplication(request),
+                        msal.Credential).ConfigureAwait(false);
+                    PartnerCenterRefreshToken renewed = Describe(result, capture, msal, request.Environment, log, warnWithoutMfa: true);
+                    if (SecureStrings.Reveal(renewed.RefreshToken) == SecureStrings.Reveal(request.RefreshToken))
+                    {
+                        log.Verbose("Microsoft Entra ID answered with no new refresh token: the one redeemed stays valid, so the "
+                            + "object returned keeps it. Store it as before.");
+                    }
+
+                    return renewed;
                 }
                 finally
                 {
@@ -89,9 +97,18 @@ namespace PartnerCenterLicenses.Engine.Authentication
                     cancellationToken).ConfigureAwait(false);
             }
 
-            return request.Credential == null
-                ? await PublicClientAsync(request, false, certificates, log, cancellationToken).ConfigureAwait(false)
-                : await ConfidentialBrowserAsync(request, certificates, log, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return request.Credential == null
+                    ? await PublicClientAsync(request, false, certificates, log, cancellationToken).ConfigureAwait(false)
+                    : await ConfidentialBrowserAsync(request, certificates, log, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PartnerCenterException e) when (e.ErrorId == PartnerCenterErrorIds.InteractiveNotAvailable && e.NewRefreshTokenFor == null)
+            {
+                // A browser that would not start: the advice names this application's device code command.
+                e.NewRefreshTokenFor = new RefreshTokenApplication(request);
+                throw;
+            }
         }
 
         // As a public client MSAL runs the whole sign-in: device code, or the browser with PKCE, state and
@@ -117,7 +134,9 @@ namespace PartnerCenterLicenses.Engine.Authentication
                             certificates,
                             limit),
                         cancellationToken).ConfigureAwait(false);
-                    return Describe(result, capture, msal, request.Environment, log);
+
+                    // A device code sign-in with a credential is redeemed once more by the application, which warns then.
+                    return Describe(result, capture, msal, request.Environment, log, warnWithoutMfa: !deviceCode || request.Credential == null);
                 }
                 catch (PartnerCenterException e) when (deviceCode && e.ErrorId == PartnerCenterErrorIds.InvalidClientCredential)
                 {
@@ -175,14 +194,27 @@ namespace PartnerCenterLicenses.Engine.Authentication
                             .ExecuteAsync(cancellationToken),
                         msal.Authority,
                         certificates,
-                        cancellationToken).ConfigureAwait(false);
-                    return Describe(result, capture, msal, request.Environment, log);
+                        cancellationToken,
+                        credential: msal.Credential).ConfigureAwait(false);
+                    return Describe(result, capture, msal, request.Environment, log, warnWithoutMfa: true);
                 }
                 finally
                 {
                     await capture.ClearAsync(msal.Application).ConfigureAwait(false);
                 }
             }
+        }
+
+        /// <summary>
+        /// The warning for a token whose sign-in did not use multifactor authentication: from April 1, 2026
+        /// Partner Center refuses such App+User calls (401, error 900421;
+        /// https://learn.microsoft.com/partner-center/developer/partner-center-authentication).
+        /// </summary>
+        internal static string WithoutMfaWarning(string account)
+        {
+            return "The sign-in of " + (account ?? "the user") + " did not use multifactor authentication (the access token's amr claim has no "
+                + "'mfa'), and the refresh token keeps it that way. Partner Center refuses App+User calls without MFA from April 1, 2026 "
+                + "(PartnerCenter.MfaRequired): sign in again as a user who completes MFA.";
         }
 
         // MSAL puts a state of its own into the URL it builds; that is the one to expect back. Should a
@@ -223,7 +255,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
         }
 
         private static PartnerCenterRefreshToken Describe(
-            AuthenticationResult result, RefreshTokenCapture capture, MsalApplication msal, PartnerCenterEnvironment environment, IEngineLog log)
+            AuthenticationResult result, RefreshTokenCapture capture, MsalApplication msal, PartnerCenterEnvironment environment, IEngineLog log, bool warnWithoutMfa)
         {
             string clientId = msal.Application.AppConfig.ClientId;
             string refreshToken = capture.Read(clientId, result.Account?.HomeAccountId?.Identifier);
@@ -243,6 +275,12 @@ namespace PartnerCenterLicenses.Engine.Authentication
             string tenant = id?.TenantId ?? result.TenantId;
             string account = id?.UserPrincipalName ?? result.Account?.Username;
             log.Verbose("Issued a refresh token for " + (account ?? "(unknown user)") + " in tenant " + tenant + " to application " + clientId + ".");
+            JwtClaims access = JwtClaims.TryParse(result.AccessToken);
+            if (warnWithoutMfa && access != null && !access.IsAppOnly && !access.HasMfa)
+            {
+                log.Warning(WithoutMfaWarning(account));
+            }
+
             return new PartnerCenterRefreshToken(SecureStrings.Conceal(refreshToken), clientId, tenant, account, environment.Name, DateTimeOffset.UtcNow);
         }
     }

@@ -51,7 +51,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
         {
             return new PartnerCenterContext(
                 _claims?.UserPrincipalName, _tenant, _claims?.ApplicationId, environmentName,
-                PartnerCenterAuthenticationType.AccessToken, _claims?.ExpiresOn);
+                PartnerCenterAuthenticationType.AccessToken, _claims?.ExpiresOn, _claims == null || _claims.IsAppOnly ? (bool?)null : _claims.HasMfa);
         }
 
         public Task<string> RenewRejectedAsync(string rejectedToken, IEngineLog log, CancellationToken cancellationToken)

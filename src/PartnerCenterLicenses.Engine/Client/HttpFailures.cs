@@ -20,6 +20,14 @@ namespace PartnerCenterLicenses.Engine.Client
         // Partner Center's code for a customer the partner has no relationship with.
         private const string NoRelationshipCode = "20002";
 
+        // From April 1, 2026 Partner Center refuses App+User calls whose access token shows no
+        // multifactor authentication (no "mfa" in its amr claim): 401 with error code 900421. App-only
+        // calls are not affected. "Partner Center authentication":
+        // https://learn.microsoft.com/partner-center/developer/partner-center-authentication, and
+        // "Mandating multifactor authentication (MFA) for your partner tenant":
+        // https://learn.microsoft.com/partner-center/security/partner-security-requirements-mandating-mfa
+        private const string MfaRequiredCode = "900421";
+
         /// <param name="response">The answer.</param>
         /// <param name="body">Its body, or null.</param>
         /// <param name="ids">The request's ids.</param>
@@ -37,6 +45,11 @@ namespace PartnerCenterLicenses.Engine.Client
 
             (string id, PartnerCenterErrorKind kind, string message, string action) = status switch
             {
+                401 when error?.Code == MfaRequiredCode => (PartnerCenterErrorIds.MfaRequired, PartnerCenterErrorKind.Authentication,
+                    "Partner Center requires multifactor authentication for App+User calls, and the session's access token shows none "
+                    + "(the sign-in behind it, or behind its refresh token, did not use MFA). " + service,
+                    "Sign in again as a partner user who completes multifactor authentication: for the secure application model an admin agent "
+                    + "gets a new refresh token with New-PartnerCenterRefreshToken; otherwise run Connect-PartnerCenter again."),
                 401 => (PartnerCenterErrorIds.Unauthorized, PartnerCenterErrorKind.Authentication,
                     "Partner Center rejected the session's access token. " + service,
                     "Run Connect-PartnerCenter again. If you passed -AccessToken, make sure it was issued for Partner Center and has not expired."),

@@ -62,9 +62,15 @@ namespace PartnerCenterLicenses.Engine.Client
                 }
 
                 string body = await ReadErrorBodyAsync(response, context.Timeout).ConfigureAwait(false);
-                throw HttpFailures.AfterRetries(
-                    HttpFailures.FromResponse(response, body, context.Ids, _tokens.LastTokenIsAppOnly, (context.AcceptsRequestsAgainAt, context.WaitLeftWhenRefused)),
-                    context.Retries);
+                PartnerCenterException failure = HttpFailures.FromResponse(
+                    response, body, context.Ids, _tokens.LastTokenIsAppOnly, (context.AcceptsRequestsAgainAt, context.WaitLeftWhenRefused));
+                if (failure.ErrorId == PartnerCenterErrorIds.MfaRequired)
+                {
+                    // Only a new refresh token from a sign-in with MFA helps; the advice names the command for this application.
+                    failure.NewRefreshTokenFor = (_tokens as MsalTokenSource)?.Application;
+                }
+
+                throw HttpFailures.AfterRetries(failure, context.Retries);
             }
             catch (NoAnswerException e)
             {

@@ -56,6 +56,8 @@ namespace PartnerCenterLicenses.Engine.Http
                             throw Unusable(request.RequestUri, problem);
                         }
 
+                        body = await KeepingRedeemedRefreshTokenAsync(request, body).ConfigureAwait(false);
+
                         var replaced = new StringContent(body, Encoding.UTF8);
                         replaced.Headers.Clear();
                         foreach (var header in response.Content.Headers)
@@ -84,6 +86,37 @@ namespace PartnerCenterLicenses.Engine.Http
                     throw;
                 }
             }
+        }
+
+        /// <summary>
+        /// OAuth lets a refresh token grant be answered without a new refresh token, and the one redeemed
+        /// then stays valid (RFC 6749 section 6, https://www.rfc-editor.org/rfc/rfc6749#section-6). MSAL
+        /// takes such an answer for a failure, so the answer is completed with the redeemed token: it stays
+        /// the session's and is what New-PartnerCenterRefreshToken -RefreshToken returns. An answer that
+        /// carries one is left as it is, and so always replaces the old token.
+        /// </summary>
+        private static async Task<string> KeepingRedeemedRefreshTokenAsync(HttpRequestMessage request, string body)
+        {
+            if (request.Content == null)
+            {
+                return body;
+            }
+
+            Dictionary<string, string> form = PartnerCenterLicenses.Engine.Authentication.LoopbackRedirectListener.ParseForm(await request.Content.ReadAsStringAsync().ConfigureAwait(false));
+            if (!form.TryGetValue("grant_type", out string grant) || grant != "refresh_token"
+                || !form.TryGetValue("refresh_token", out string redeemed) || string.IsNullOrEmpty(redeemed))
+            {
+                return body;
+            }
+
+            Newtonsoft.Json.Linq.JObject answer = Newtonsoft.Json.Linq.JObject.Parse(body);
+            if (answer["refresh_token"] is Newtonsoft.Json.Linq.JValue given && given.Value is string text && text.Length > 0)
+            {
+                return body;
+            }
+
+            answer["refresh_token"] = redeemed;
+            return answer.ToString(Formatting.None);
         }
 
         private static bool IsTokenEndpoint(Uri uri)

@@ -28,7 +28,7 @@ namespace PartnerCenterLicenses.Engine.Http
             return parts.Count == 0 ? exception?.GetType().Name ?? string.Empty : string.Join(": ", parts);
         }
 
-        /// <summary>A message on one line, without the "see inner exception" phrase.</summary>
+        /// <summary>A message on one line, without the "see inner exception" phrase, and without terminal control characters (a server may have written it).</summary>
         public static string OneLine(string message)
         {
             if (string.IsNullOrEmpty(message))
@@ -36,7 +36,7 @@ namespace PartnerCenterLicenses.Engine.Http
                 return string.Empty;
             }
 
-            string text = string.Join(" ", message.Split(new[] { '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries));
+            string text = PartnerCenterLicenses.Boundary.TerminalText.Clean(string.Join(" ", message.Split(new[] { '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries)));
             return SeeInner.Replace(text, string.Empty).Trim().TrimEnd('.', ',', ';', ':').Trim();
         }
     }

@@ -73,19 +73,24 @@ namespace PartnerCenterLicenses.Boundary
         public const string InvalidTokenResponse = "PartnerCenter.InvalidTokenResponse";
         public const string InsecureRedirectRefused = "PartnerCenter.InsecureRedirectRefused";
         public const string ServerCertificateUntrusted = "PartnerCenter.ServerCertificateUntrusted";
+        public const string MfaRequired = "PartnerCenter.MfaRequired";
 #pragma warning restore CS1591
     }
 
     /// <summary>
     /// The one exception the engine lets out. Its message is written for the user and never holds
-    /// a token or secret; the ids of the failed request let support trace it.
+    /// a token or secret; the ids of the failed request let support trace it. Message and recommended
+    /// action are cleaned of terminal control characters (<see cref="TerminalText"/>): they often quote
+    /// a server's words.
     /// </summary>
     [Serializable]
     public sealed class PartnerCenterException : Exception
     {
+        private string _recommendedAction;
+
         /// <summary>Creates the exception.</summary>
         public PartnerCenterException(string errorId, PartnerCenterErrorKind kind, string message, Exception innerException = null)
-            : base(message, innerException)
+            : base(TerminalText.Clean(message), innerException)
         {
             ErrorId = errorId;
             Kind = kind;
@@ -98,7 +103,11 @@ namespace PartnerCenterLicenses.Boundary
         public PartnerCenterErrorKind Kind { get; }
 
         /// <summary>What the user can do about it, when there is something to say.</summary>
-        public string RecommendedAction { get; set; }
+        public string RecommendedAction
+        {
+            get { return _recommendedAction; }
+            set { _recommendedAction = TerminalText.Clean(value); }
+        }
 
         /// <summary>
         /// The application an admin agent must get a new refresh token for, when that is the way out;

@@ -272,7 +272,20 @@ namespace PartnerCenterLicenses.Commands
             WriteVerbose("Connecting to Partner Center in " + environment.Name + " (" + environment.PartnerCenterEndpoint + ").");
             if (ShouldProcess(environment.Name + ", tenant " + (tenant?.ToString() ?? "(default)"), "Connect"))
             {
-                WriteObject(Await(connect()));
+                PartnerCenterContext context = Await(connect());
+                if (context.MultifactorAuthenticated == false)
+                {
+                    // From April 1, 2026 Partner Center refuses App+User calls without MFA (401, error 900421):
+                    // https://learn.microsoft.com/partner-center/developer/partner-center-authentication
+                    WriteWarning("The session's access token shows no multifactor authentication (its amr claim has no 'mfa'): the sign-in "
+                        + "behind it" + (context.AuthenticationType == PartnerCenterAuthenticationType.RefreshToken ? ", the one that issued the refresh token," : string.Empty)
+                        + " did not use MFA. Partner Center refuses App+User calls without MFA from April 1, 2026 (PartnerCenter.MfaRequired); "
+                        + (context.AuthenticationType == PartnerCenterAuthenticationType.RefreshToken
+                            ? "an admin agent gets a new refresh token with New-PartnerCenterRefreshToken, completing MFA."
+                            : "sign in again as a user who completes MFA."));
+                }
+
+                WriteObject(context);
             }
         }
 

@@ -325,7 +325,7 @@ namespace PartnerCenterLicenses.Commands
         internal static ErrorRecord ToErrorRecord(PartnerCenterException e, object target)
         {
             var record = new ErrorRecord(e, e.ErrorId, ToCategory(e.Kind), target);
-            string action = RefreshTokenAdvice.RecommendedActionOf(e);
+            string action = TerminalText.Clean(RefreshTokenAdvice.RecommendedActionOf(e));
             if (!string.IsNullOrEmpty(action))
             {
                 record.ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = action };
@@ -457,9 +457,11 @@ namespace PartnerCenterLicenses.Commands
 
             public void Warning(string message) { Enqueue(new Entry(StreamKind.Warning, message)); }
 
+            // Engine messages quote servers (the device code message is Entra ID's own words), so they are
+            // cleaned of terminal control characters here, on their one way to the streams.
             private void Enqueue(Entry entry)
             {
-                _entries.Enqueue(entry);
+                _entries.Enqueue(new Entry(entry.Stream, TerminalText.Clean(entry.Message)));
                 Arrived.Set();
             }
 

@@ -29,6 +29,13 @@ namespace PartnerCenterLicenses.Commands
                 return e.RecommendedAction ?? (e.ErrorId == PartnerCenterErrorIds.RefreshTokenExpired ? General : null);
             }
 
+            if (e.ErrorId == PartnerCenterErrorIds.MfaRequired)
+            {
+                return "An admin agent signs in with multifactor authentication: " + SignInCommand(application)
+                    + " (in the browser, or with -UseDeviceAuthentication), completing the MFA prompt; the refresh token it writes replaces "
+                    + "the stored one, and Connect-PartnerCenter takes it (pipe the object to it).";
+            }
+
             if (e.ErrorId == PartnerCenterErrorIds.InteractiveNotAvailable)
             {
                 return "Add -UseDeviceAuthentication to sign in with a code on another device, or run "

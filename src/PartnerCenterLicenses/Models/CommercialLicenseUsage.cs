@@ -86,7 +86,7 @@ namespace PartnerCenterLicenses.Models
         /// <summary>A one-line summary, for logs.</summary>
         public override string ToString()
         {
-            return CustomerName + ": " + ProductName + "/" + WorkloadName + " " + LicensesActive + "/" + LicensesQualified;
+            return Boundary.TerminalText.Clean(CustomerName + ": " + ProductName + "/" + WorkloadName + " " + LicensesActive + "/" + LicensesQualified);
         }
 
         private static class Json

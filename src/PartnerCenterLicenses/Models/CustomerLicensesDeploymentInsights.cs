@@ -79,7 +79,7 @@ namespace PartnerCenterLicenses.Models
         /// <summary>A one-line summary, for logs.</summary>
         public override string ToString()
         {
-            return CustomerName + ": " + ProductName + " " + LicensesDeployed + "/" + LicensesSold;
+            return Boundary.TerminalText.Clean(CustomerName + ": " + ProductName + " " + LicensesDeployed + "/" + LicensesSold);
         }
 
         private static class Json

@@ -44,8 +44,10 @@ namespace PartnerCenterLicenses.Models
             string applicationId,
             string environment,
             PartnerCenterAuthenticationType authenticationType,
-            DateTimeOffset? tokenExpiresOn)
+            DateTimeOffset? tokenExpiresOn,
+            bool? multifactorAuthenticated = null)
         {
+            MultifactorAuthenticated = multifactorAuthenticated;
             Account = account;
             Tenant = tenant;
             ApplicationId = applicationId;
@@ -72,10 +74,17 @@ namespace PartnerCenterLicenses.Models
         /// <summary>When the access token the session holds expires; a renewable session renews it silently.</summary>
         public DateTimeOffset? TokenExpiresOn { get; }
 
+        /// <summary>
+        /// Whether the session's access token shows multifactor authentication (its amr claim lists "mfa").
+        /// Partner Center refuses App+User calls without it from April 1, 2026. Null when the token has no
+        /// user (app-only) or cannot be read.
+        /// </summary>
+        public bool? MultifactorAuthenticated { get; }
+
         /// <summary>The account, tenant and environment; never a token.</summary>
         public override string ToString()
         {
-            return (Account ?? "(unknown account)") + " @ " + (Tenant ?? "(unknown tenant)") + " [" + Environment + "]";
+            return Boundary.TerminalText.Clean((Account ?? "(unknown account)") + " @ " + (Tenant ?? "(unknown tenant)") + " [" + Environment + "]");
         }
     }
 }

@@ -46,7 +46,7 @@ namespace PartnerCenterLicenses.Models
         /// <summary>The environment's name.</summary>
         public override string ToString()
         {
-            return Name;
+            return Boundary.TerminalText.Clean(Name);
         }
     }
 }

@@ -49,8 +49,8 @@ namespace PartnerCenterLicenses.Models
         /// <summary>Who, where and when; never the token.</summary>
         public override string ToString()
         {
-            return "Refresh token for " + (Account ?? "(unknown account)") + " @ " + (Tenant ?? "(unknown tenant)")
-                + ", application " + ApplicationId + " [" + Environment + "], issued " + IssuedOn.ToString("u");
+            return Boundary.TerminalText.Clean("Refresh token for " + (Account ?? "(unknown account)") + " @ " + (Tenant ?? "(unknown tenant)")
+                + ", application " + ApplicationId + " [" + Environment + "], issued " + IssuedOn.ToString("u"));
         }
     }
 }

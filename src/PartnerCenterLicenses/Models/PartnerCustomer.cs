@@ -49,7 +49,7 @@ namespace PartnerCenterLicenses.Models
         /// <summary>A one-line summary, for logs.</summary>
         public override string ToString()
         {
-            return CompanyName + " (" + Domain + ", " + CustomerId + ")";
+            return Boundary.TerminalText.Clean(CompanyName + " (" + Domain + ", " + CustomerId + ")");
         }
 
         private static class Json

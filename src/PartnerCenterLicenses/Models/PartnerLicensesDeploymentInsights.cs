@@ -51,7 +51,7 @@ namespace PartnerCenterLicenses.Models
         /// <summary>A one-line summary, for logs.</summary>
         public override string ToString()
         {
-            return ServiceName + "/" + Channel + ": " + LicensesSold + " sold";
+            return Boundary.TerminalText.Clean(ServiceName + "/" + Channel + ": " + LicensesSold + " sold");
         }
 
         private static class Json

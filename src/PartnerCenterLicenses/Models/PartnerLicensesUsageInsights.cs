@@ -50,7 +50,7 @@ namespace PartnerCenterLicenses.Models
         /// <summary>A one-line summary, for logs.</summary>
         public override string ToString()
         {
-            return ServiceName + "/" + Channel + "/" + WorkloadName;
+            return Boundary.TerminalText.Clean(ServiceName + "/" + Channel + "/" + WorkloadName);
         }
 
         private static class Json

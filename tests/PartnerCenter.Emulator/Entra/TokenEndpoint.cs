@@ -194,7 +194,10 @@ namespace PartnerCenter.Emulator.Entra
                 return;
             }
 
-            await IssueUserTokensAsync(context, form, tenant, client, grant.TenantId, grant.UserObjectId, form["scope"]);
+            // A redeemed refresh token passes on how its sign-in was made (amr), and, when the answer
+            // rotates nothing, stays the one to use.
+            await IssueUserTokensAsync(
+                context, form, tenant, client, grant.TenantId, grant.UserObjectId, form["scope"], grant.MultifactorAuthenticated, rotateRefreshToken: !_state.OmitRotatedRefreshToken);
         }
 
         /// <summary>
@@ -209,7 +212,9 @@ namespace PartnerCenter.Emulator.Entra
             ClientRegistration client,
             string homeTenantId,
             string userObjectId,
-            string scopeParameter)
+            string scopeParameter,
+            bool? multifactorAuthenticated = null,
+            bool rotateRefreshToken = true)
         {
             if (string.IsNullOrWhiteSpace(scopeParameter))
             {
@@ -225,6 +230,9 @@ namespace PartnerCenter.Emulator.Entra
             }
 
             DirectoryUser user = _state.FindUser(homeTenantId, userObjectId);
+
+            // A fresh sign-in (device code, browser) uses MFA when the user does.
+            bool mfa = multifactorAuthenticated ?? user.SignsInWithMfa;
             string targetTenantId = tenant.IsTenantIndependent ? homeTenantId : tenant.Tenant.Id;
             if (!string.Equals(targetTenantId, homeTenantId, StringComparison.OrdinalIgnoreCase))
             {
@@ -250,7 +258,9 @@ namespace PartnerCenter.Emulator.Entra
                 string.Join(' ', permissions),
                 includeIdToken: scopes.Contains("openid", StringComparer.OrdinalIgnoreCase),
                 includeClientInfo: form["client_info"] == "1",
-                idTokenIssuer: $"{context.Request.Scheme}://{context.Request.Host}");
+                idTokenIssuer: $"{context.Request.Scheme}://{context.Request.Host}",
+                multifactorAuthenticated: mfa,
+                rotateRefreshToken: rotateRefreshToken);
 
             var body = new JsonObject
             {
@@ -259,8 +269,11 @@ namespace PartnerCenter.Emulator.Entra
                 ["expires_in"] = tokens.ExpiresInSeconds,
                 ["ext_expires_in"] = tokens.ExpiresInSeconds,
                 ["access_token"] = tokens.AccessToken,
-                ["refresh_token"] = tokens.RefreshToken,
             };
+            if (tokens.RefreshToken != null)
+            {
+                body["refresh_token"] = tokens.RefreshToken;
+            }
             if (tokens.IdToken != null)
             {
                 body["id_token"] = tokens.IdToken;

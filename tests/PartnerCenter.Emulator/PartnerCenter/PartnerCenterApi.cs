@@ -21,6 +21,15 @@ namespace PartnerCenter.Emulator.PartnerCenter
         /// </summary>
         private const int InvalidTokenCode = 900420;
 
+        /// <summary>
+        /// Partner Center's code for an App+User token without multifactor authentication, answered with
+        /// 401 from April 1, 2026 on ("Partner Center authentication" and "Mandating MFA for partner tenants":
+        /// https://learn.microsoft.com/partner-center/developer/partner-center-authentication,
+        /// https://learn.microsoft.com/partner-center/security/partner-security-requirements-mandating-mfa).
+        /// App-only tokens are not affected. The body is Partner Center's usual REST error body.
+        /// </summary>
+        private const int MfaRequiredCode = 900421;
+
         private readonly EmulatorState _state;
 
         public PartnerCenterApi(EmulatorState state)
@@ -101,6 +110,14 @@ namespace PartnerCenter.Emulator.PartnerCenter
                     StatusCodes.Status403Forbidden,
                     StatusCodes.Status403Forbidden,
                     "This resource can't be accessed by application credentials. This operation requires App+User (delegated) credentials.");
+            }
+
+            if (_state.EnforceMultifactorAuthentication && !grant.MultifactorAuthenticated)
+            {
+                return UnauthorizedAsync(
+                    context,
+                    MfaRequiredCode,
+                    "Multifactor authentication is required: the access token's amr claim does not contain mfa. Sign in with MFA and try again.");
             }
 
             return null;

@@ -40,6 +40,12 @@ namespace PartnerCenter.Emulator.State
         public string UserPrincipalName { get; }
 
         public string DisplayName { get; }
+
+        /// <summary>
+        /// Whether the user completes multifactor authentication when signing in (device code, browser);
+        /// tokens of such a sign-in carry <c>amr</c> "mfa". Only touched under the state lock.
+        /// </summary>
+        public bool SignsInWithMfa { get; set; } = true;
     }
 
     /// <summary>
@@ -112,8 +118,9 @@ namespace PartnerCenter.Emulator.State
 
     internal sealed class RefreshTokenGrant
     {
-        public RefreshTokenGrant(string token, string clientId, string tenantId, string userObjectId, DateTimeOffset issuedAt)
+        public RefreshTokenGrant(string token, string clientId, string tenantId, string userObjectId, DateTimeOffset issuedAt, bool multifactorAuthenticated)
         {
+            MultifactorAuthenticated = multifactorAuthenticated;
             Token = token;
             ClientId = clientId;
             TenantId = tenantId;
@@ -131,6 +138,9 @@ namespace PartnerCenter.Emulator.State
 
         public DateTimeOffset IssuedAt { get; }
 
+        /// <summary>Whether the sign-in the grant comes from used MFA; tokens redeemed from it inherit it.</summary>
+        public bool MultifactorAuthenticated { get; }
+
         public bool Revoked { get; set; }
 
         public bool Expired { get; set; }
@@ -144,8 +154,10 @@ namespace PartnerCenter.Emulator.State
             string tenantId,
             string audience,
             string userObjectId,
-            DateTimeOffset expiresOn)
+            DateTimeOffset expiresOn,
+            bool multifactorAuthenticated = false)
         {
+            MultifactorAuthenticated = multifactorAuthenticated;
             Token = token;
             ClientId = clientId;
             TenantId = tenantId;
@@ -167,6 +179,9 @@ namespace PartnerCenter.Emulator.State
 
         public bool IsAppOnly => UserObjectId == null;
 
+        /// <summary>Whether the token's <c>amr</c> claim contains "mfa".</summary>
+        public bool MultifactorAuthenticated { get; }
+
         public DateTimeOffset ExpiresOn { get; set; }
     }
 
@@ -175,6 +190,7 @@ namespace PartnerCenter.Emulator.State
     {
         public string AccessToken { get; set; }
 
+        /// <summary>Null when the answer carries no refresh token (<see cref="EmulatorState.OmitRotatedRefreshToken"/>).</summary>
         public string RefreshToken { get; set; }
 
         public string IdToken { get; set; }

@@ -101,6 +101,10 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             State.AutoApproveDeviceCodesAfter = null;
             State.AutoApproveDeviceCodesOnPoll = null;
             State.InteractiveSignInDenied = false;
+            State.InteractiveUserPrincipalName = EmulatorState.DefaultUserPrincipalName;
+            State.EnforceMultifactorAuthentication = false;
+            State.OmitRotatedRefreshToken = false;
+            State.SetUserSignsInWithMfa(EmulatorState.DefaultUserPrincipalName, true);
         }
 
         /// <summary>

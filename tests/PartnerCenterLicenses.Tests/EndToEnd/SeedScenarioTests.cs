@@ -76,8 +76,9 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             Assert.Equal("Emulator", context.Property("Environment").Value);
             Assert.Equal("RefreshToken", context.Property("AuthenticationType").Value);
             Assert.Equal("System.DateTimeOffset", context.Property("TokenExpiresOn").Type);
+            Assert.Equal("true", context.Property("MultifactorAuthenticated").Value);
             Assert.Equal(
-                new[] { "Account", "ApplicationId", "AuthenticationType", "Environment", "Tenant", "TokenExpiresOn" },
+                new[] { "Account", "ApplicationId", "AuthenticationType", "Environment", "MultifactorAuthenticated", "Tenant", "TokenExpiresOn" },
                 context.Properties.Keys.OrderBy(k => k, StringComparer.Ordinal));
         }
 
