@@ -13,7 +13,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
     /// -Confirm switches runbooks pass. Each script batches several attempts, since every hosted run
     /// starts a process. The scripts write tab-separated lines: what was tried, then what happened.
     /// </summary>
-    [Collection(EmulatorCollection.Name)]
+    [Collection(SignInEmulatorCollection.Name)]
     public sealed class CredentialCustodyCmdletTests
     {
         private const string ConnectFailure = "PartnerCenter.InvalidArgument,PartnerCenterLicenses.Commands.ConnectPartnerCenterCommand";

@@ -16,7 +16,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
     /// attacker or a hostile network would: redirects from the authority and from Partner Center,
     /// a downgrade to plain HTTP, token answers a session cannot live on, and certificates nobody trusts.
     /// </summary>
-    [Collection(EmulatorCollection.Name)]
+    [Collection(SignInEmulatorCollection.Name)]
     public sealed class CredentialCustodyTests
     {
         private const string DeploymentPath = "/v1/analytics/licenses/deployment";

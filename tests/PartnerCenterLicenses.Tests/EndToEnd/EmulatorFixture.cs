@@ -252,6 +252,17 @@ $null = Add-PartnerCenterEnvironment -Name Emulator -ActiveDirectoryAuthority $e
     }
 
     /// <summary>
+    /// The sign-in and session tests, with an emulator (and a pooled host) of their own: one
+    /// collection ran every emulator test one after the other, and its length was the suite's.
+    /// Tests within a collection still run one at a time, so each sees only its own requests.
+    /// </summary>
+    [CollectionDefinition(Name)]
+    public sealed class SignInEmulatorCollection : ICollectionFixture<EmulatorFixture>
+    {
+        public const string Name = "Emulator for sign-in";
+    }
+
+    /// <summary>
     /// The counters of what a cold process compiles run alone, after the parallel tests: another test's
     /// load delays the runtime's background recompiles, which a process-wide count then adds at random
     /// (1,002-1,047 alone, up to 1,118 beside the rest of the suite on a 2-core machine).

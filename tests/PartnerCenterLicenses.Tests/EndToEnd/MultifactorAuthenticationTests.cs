@@ -12,7 +12,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
     /// warn when it does not, and the refusal is PartnerCenter.MfaRequired with the exact command to get
     /// a refresh token from a sign-in with MFA.
     /// </summary>
-    [Collection(EmulatorCollection.Name)]
+    [Collection(SignInEmulatorCollection.Name)]
     public sealed class MultifactorAuthenticationTests
     {
         private const string Command = ",PartnerCenterLicenses.Commands.";

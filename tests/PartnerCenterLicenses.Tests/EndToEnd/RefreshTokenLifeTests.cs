@@ -19,7 +19,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
     /// text reaches any stream, error, formatting or transcript, and nothing reaches the disk.
     /// Each run costs seconds, so each test asks several questions of one run.
     /// </summary>
-    [Collection(EmulatorCollection.Name)]
+    [Collection(SignInEmulatorCollection.Name)]
     public sealed class RefreshTokenLifeTests : IDisposable
     {
         /// <summary>A confidential app of its own (the fixture's secret) that also allows public client flows.</summary>

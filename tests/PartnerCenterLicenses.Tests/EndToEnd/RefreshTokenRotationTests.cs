@@ -11,7 +11,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
     /// Entra ID may answer a refresh token grant without a new refresh token (RFC 6749 section 6): the
     /// one redeemed stays valid and stays the one to keep. An answer with one always replaces it.
     /// </summary>
-    [Collection(EmulatorCollection.Name)]
+    [Collection(SignInEmulatorCollection.Name)]
     public sealed class RefreshTokenRotationTests
     {
         private const string Digest = @"

@@ -13,7 +13,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
     /// How a session lives: silent renewal, revoked refresh tokens, many runspaces at once, and the
     /// opt-in token cache that outlives the process.
     /// </summary>
-    [Collection(EmulatorCollection.Name)]
+    [Collection(SignInEmulatorCollection.Name)]
     public sealed class SessionLifetimeTests : IDisposable
     {
         private const string DeploymentPath = "/v1/analytics/licenses/deployment";

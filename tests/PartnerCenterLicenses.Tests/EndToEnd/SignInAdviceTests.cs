@@ -13,7 +13,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
     /// Sign-in failures that are the user's to fix get advice for the sign-in used: a browser that
     /// cannot start points at the device code flow, a certificate Entra ID refuses at the certificate.
     /// </summary>
-    [Collection(EmulatorCollection.Name)]
+    [Collection(SignInEmulatorCollection.Name)]
     public sealed class SignInAdviceTests : IDisposable
     {
         private const string Command = ",PartnerCenterLicenses.Commands.";

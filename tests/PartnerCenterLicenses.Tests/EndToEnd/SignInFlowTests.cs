@@ -17,7 +17,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
     /// The ways a person or an application signs in, end to end through the module against the
     /// emulator: device code, the system browser, certificates, and the archived module's syntaxes.
     /// </summary>
-    [Collection(EmulatorCollection.Name)]
+    [Collection(SignInEmulatorCollection.Name)]
     public sealed class SignInFlowTests : IDisposable
     {
         private const string ConnectCommand = "Connect-PartnerCenterLicenses.Commands.ConnectPartnerCenterCommand";
