@@ -107,3 +107,48 @@ Import-Module '$ModuleManifest'
         $printed | Should -Match "after import $ViewTypeCount"
     }
 }
+
+Describe 'Server text in the default views' {
+    It 'reaches the console without control characters in every view, while the properties keep them' {
+        # Every type the format file gives a view, built with a hostile string for each text parameter
+        # (an OSC 52 clipboard write, a colour change, a bell, a backspace, a lone carriage return, a
+        # C1 control), then shown through each of its views as a console would get them.
+        $printed = Invoke-FreshPwsh 'server-text' @"
+Import-Module '$ModuleManifest'
+`$hostile = "A`e]52;c;SGk=`a`e[31mB`bC`rD$([char]0x9B)E"
+`$views = ([xml](Get-Content -LiteralPath '$FormatFile' -Raw)).Configuration.ViewDefinitions.View
+`$types = `$views.ViewSelectedBy.TypeName | Sort-Object -Unique
+foreach (`$name in `$types) {
+    `$type = [type]`$name
+    `$constructor = `$type.GetConstructors() | Sort-Object { `$_.GetParameters().Count } -Descending | Select-Object -First 1
+    `$arguments = foreach (`$parameter in `$constructor.GetParameters()) {
+        switch (`$parameter.ParameterType) {
+            ([string]) { `$hostile }
+            ([uri]) { [uri]'https://example.test/' }
+            ([datetimeoffset]) { [datetimeoffset]'2017-03-10T00:00:00Z' }
+            ([Nullable[datetimeoffset]]) { [datetimeoffset]'2017-03-10T00:00:00Z' }
+            ([timespan]) { [timespan]'0:0:5' }
+            ([bool]) { `$true }
+            ([securestring]) { `$secret = [securestring]::new(); `$secret.AppendChar('x'); `$secret }
+            default { if (`$parameter.ParameterType.IsPrimitive) { [Convert]::ChangeType(1, `$parameter.ParameterType) } elseif (`$parameter.ParameterType.IsValueType) { [Activator]::CreateInstance(`$parameter.ParameterType) } else { `$null } }
+        }
+    }
+    `$item = `$constructor.Invoke([object[]]@(`$arguments))
+    `$kept = @(`$item.PSObject.Properties | Where-Object { `$_.Value -is [string] -and `$_.Value -eq `$hostile }).Count
+    "type `$name kept `$kept"
+    # The default view, then the other view the file gives the type (Format-List without a list view of
+    # ours shows every property as it is, which is what the properties are for).
+    `$item | Out-String -Width 200
+    if (@(`$views | Where-Object { `$_.ViewSelectedBy.TypeName -eq `$name -and `$_.ListControl }).Count -gt 0) { `$item | Format-List | Out-String -Width 200 }
+    if (@(`$views | Where-Object { `$_.ViewSelectedBy.TypeName -eq `$name -and `$_.TableControl }).Count -gt 0) { `$item | Format-Table | Out-String -Width 200 }
+}
+"@
+        $printed | Should -Match 'type PartnerCenterLicenses\.Models\.CustomerLicensesDeploymentInsights kept [1-9]'
+        $printed | Should -Match 'type PartnerCenterLicenses\.Models\.PartnerCustomer kept [1-9]'
+        # Whatever a view shows of the hostile text is cleaned: no control character but line feeds and
+        # the carriage returns of line ends.
+        $controls = @($printed.ToCharArray() | Where-Object { ([int]$_ -lt 32 -and $_ -ne "`n" -and $_ -ne "`r" -and $_ -ne "`t") -or ([int]$_ -ge 0x7F -and [int]$_ -le 0x9F) })
+        $controls.Count | Should -Be 0 -Because ('control characters reached the output: ' + (($controls | ForEach-Object { '0x{0:X2}' -f [int]$_ }) -join ' '))
+        $printed | Should -Match 'A\?\]52;c;SGk='
+    }
+}
