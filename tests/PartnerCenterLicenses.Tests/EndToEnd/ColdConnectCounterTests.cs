@@ -33,11 +33,14 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         public async Task A_cold_secure_application_model_connect_jit_compiles_at_most_half_the_il_only_count()
         {
             // Counted as the goal's 2,149 was: the first connect of a process, the module imported with
-            // its views, the engine and MSAL not yet loaded.
-            // The fewest of three fresh processes: which thread compiles a shared method first, and so
-            // whether it is compiled once or twice, varies from process to process, and more the busier the
-            // machine (the same build counted 1,002-1,058 alone and 1,034-1,118 at the end of a fresh
-            // clone's test run). The fewest is the work a cold connect cannot avoid; the duplicates are noise.
+            // its views, the engine and MSAL not yet loaded. What is counted is the methods the connect
+            // needs compiled; the runtime's background recompiles of hot methods at a higher tier are
+            // left out (DOTNET_TC_CallCounting=0 keeps every method at the code it first got): they are
+            // optimisation the connect does not wait for, and how many of them land inside the connect
+            // depends only on how busy the machine is (the same build counted 1,002-1,058 with them on a
+            // quiet machine and up to 1,274 under a load average of 20; without them 964-1,039 under a
+            // load average of 11). The median of three fresh processes, so one process whose threads
+            // raced to compile the same method twice does not decide.
             var counts = new List<int>();
             for (int i = 0; i < 3; i++)
             {
@@ -48,10 +51,10 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             }
 
             Assert.Equal(3, _emulator.State.TokenRequestCount);
-            int connect = counts.Min();
+            int connect = counts.OrderBy(c => c).ElementAt(1);
             Assert.True(
                 connect <= Goal,
-                $"A cold Connect-PartnerCenter JIT-compiled {connect} methods (the fewest of {string.Join(", ", counts)}); the goal is at most {Goal}, half of the IL-only engine's {IlOnlyBaseline}.");
+                $"A cold Connect-PartnerCenter JIT-compiled {connect} methods (the median of {string.Join(", ", counts)}); the goal is at most {Goal}, half of the IL-only engine's {IlOnlyBaseline}.");
         }
 
         // Methods JIT-compiled by all threads while the command runs, in a fresh process where the
@@ -66,7 +69,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
                 + command
                 + "$after = [System.Runtime.JitInfo]::GetCompiledMethodCount($false)\n"
                 + "$after - $before\n",
-                _emulator.WithRefreshToken(),
+                _emulator.WithRefreshToken(new Dictionary<string, string> { ["DOTNET_TC_CallCounting"] = "0" }),
 
                 // "Cold" is the first of a process: in the shared host, earlier runs have compiled it all.
                 freshProcess: true,
