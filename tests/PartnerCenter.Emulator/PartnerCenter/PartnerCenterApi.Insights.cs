@@ -68,7 +68,6 @@ namespace PartnerCenter.Emulator.PartnerCenter
                 value.Add(new JsonObject
                 {
                     ["datasetName"] = dataset.Name,
-                    ["description"] = dataset.Description,
                     ["selectableColumns"] = Strings(dataset.Columns),
                     ["availableMetrics"] = Strings(dataset.Metrics),
                     ["availableDateRanges"] = Strings(dataset.DateRanges),
