@@ -24,7 +24,8 @@
         'Invoke-PartnerCenterRequest',
         'Get-PartnerCommercialLicenseDeployment',
         'Get-PartnerCommercialLicenseUsage',
-        'Get-PartnerCustomer'
+        'Get-PartnerCustomer',
+        'Get-PartnerInsightsDataset'
     )
     FunctionsToExport    = @()
     # The names of Microsoft's archived PartnerCenter module, so its runbooks run unchanged.

@@ -407,6 +407,7 @@ namespace PartnerCenter.Emulator
                 _nextLinkCycleAfterPage = null;
                 _partnerCenterLatency = TimeSpan.Zero;
                 _byteOrderMark = true;
+                ResetInsightsLocked();
                 ResetPeakConcurrency();
             }
         }

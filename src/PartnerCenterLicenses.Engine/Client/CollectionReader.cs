@@ -278,7 +278,7 @@ namespace PartnerCenterLicenses.Engine.Client
                     NextPage = NextPageLink.FromNextLink((string)_json.Value);
                     _parser.AddToBody(others, property, _json.Value);
                 }
-                else if (_paging != Paging.TopSkip && _paging != Paging.None && Is(property, "links") && _json.TokenType == JsonToken.StartObject)
+                else if (_paging != Paging.TopSkip && _paging != Paging.NextLink && _paging != Paging.None && Is(property, "links") && _json.TokenType == JsonToken.StartObject)
                 {
                     Dictionary<string, object> links = JsonObjectReader.Read(_json);
                     NextPage = NextPage ?? NextPageLink.FromLinks(links);

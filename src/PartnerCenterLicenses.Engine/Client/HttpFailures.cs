@@ -39,6 +39,7 @@ namespace PartnerCenterLicenses.Engine.Client
         {
             int status = (int)response.StatusCode;
             (string Code, string Description)? error = ErrorBody(body);
+            string insightsPath = InsightsPath(response);
             string service = "Partner Center answered " + status + " " + Reason(response)
                 + (error is (var code, var description) ? " (error " + code + (string.IsNullOrEmpty(description) ? string.Empty : ": " + description) + ")" : string.Empty)
                 + ".";
@@ -58,6 +59,20 @@ namespace PartnerCenterLicenses.Engine.Client
                     + "(it has application roles and no signed-in user). " + service,
                     "Connect with App+User credentials: Connect-PartnerCenter -ApplicationId <app id> -Credential <app id + secret> "
                     + "-RefreshToken <refresh token of a partner user>, or pass an App+User -AccessToken."),
+                // Partner insights answers a rejected query with 400 and its reason in the envelope's message
+                // ("Custom query specification": https://learn.microsoft.com/partner-center/insights/insights-programmatic-custom-query).
+                400 when insightsPath != null && insightsPath.IndexOf("/ScheduledQueries", StringComparison.OrdinalIgnoreCase) >= 0
+                    => (PartnerCenterErrorIds.InvalidQuery, PartnerCenterErrorKind.InvalidArgument,
+                    "Partner insights rejected the query: " + (string.IsNullOrEmpty(error?.Description) ? "no reason was given." : error?.Description) + " " + service,
+                    "Correct the query: SELECT only the columns and metrics Get-PartnerInsightsDataset lists for the dataset (no SELECT *), "
+                    + "FROM one of its dataset names, and a TIMESPAN from its AvailableDateRanges."),
+
+                // Programmatic access to partner insights needs the Executive Report Viewer role ("Prerequisites":
+                // https://learn.microsoft.com/partner-center/insights/insights-programmatic-prerequisites).
+                403 when insightsPath != null => (PartnerCenterErrorIds.Forbidden, PartnerCenterErrorKind.PermissionDenied,
+                    "Partner insights refused the request: the signed-in user does not have the access partner insights need. " + service,
+                    "Assign the signed-in user the Executive Report Viewer role in Partner Center (Partner Center insights role-based access), "
+                    + "then sign in again (Connect-PartnerCenter) so the new role is in the token."),
                 403 when error?.Code == NoRelationshipCode => (PartnerCenterErrorIds.Forbidden, PartnerCenterErrorKind.PermissionDenied,
                     "Partner Center refused the request: the partner has no relationship with this customer. " + service,
                     "Check the customer id (Invoke-PartnerCenterRequest -Path /v1/customers -All lists the partner's customers)."),
@@ -161,7 +176,15 @@ namespace PartnerCenterLicenses.Engine.Client
 
         private static string Seconds(TimeSpan span) => Math.Floor(span.TotalSeconds).ToString("0", CultureInfo.InvariantCulture) + " s";
 
+        // The path of a Partner insights request (/insights/...), whose errors read differently; null for others.
+        private static string InsightsPath(HttpResponseMessage response)
+        {
+            string path = response.RequestMessage?.RequestUri?.AbsolutePath;
+            return path != null && path.IndexOf("/insights/", StringComparison.OrdinalIgnoreCase) >= 0 ? path : null;
+        }
+
         // Partner Center's REST error body (code, description, data, source): its code and description, or null without a code.
+        // A Partner insights answer has no code: its envelope's statusCode and message stand in for them.
         private static (string Code, string Description)? ErrorBody(string body)
         {
             try
@@ -177,9 +200,9 @@ namespace PartnerCenterLicenses.Engine.Client
                     json = JsonObjectReader.Read(reader);
                 }
 
-                object code = Property(json, "code") ?? Property(json, "errorCode");
+                object code = Property(json, "code") ?? Property(json, "errorCode") ?? Property(json, "statusCode") ?? Property(json, "StatusCode");
                 return code is string || code is IFormattable
-                    ? (Convert.ToString(code, CultureInfo.InvariantCulture), (Property(json, "description") ?? Property(json, "message")) as string)
+                    ? (Convert.ToString(code, CultureInfo.InvariantCulture), (Property(json, "description") ?? Property(json, "message") ?? Property(json, "Message")) as string)
                     : ((string, string)?)null;
             }
             catch (JsonException)

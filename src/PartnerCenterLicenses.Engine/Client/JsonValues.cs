@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using Newtonsoft.Json;
 using PartnerCenterLicenses.Boundary;
@@ -38,6 +39,28 @@ namespace PartnerCenterLicenses.Engine.Client
             }
 
             return (string)json.Value;
+        }
+
+        /// <summary>An array of strings (nulls in it are left out), read to its end.</summary>
+        public static IReadOnlyList<string> StringList(JsonReader json, string name, int index, RequestIds ids)
+        {
+            if (json.TokenType != JsonToken.StartArray)
+            {
+                throw WrongType(ids, index, name, json.TokenType, "an array of strings");
+            }
+
+            var values = new List<string>();
+            while (json.Read() && json.TokenType != JsonToken.EndArray)
+            {
+                if (json.TokenType == JsonToken.Null)
+                {
+                    continue;
+                }
+
+                values.Add(String(json, name, index, ids));
+            }
+
+            return values;
         }
 
         /// <summary>A whole number that fits an Int64, written as an integer or as a float with no fraction.</summary>

@@ -17,6 +17,9 @@ namespace PartnerCenterLicenses.Boundary
 
         /// <summary>An ISO 8601 date and time in a JSON string.</summary>
         Date,
+    
+        /// <summary>A JSON array of strings (for example an insights dataset's selectableColumns).</summary>
+        TextList,
     }
 
     /// <summary>
@@ -77,6 +80,9 @@ namespace PartnerCenterLicenses.Boundary
         /// <summary>A date field an item may leave out.</summary>
         public ItemField<DateTimeOffset?> OptionalDate(string name) => Add<DateTimeOffset?>(FieldKind.Date, false, name);
 
+        /// <summary>Declares an array of strings; an item without it reads as an empty list.</summary>
+        public ItemField<IReadOnlyList<string>> TextList(string name) => Add<IReadOnlyList<string>>(FieldKind.TextList, false, name);
+
         private ItemField<TValue> Add<TValue>(FieldKind kind, bool required, params string[] names)
         {
             var field = new ItemField<TValue>(_fields.Count, kind, required, names);
@@ -96,6 +102,7 @@ namespace PartnerCenterLicenses.Boundary
         private readonly long[] _wholes;
         private readonly double[] _numbers;
         private readonly DateTimeOffset[] _dates;
+        private readonly IReadOnlyList<string>[] _lists;
         private readonly bool[] _seen;
         private readonly Func<ItemField, Exception> _missing;
 
@@ -108,6 +115,7 @@ namespace PartnerCenterLicenses.Boundary
             _wholes = new long[count];
             _numbers = new double[count];
             _dates = new DateTimeOffset[count];
+            _lists = new IReadOnlyList<string>[count];
             _seen = new bool[count];
             _missing = missing;
             CustomerId = customerId;
@@ -121,6 +129,7 @@ namespace PartnerCenterLicenses.Boundary
         {
             Array.Clear(_seen, 0, _seen.Length);
             Array.Clear(_texts, 0, _texts.Length);
+            Array.Clear(_lists, 0, _lists.Length);
         }
 
         /// <summary>Sets a text value.</summary>
@@ -134,6 +143,9 @@ namespace PartnerCenterLicenses.Boundary
 
         /// <summary>Sets a date value.</summary>
         public void SetDate(int slot, DateTimeOffset value) { _dates[slot] = value; _seen[slot] = true; }
+
+        /// <summary>Sets a list of strings.</summary>
+        public void SetTextList(int slot, IReadOnlyList<string> value) { _lists[slot] = value; _seen[slot] = true; }
 
         /// <summary>The text, or null when an optional field was left out.</summary>
         public string this[ItemField<string> field] => _seen[field.Slot] || !field.Required ? _texts[field.Slot] : throw _missing(field);
@@ -149,5 +161,8 @@ namespace PartnerCenterLicenses.Boundary
 
         /// <summary>The date, or null when the item left it out.</summary>
         public DateTimeOffset? this[ItemField<DateTimeOffset?> field] => _seen[field.Slot] ? _dates[field.Slot] : (DateTimeOffset?)null;
+
+        /// <summary>The list of strings, or an empty list when the item left it out.</summary>
+        public IReadOnlyList<string> this[ItemField<IReadOnlyList<string>> field] => _seen[field.Slot] ? _lists[field.Slot] : Array.Empty<string>();
     }
 }

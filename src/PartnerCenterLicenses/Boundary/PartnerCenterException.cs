@@ -74,6 +74,7 @@ namespace PartnerCenterLicenses.Boundary
         public const string InsecureRedirectRefused = "PartnerCenter.InsecureRedirectRefused";
         public const string ServerCertificateUntrusted = "PartnerCenter.ServerCertificateUntrusted";
         public const string MfaRequired = "PartnerCenter.MfaRequired";
+        public const string InvalidQuery = "PartnerCenter.InvalidQuery";
 #pragma warning restore CS1591
     }
 

@@ -36,6 +36,12 @@ namespace PartnerCenterLicenses.Boundary
 
         /// <summary>Whatever next link the answer has, followed only when the request asks for all pages.</summary>
         AnyWhenAsked,
+
+        /// <summary>
+        /// Partner insights: a <c>nextLink</c> in the <c>value</c> envelope leads on (null on the last page), and
+        /// <c>totalCount</c> counts the items of that answer.
+        /// </summary>
+        NextLink,
     }
 
     /// <summary>

@@ -43,6 +43,7 @@ namespace PartnerCenter.Emulator.PartnerCenter
             routes.MapGet("/v1/analytics/licenses/usage", GetLicensesUsageAsync);
             MapCustomers(routes);
             MapCommercialAnalytics(routes);
+            MapInsights(routes);
         }
 
         public Task NotFoundAsync(HttpContext context) =>

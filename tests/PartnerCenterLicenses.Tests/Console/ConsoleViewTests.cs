@@ -59,6 +59,8 @@ Write-Host '@@ commercial-deployment'
 Get-PartnerCommercialLicenseDeployment | Out-Default
 Write-Host '@@ commercial-usage'
 Get-PartnerCommercialLicenseUsage | Out-Default
+Write-Host '@@ insights-datasets'
+Get-PartnerInsightsDataset | Out-Default
 Write-Host '@@ data'
 $first = Get-PartnerLicenseDeployment | Select-Object -First 1
 Write-Host ($first | ConvertTo-Json -Compress)
@@ -69,7 +71,7 @@ Write-Host '@@ end'
         private static readonly string[] ViewSections =
         {
             "context", "insights", "insights-list", "context-table", "environments", "options",
-            "usage", "customer-deployment", "customer-usage", "commercial-deployment", "commercial-usage",
+            "usage", "customer-deployment", "customer-usage", "commercial-deployment", "commercial-usage", "insights-datasets",
         };
 
         private readonly EmulatorFixture _emulator;
@@ -177,6 +179,10 @@ Write-Host '@@ end'
             Assert.NotEmpty(Table(sections["customer-usage"], "^Customer +Product +Workload +Active +Qualified +Used$"));
             Assert.NotEmpty(Table(sections["commercial-deployment"], "^CustomerName +Service +Channel +ProductName +Deployed +Sold$"));
             Assert.NotEmpty(Table(sections["commercial-usage"], "^CustomerName +Service +Workload +ProductName +Active +Qualified$"));
+
+            // Partner insights datasets: a name and three counts a line.
+            string[] datasets = Table(sections["insights-datasets"], "^Name +Columns +Metrics +MinRecurrenceHours$");
+            Assert.Contains(datasets, row => Regex.IsMatch(row, @"^SeatsSubscriptionsAndRevenue +31 +6 +24$"));
 
             // The data behind the views is unchanged: the fraction and the time as Partner Center sent them.
             string data = string.Join("\n", sections["data"]);
