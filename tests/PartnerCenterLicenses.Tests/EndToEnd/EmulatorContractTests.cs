@@ -27,13 +27,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         {
             _emulator = emulator;
             _emulator.Reset();
-            var handler = new SocketsHttpHandler();
-            handler.SslOptions.CertificateChainPolicy = new X509ChainPolicy
-            {
-                TrustMode = X509ChainTrustMode.CustomRootTrust,
-                CustomTrustStore = { _emulator.Server.Certificate },
-            };
-            _http = new HttpClient(handler) { BaseAddress = _emulator.Url };
+            _http = _emulator.NewTrustingHttpClient();
         }
 
         public void Dispose() => _http.Dispose();

@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Net.Http;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
 using PartnerCenter.Emulator;
@@ -86,6 +88,21 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         /// <summary>
         /// Resets the emulator's records and data to the documented defaults for the next test.
         /// </summary>
+        /// <summary>
+        /// An HttpClient for the emulator itself, trusting its certificate alone as a root (as the
+        /// module's users trust a private CA), for tests of the emulator's contract.
+        /// </summary>
+        public HttpClient NewTrustingHttpClient()
+        {
+            var handler = new SocketsHttpHandler();
+            handler.SslOptions.CertificateChainPolicy = new X509ChainPolicy
+            {
+                TrustMode = X509ChainTrustMode.CustomRootTrust,
+                CustomTrustStore = { Server.Certificate },
+            };
+            return new HttpClient(handler) { BaseAddress = Url };
+        }
+
         public void Reset()
         {
             ResetAt = DateTimeOffset.UtcNow;
