@@ -17,6 +17,9 @@ namespace PartnerCenter.Emulator
         public const int InsightsTestRowLimit = 100;
 
         private readonly List<InsightsQuery> _insightsQueries = new List<InsightsQuery>();
+
+        /// <summary>The report files behind the secure links of completed executions, served by the download origin.</summary>
+        public DownloadStore Downloads { get; } = new DownloadStore();
         private bool _executiveReportViewer = true;
 
         /// <summary>
@@ -127,6 +130,7 @@ namespace PartnerCenter.Emulator
         {
             _insightsQueries.Clear();
             _executiveReportViewer = true;
+            Downloads.Clear();
         }
 
         private static DateTimeOffset TruncatedToSeconds(DateTimeOffset time) =>
