@@ -106,5 +106,56 @@ $null = " + EmulatorFixture.ConnectWithRefreshToken.Replace("$env:PCL_CLIENT_ID"
             Assert.Single(result.Warning, w => w.Contains("/devicelogin", StringComparison.Ordinal));
             Assert.Single(result.Warning, w => w.Contains("did not use multifactor authentication", StringComparison.Ordinal));
         }
+
+        [Fact]
+        public async Task Under_verbose_and_debug_the_kept_refresh_token_the_mfa_refusal_the_browser_failure_and_the_insights_routes_show_no_secret()
+        {
+            // The paths added after the first secrets test: a renewal whose answer has no new refresh token
+            // (the redeemed one is kept), the MFA warnings and refusal, a browser that cannot start, and the
+            // insights routes (refused for MFA, then for a missing role). Everything a user can see of the
+            // run is searched for every secret the run had.
+            _emulator.State.OmitRotatedRefreshToken = true;
+            _emulator.State.EnforceMultifactorAuthentication = true;
+            string withoutMfa = _emulator.State.IssueRefreshToken(EmulatorFixture.ClientId, multifactorAuthenticated: false);
+            var environment = _emulator.WithRefreshToken(new System.Collections.Generic.Dictionary<string, string>
+            {
+                ["PCL_REFRESH_TOKEN"] = withoutMfa,
+                ["BROWSER"] = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "no-such-browser-" + Guid.NewGuid().ToString("N")),
+            });
+
+            var result = await _emulator.RunAsync(
+                @"
+$VerbosePreference = 'Continue'; $DebugPreference = 'Continue'; $ErrorActionPreference = 'Continue'
+# -Debug alone makes a warning ask for confirmation (PowerShell's rule for -Debug), which a host without a console cannot.
+$t = New-PartnerCenterRefreshToken -Environment Emulator -RefreshToken (ConvertTo-Secure $env:PCL_REFRESH_TOKEN) -ApplicationId $env:PCL_CLIENT_ID -Credential $credential -Tenant $env:PCL_TENANT -Verbose -Debug -WarningAction Continue
+$t; $t.ToString(); $t.PSObject.Properties | ForEach-Object { $_.Name + '=' + $_.Value }
+$c = $t | Connect-PartnerCenter -Credential $credential -Verbose -Debug -WarningAction Continue
+$c; $c.ToString(); $c.PSObject.Properties | ForEach-Object { $_.Name + '=' + $_.Value }
+Get-PartnerLicenseDeployment -Verbose -Debug -WarningAction Continue
+Get-PartnerInsightsDataset -Verbose -Debug -WarningAction Continue
+New-PartnerCenterRefreshToken -Environment Emulator -ApplicationId $env:PCL_CLIENT_ID -Credential $credential -Tenant $env:PCL_TENANT -Verbose -Debug -WarningAction Continue
+$Error | ForEach-Object { $_.ToString(); $_.Exception.ToString(); $_.ErrorDetails.RecommendedAction; $_.TargetObject }
+",
+                environment);
+
+            Assert.NotEmpty(result.Verbose);
+            Assert.True(result.Debug.Count > 0, result.Describe());
+            Assert.NotEmpty(result.Warning);
+            string errors = string.Join("\n", result.Errors.Select(e => e.FullyQualifiedErrorId));
+            Assert.Contains("PartnerCenter.MfaRequired" + Command + "GetPartnerLicenseDeploymentCommand", errors);
+            Assert.Contains("PartnerCenter.MfaRequired" + Command + "GetPartnerInsightsDatasetCommand", errors);
+            Assert.Contains("PartnerCenter.InteractiveNotAvailable" + Command + "NewPartnerCenterRefreshTokenCommand", errors);
+            Assert.Contains(result.Verbose, v => v.Contains("no new refresh token", StringComparison.OrdinalIgnoreCase));
+
+            var secrets = new System.Collections.Generic.List<string> { _emulator.ClientSecret, withoutMfa };
+            secrets.AddRange(_emulator.State.IssuedAccessTokens);
+            secrets.AddRange(_emulator.State.IssuedRefreshTokens);
+            Assert.True(_emulator.State.IssuedAccessTokens.Count > 0);
+            var visible = EmulatorFixture.EverythingVisible(result).Where(t => !string.IsNullOrEmpty(t)).ToList();
+            foreach (string secret in secrets)
+            {
+                Assert.DoesNotContain(visible, t => t.Contains(secret, StringComparison.Ordinal));
+            }
+        }
     }
 }
