@@ -6,8 +6,9 @@ namespace PartnerCenterLicenses.Boundary
     /// Text from a server or a file made safe to show in a terminal. Partner Center's and Entra ID's error
     /// descriptions, the device code message and names in objects' text form reach the console as they
     /// are; control characters in them (ESC and the sequences it starts, BEL, backspace, a bare carriage
-    /// return, C1 controls such as CSI and OSC) could rewrite what the user sees or set their clipboard.
-    /// Each such character becomes '?', so the text stays readable and nothing is hidden. Line feeds and
+    /// return, C1 controls such as CSI and OSC) could rewrite what the user sees or set their clipboard,
+    /// and the explicit bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069)
+    /// could show a line in another order than it reads (the "Trojan Source" trick). Each such character becomes '?', so the text stays readable and nothing is hidden. Line feeds and
     /// tabs are kept. Objects' property values are never cleaned: they stay exactly as sent.
     /// </summary>
     public static class TerminalText
@@ -58,7 +59,7 @@ namespace PartnerCenterLicenses.Boundary
                 return index + 1 >= text.Length || text[index + 1] != '\n';
             }
 
-            return c < ' ' || (c >= '\u007F' && c <= '\u009F');
+            return c < ' ' || (c >= '\u007F' && c <= '\u009F') || (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069');
         }
     }
 }

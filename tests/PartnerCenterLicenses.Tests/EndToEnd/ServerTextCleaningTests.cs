@@ -18,8 +18,9 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
     [Collection(EmulatorCollection.Name)]
     public sealed class ServerTextCleaningTests
     {
-        // OSC 52 (set the clipboard) ended by BEL, backspaces, a CSI that clears the screen, a C1 CSI, a lone CR.
-        private const string Hostile = "\u001b]52;c;SGVsbG8=\u0007Evil\b\b\u001b[2J\u009b31m\rtail";
+        // OSC 52 (set the clipboard) ended by BEL, backspaces, a CSI that clears the screen, a C1 CSI, a lone CR,
+        // a right-to-left override closed by a pop, and a right-to-left isolate closed by its pop.
+        private const string Hostile = "\u001b]52;c;SGVsbG8=\u0007Evil\b\b\u001b[2J\u009b31m\rtail\u202Edesrever\u202C\u2067ti\u2069";
 
         private readonly EmulatorFixture _emulator;
 
@@ -34,10 +35,12 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             foreach (string text in texts.Where(t => t != null))
             {
                 Assert.False(
-                    text.Any(c => (c < ' ' && c != '\n' && c != '\t' && c != '\r') || (c >= '\u007F' && c <= '\u009F')),
-                    "A control character reached the user: " + string.Concat(text.Select(c => c < ' ' || (c >= '\u007F' && c <= '\u009F') ? "\\u" + ((int)c).ToString("x4") : c.ToString())));
+                    text.Any(c => (c < ' ' && c != '\n' && c != '\t' && c != '\r') || IsHidden(c)),
+                    "A control character reached the user: " + string.Concat(text.Select(c => c < ' ' || IsHidden(c) ? "\\u" + ((int)c).ToString("x4") : c.ToString())));
             }
         }
+
+        private static bool IsHidden(char c) => (c >= '\u007F' && c <= '\u009F') || (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069');
 
         private static IEnumerable<string> Visible(HostedRunResult result) =>
             result.Output.Select(o => o.Text)
@@ -66,7 +69,7 @@ $typed.ToString()
             Assert.True(result.TerminatingError == null, result.Describe());
             string[] text = result.Output.Select(o => o.Text).ToArray();
             Assert.StartsWith("PartnerCenter.RequestFailed", text[0]);
-            Assert.Contains("Bad things?]52;c;SGVsbG8=?Evil???[2J?31m?tail", text[1]);
+            Assert.Contains("Bad things?]52;c;SGVsbG8=?Evil???[2J?31m?tail?desrever??ti?", text[1]);
             Assert.Contains("Contoso?]52;c;SGVsbG8=?Evil", text.Single(t => t != null && t.StartsWith("Contoso", StringComparison.Ordinal)));
             Assert.Equal("kept True", text[^1]);
             AssertClean(Visible(result));
