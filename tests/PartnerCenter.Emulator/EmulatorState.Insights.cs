@@ -18,6 +18,7 @@ namespace PartnerCenter.Emulator
 
         private readonly List<InsightsQuery> _insightsQueries = new List<InsightsQuery>();
         private bool _executiveReportViewer = true;
+        private bool _insightsDataRedacted;
 
         /// <summary>
         /// Whether the signed-in user has the Executive Report Viewer role, which insights programmatic access
@@ -27,6 +28,16 @@ namespace PartnerCenter.Emulator
         {
             get { lock (_gate) { return _executiveReportViewer; } }
             set { lock (_gate) { _executiveReportViewer = value; } }
+        }
+
+        /// <summary>
+        /// Whether successful insights answers say <c>dataRedacted: true</c> (the service withheld some of the data),
+        /// so tests can see what the module makes of it. Reset: false.
+        /// </summary>
+        public bool InsightsDataRedacted
+        {
+            get { lock (_gate) { return _insightsDataRedacted; } }
+            set { lock (_gate) { _insightsDataRedacted = value; } }
         }
 
         /// <summary>The user-defined queries saved now (not the system queries), oldest first.</summary>
@@ -127,6 +138,7 @@ namespace PartnerCenter.Emulator
         {
             _insightsQueries.Clear();
             _executiveReportViewer = true;
+            _insightsDataRedacted = false;
         }
 
         private static DateTimeOffset TruncatedToSeconds(DateTimeOffset time) =>

@@ -168,7 +168,9 @@ namespace PartnerCenterLicenses.Boundary
                 return;
             }
 
-            string shown = value == null ? string.Empty : " '" + (value.Length > 80 ? value.Substring(0, 80) + "..." : value) + "'";
+            // The value is shown on one line, control characters (line breaks too) as '?'.
+            string shown = value == null ? string.Empty
+                : " '" + new string((value.Length > 80 ? value.Substring(0, 80) + "..." : value).Select(c => char.IsControl(c) ? '?' : c).ToArray()) + "'";
             throw new PartnerCenterException(
                 PartnerCenterErrorIds.InvalidArgument,
                 PartnerCenterErrorKind.InvalidArgument,
