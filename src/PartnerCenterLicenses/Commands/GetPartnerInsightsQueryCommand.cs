@@ -39,6 +39,18 @@ namespace PartnerCenterLicenses.Commands
     /// <code>Get-PartnerInsightsQuery -Type UserDefined | Where-Object Name -like 'PCL-*' | Remove-PartnerInsightsQuery</code>
     /// <para>New-PartnerInsightsQuery names a query PCL-... when no -Name is given.</para>
     /// </example>
+    /// <example title="Runbook: write the partner's queries to a CSV file">
+    /// <code><![CDATA[
+    /// $ErrorActionPreference = 'Stop'   # any failure ends the runbook
+    /// $app = Get-AutomationPSCredential -Name 'PartnerCenterApp'   # user name: application id, password: client secret
+    /// Connect-PartnerCenter -ApplicationId $app.UserName -Credential $app -Tenant 'contoso.onmicrosoft.com' `
+    ///     -RefreshToken (Get-AutomationVariable -Name 'PartnerCenterRefreshToken')
+    /// Get-PartnerInsightsQuery -Type UserDefined |
+    ///     Select-Object QueryId, Name, Query, User, CreatedTime |
+    ///     Export-Csv -Path ./insights-queries.csv -NoTypeInformation
+    /// ]]></code>
+    /// <para>Without the Executive Report Viewer role the runbook stops with PartnerCenter.Forbidden.</para>
+    /// </example>
     [Cmdlet(VerbsCommon.Get, "PartnerInsightsQuery", HelpUri = HelpPages.Base + "Get-PartnerInsightsQuery.md")]
     [OutputType(typeof(PartnerInsightsQuery))]
     public sealed class GetPartnerInsightsQueryCommand : PartnerCenterCmdlet

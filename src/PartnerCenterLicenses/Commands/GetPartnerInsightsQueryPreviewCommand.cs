@@ -31,6 +31,19 @@ namespace PartnerCenterLicenses.Commands
     /// <code>Get-PartnerInsightsQuery -Type System -Name OfficeUsage | Get-PartnerInsightsQueryPreview -First 3 | Format-Table</code>
     /// <para>Previews Microsoft's system query for the OfficeUsage dataset.</para>
     /// </example>
+    /// <example title="Runbook: check a query before scheduling a report on it">
+    /// <code><![CDATA[
+    /// $ErrorActionPreference = 'Stop'   # any failure ends the runbook
+    /// $app = Get-AutomationPSCredential -Name 'PartnerCenterApp'   # user name: application id, password: client secret
+    /// Connect-PartnerCenter -ApplicationId $app.UserName -Credential $app -Tenant 'contoso.onmicrosoft.com' `
+    ///     -RefreshToken (Get-AutomationVariable -Name 'PartnerCenterRefreshToken')
+    /// $rows = @(Get-PartnerInsightsQueryPreview -Dataset SeatsSubscriptionsAndRevenue -Column CustomerName, Product `
+    ///     -Metric TotalSoldSeats, TotalAssignedSeats -TimeSpan LAST_MONTH -First 5)
+    /// if ($rows.Count -eq 0) { throw 'The seats query returns no rows.' }
+    /// $rows | Format-Table | Out-String | Write-Output
+    /// ]]></code>
+    /// <para>A query the service rejects stops the runbook with PartnerCenter.InvalidQuery before any report is scheduled.</para>
+    /// </example>
     [Cmdlet(VerbsCommon.Get, "PartnerInsightsQueryPreview", DefaultParameterSetName = TextSet, HelpUri = HelpPages.Base + "Get-PartnerInsightsQueryPreview.md")]
     [OutputType(typeof(PSObject))]
     public sealed class GetPartnerInsightsQueryPreviewCommand : InsightsQueryCmdlet

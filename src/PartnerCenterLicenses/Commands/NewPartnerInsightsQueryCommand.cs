@@ -43,6 +43,18 @@ namespace PartnerCenterLicenses.Commands
     /// ]]></code>
     /// <para>Previews the first five rows of the new query, then removes it.</para>
     /// </example>
+    /// <example title="Runbook: create the monthly seats query once and keep its id">
+    /// <code><![CDATA[
+    /// $ErrorActionPreference = 'Stop'   # any failure ends the runbook
+    /// $app = Get-AutomationPSCredential -Name 'PartnerCenterApp'   # user name: application id, password: client secret
+    /// Connect-PartnerCenter -ApplicationId $app.UserName -Credential $app -Tenant 'contoso.onmicrosoft.com' `
+    ///     -RefreshToken (Get-AutomationVariable -Name 'PartnerCenterRefreshToken')
+    /// $query = New-PartnerInsightsQuery -Name 'Monthly seats per customer' -Dataset SeatsSubscriptionsAndRevenue `
+    ///     -Column CustomerTenantId, CustomerName, Product -Metric TotalSoldSeats, TotalAssignedSeats -TimeSpan LAST_MONTH
+    /// Set-AutomationVariable -Name 'SeatsQueryId' -Value $query.QueryId
+    /// ]]></code>
+    /// <para>A rejected query stops the runbook with PartnerCenter.InvalidQuery and the service's reason.</para>
+    /// </example>
     [Cmdlet(VerbsCommon.New, "PartnerInsightsQuery", DefaultParameterSetName = TextSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low,
         HelpUri = HelpPages.Base + "New-PartnerInsightsQuery.md")]
     [OutputType(typeof(PartnerInsightsQuery))]

@@ -23,6 +23,18 @@ namespace PartnerCenterLicenses.Commands
     /// <code>Get-PartnerInsightsQuery -Type UserDefined -Name 'SubscriptionId Dynamics' | Remove-PartnerInsightsQuery -Confirm:$false</code>
     /// <para>Each query piped in is removed.</para>
     /// </example>
+    /// <example title="Runbook: remove the queries this module named itself that are older than a week">
+    /// <code><![CDATA[
+    /// $ErrorActionPreference = 'Stop'   # any failure ends the runbook
+    /// $app = Get-AutomationPSCredential -Name 'PartnerCenterApp'   # user name: application id, password: client secret
+    /// Connect-PartnerCenter -ApplicationId $app.UserName -Credential $app -Tenant 'contoso.onmicrosoft.com' `
+    ///     -RefreshToken (Get-AutomationVariable -Name 'PartnerCenterRefreshToken')
+    /// Get-PartnerInsightsQuery -Type UserDefined |
+    ///     Where-Object { $_.Name -like 'PCL-*' -and $_.CreatedTime -lt [DateTimeOffset]::UtcNow.AddDays(-7) } |
+    ///     Remove-PartnerInsightsQuery -Confirm:$false
+    /// ]]></code>
+    /// <para>New-PartnerInsightsQuery names a query PCL-&lt;dataset&gt;-&lt;UTC time&gt;-... when no -Name is given.</para>
+    /// </example>
     [Cmdlet(VerbsCommon.Remove, "PartnerInsightsQuery", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium,
         HelpUri = HelpPages.Base + "Remove-PartnerInsightsQuery.md")]
     [OutputType(typeof(void))]
