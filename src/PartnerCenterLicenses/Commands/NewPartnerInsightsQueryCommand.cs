@@ -88,8 +88,8 @@ namespace PartnerCenterLicenses.Commands
                 return;
             }
 
-            // The documented request body names its fields Name, Description and Query ("Create report query API":
-            // https://learn.microsoft.com/partner-center/insights/insights-programmatic-analytics-api-create-report-queries).
+            // The documented request body names its fields Name, Description and Query (the Create report query API in "Programmatic access paradigm":
+            // https://learn.microsoft.com/partner-center/insights/insights-programmatic-access-paradigm).
             var body = new OrderedDictionary
             {
                 ["Name"] = name,

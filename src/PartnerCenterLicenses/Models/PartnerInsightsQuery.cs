@@ -11,8 +11,8 @@ namespace PartnerCenterLicenses.Models
     public sealed class PartnerInsightsQuery
     {
         // GET/POST /insights/v1/mpn/ScheduledQueries and DELETE ScheduledQueries/{queryId} answer the insights
-        // envelope {value, nextLink, totalCount, message, statusCode, dataRedacted} with these items ("Create report
-        // query API": https://learn.microsoft.com/partner-center/insights/insights-programmatic-analytics-api-create-report-queries,
+        // envelope {value, nextLink, totalCount, message, statusCode, dataRedacted} with these items (the Create report
+        // query API in "Programmatic access paradigm": https://learn.microsoft.com/partner-center/insights/insights-programmatic-access-paradigm,
         // "Get report queries API": https://learn.microsoft.com/partner-center/insights/insights-programmatic-analytics-api-get-report-queries).
         // The samples write the fields in camelCase, the schemas in PascalCase; names are read in any case.
         internal static readonly PartnerCenterResource<PartnerInsightsQuery> Resource = new PartnerCenterResource<PartnerInsightsQuery>(
