@@ -18,7 +18,6 @@ namespace PartnerCenter.Emulator
 
         private readonly List<InsightsQuery> _insightsQueries = new List<InsightsQuery>();
         private bool _executiveReportViewer = true;
-        private bool _insightsDataRedacted;
 
         /// <summary>
         /// Whether the signed-in user has the Executive Report Viewer role, which insights programmatic access
@@ -29,6 +28,8 @@ namespace PartnerCenter.Emulator
             get { lock (_gate) { return _executiveReportViewer; } }
             set { lock (_gate) { _executiveReportViewer = value; } }
         }
+
+        private bool _insightsDataRedacted;
 
         /// <summary>
         /// Whether successful insights answers say <c>dataRedacted: true</c> (the service withheld some of the data),
@@ -136,9 +137,9 @@ namespace PartnerCenter.Emulator
 
         private void ResetInsightsLocked()
         {
+            _insightsDataRedacted = false;
             _insightsQueries.Clear();
             _executiveReportViewer = true;
-            _insightsDataRedacted = false;
         }
 
         private static DateTimeOffset TruncatedToSeconds(DateTimeOffset time) =>
