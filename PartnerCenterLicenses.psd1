@@ -25,7 +25,11 @@
         'Get-PartnerCommercialLicenseDeployment',
         'Get-PartnerCommercialLicenseUsage',
         'Get-PartnerCustomer',
-        'Get-PartnerInsightsDataset'
+        'Get-PartnerInsightsDataset',
+        'New-PartnerInsightsQuery',
+        'Get-PartnerInsightsQuery',
+        'Remove-PartnerInsightsQuery',
+        'Get-PartnerInsightsQueryPreview'
     )
     FunctionsToExport    = @()
     # The names of Microsoft's archived PartnerCenter module, so its runbooks run unchanged.

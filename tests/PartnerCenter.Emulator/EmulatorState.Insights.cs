@@ -32,6 +32,18 @@ namespace PartnerCenter.Emulator
             set { lock (_gate) { _executiveReportViewer = value; } }
         }
 
+        private bool _insightsDataRedacted;
+
+        /// <summary>
+        /// Whether successful insights answers say <c>dataRedacted: true</c> (the service withheld some of the data),
+        /// so tests can see what the module makes of it. Reset: false.
+        /// </summary>
+        public bool InsightsDataRedacted
+        {
+            get { lock (_gate) { return _insightsDataRedacted; } }
+            set { lock (_gate) { _insightsDataRedacted = value; } }
+        }
+
         /// <summary>The user-defined queries saved now (not the system queries), oldest first.</summary>
         public IReadOnlyList<string> InsightsQueryIds
         {
@@ -128,6 +140,7 @@ namespace PartnerCenter.Emulator
 
         private void ResetInsightsLocked()
         {
+            _insightsDataRedacted = false;
             _insightsQueries.Clear();
             _executiveReportViewer = true;
             Downloads.Clear();

@@ -278,6 +278,19 @@ namespace PartnerCenterLicenses.Engine.Client
                     NextPage = NextPageLink.FromNextLink((string)_json.Value);
                     _parser.AddToBody(others, property, _json.Value);
                 }
+                else if (Is(property, "dataRedacted") && _json.TokenType == JsonToken.Boolean)
+                {
+                    // Partner insights sets dataRedacted when it left data out of an answer ("Make your first API call":
+                    // https://learn.microsoft.com/partner-center/insights/insights-programmatic-first-api-call); the rows
+                    // still come, and a warning says they are not the whole picture.
+                    if ((bool)_json.Value)
+                    {
+                        _log.Warning("Partner insights marked its answer as redacted (dataRedacted: true): some of the data was withheld, "
+                            + "so the " + _noun + " read are not complete. MS-RequestId: " + _ids.RequestId + ".");
+                    }
+
+                    _parser.AddToBody(others, property, _json.Value);
+                }
                 else if (_paging != Paging.TopSkip && _paging != Paging.NextLink && _paging != Paging.None && Is(property, "links") && _json.TokenType == JsonToken.StartObject)
                 {
                     Dictionary<string, object> links = JsonObjectReader.Read(_json);

@@ -16,7 +16,9 @@ namespace PartnerCenterLicenses.Commands
     /// rows for license deployment and usage.</para>
     /// <para type="description">-Name asks Partner insights for that one dataset; a name it does not know writes a PartnerCenter.NotFound
     /// error. Tab completion of -Name offers the dataset names the last Get-PartnerInsightsDataset without -Name read in this session, and
-    /// the names Microsoft documents before that; completing sends nothing.</para>
+    /// the names Microsoft documents before that; completing sends nothing. The columns and metrics read are remembered too: tab
+    /// completion of -Column, -Metric and -OrderBy in New-PartnerInsightsQuery and Get-PartnerInsightsQueryPreview offers them for
+    /// the dataset named by -Dataset.</para>
     /// <para type="description">Needs a session opened with App+User credentials (Connect-PartnerCenter) for a partner user with the
     /// Executive Report Viewer role; without the role Partner insights answers 403, which ends the command with PartnerCenter.Forbidden and
     /// advice naming the role.</para>
@@ -64,21 +66,19 @@ namespace PartnerCenterLicenses.Commands
             IReadOnlyList<KeyValuePair<string, string>> query = string.IsNullOrEmpty(Name)
                 ? Array.Empty<KeyValuePair<string, string>>()
                 : new[] { new KeyValuePair<string, string>("datasetName", Name) };
-            var names = new List<string>();
+            var read = new List<PartnerInsightsDataset>();
             using (IItemStream<PartnerInsightsDataset> stream = Session.Read(PartnerInsightsDataset.Resource.Request().With(query), NewCall(), Log, StopToken))
             {
                 while (Next(stream))
                 {
-                    names.Add(stream.Current.Name);
+                    read.Add(stream.Current);
                     WriteObject(stream.Current);
                 }
             }
 
-            if (string.IsNullOrEmpty(Name))
-            {
-                InsightsDatasetNameCompleter.Remember(names);
-            }
-            else if (names.Count == 0)
+            // The schemas serve column and metric completion in the query cmdlets; only a full read replaces the names.
+            InsightsDatasetNameCompleter.Remember(read, complete: string.IsNullOrEmpty(Name));
+            if (!string.IsNullOrEmpty(Name) && read.Count == 0)
             {
                 WriteError(ToErrorRecord(
                     new PartnerCenterException(PartnerCenterErrorIds.NotFound, PartnerCenterErrorKind.NotFound,

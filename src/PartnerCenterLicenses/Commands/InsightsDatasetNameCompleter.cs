@@ -17,12 +17,47 @@ namespace PartnerCenterLicenses.Commands
     {
         private static volatile string[] _read;
 
+        // The schemas read in this session, by name: a full read replaces them, a read of one dataset (-Name)
+        // adds or refreshes that one. Column and metric completion (InsightsFieldNameCompleter) reads them.
+        private static volatile Dictionary<string, PartnerInsightsDataset> _schemas =
+            new Dictionary<string, PartnerInsightsDataset>(StringComparer.OrdinalIgnoreCase);
+
         /// <summary>Keeps the names a full read of the datasets returned, for the completions that follow.</summary>
         internal static void Remember(IEnumerable<string> names)
         {
             // Names are the service's text: only plain identifiers are offered, so a completion never
             // inserts quotes, spaces or control characters into the command line.
             _read = names.Where(IsIdentifier).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        }
+
+        /// <summary>
+        /// Keeps the datasets a read returned: their schemas always, their names as the whole list only when the
+        /// read was of every dataset (<paramref name="complete"/>).
+        /// </summary>
+        internal static void Remember(IReadOnlyCollection<PartnerInsightsDataset> datasets, bool complete)
+        {
+            var schemas = new Dictionary<string, PartnerInsightsDataset>(complete ? new Dictionary<string, PartnerInsightsDataset>() : _schemas, StringComparer.OrdinalIgnoreCase);
+            foreach (PartnerInsightsDataset dataset in datasets.Where(d => IsIdentifier(d.Name)))
+            {
+                schemas[dataset.Name] = dataset;
+            }
+
+            _schemas = schemas;
+            if (complete)
+            {
+                Remember(datasets.Select(d => d.Name));
+            }
+        }
+
+        /// <summary>The dataset of that name as read in this session; null when none was.</summary>
+        internal static PartnerInsightsDataset Schema(string name) =>
+            name != null && _schemas.TryGetValue(name, out PartnerInsightsDataset dataset) ? dataset : null;
+
+        /// <summary>Forgets what was read (tests start from the documented names).</summary>
+        internal static void Forget()
+        {
+            _read = null;
+            _schemas = new Dictionary<string, PartnerInsightsDataset>(StringComparer.OrdinalIgnoreCase);
         }
 
         /// <summary>The names offered now.</summary>
@@ -38,7 +73,6 @@ namespace PartnerCenterLicenses.Commands
                 .Select(n => new CompletionResult(n, n, CompletionResultType.ParameterValue, n));
         }
 
-        private static bool IsIdentifier(string name) =>
-            !string.IsNullOrEmpty(name) && name.All(c => (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
+        private static bool IsIdentifier(string name) => Boundary.InsightsQueryBuilder.IsIdentifier(name);
     }
 }

@@ -19,6 +19,9 @@ namespace PartnerCenterLicenses.Commands
         /// <summary>Any Partner Center answer, as PSCustomObjects (Invoke-PartnerCenterRequest).</summary>
         public static readonly PartnerCenterResource<object> AnyResource = new PartnerCenterResource<object>("item(s)", new JsonObjects());
 
+        /// <summary>The first rows of a Partner insights query (testQueryResult), as PSCustomObjects whose properties are the row's fields.</summary>
+        public static readonly PartnerCenterResource<object> InsightsRows = new PartnerCenterResource<object>("insights row(s)", new JsonObjects());
+
         /// <summary>As deep as the engine's JSON reader goes.</summary>
         internal const int MaximumDepth = 64;
 

@@ -318,8 +318,15 @@ namespace PartnerCenterLicenses.Commands
         internal void ThrowTerminating(PartnerCenterException e, object target = null)
         {
             FlushLog();
-            ThrowTerminatingError(ToErrorRecord(e, target));
+            ThrowTerminatingError(ToErrorRecord(Explained(e), target));
         }
+
+        /// <summary>
+        /// The failure as this command tells it: a command that knows more than the engine (the dataset a
+        /// rejected query reads, the query id not found) restates the recommended action; id, kind and
+        /// message stay the engine's.
+        /// </summary>
+        internal virtual PartnerCenterException Explained(PartnerCenterException failure) => failure;
 
         /// <summary>The one place an engine failure becomes an ErrorRecord.</summary>
         internal static ErrorRecord ToErrorRecord(PartnerCenterException e, object target)

@@ -295,7 +295,7 @@ namespace PartnerCenter.Emulator.PartnerCenter
                 ["totalCount"] = value.Count,
                 ["message"] = message,
                 ["statusCode"] = statusCode,
-                ["dataRedacted"] = false,
+                ["dataRedacted"] = statusCode == StatusCodes.Status200OK && _state.InsightsDataRedacted,
             };
             return WriteJsonAsync(context, statusCode, body.ToJsonString(JsonText.Options));
         }
