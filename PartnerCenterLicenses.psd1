@@ -25,7 +25,8 @@
         'Get-PartnerCommercialLicenseDeployment',
         'Get-PartnerCommercialLicenseUsage',
         'Get-PartnerCustomer',
-        'Get-PartnerInsightsDataset'
+        'Get-PartnerInsightsDataset',
+        'Receive-PartnerInsightsReport'
     )
     FunctionsToExport    = @()
     # The names of Microsoft's archived PartnerCenter module, so its runbooks run unchanged.
