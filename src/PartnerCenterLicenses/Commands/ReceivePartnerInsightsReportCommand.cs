@@ -25,17 +25,32 @@ namespace PartnerCenterLicenses.Commands
     /// refused, the command ends with PartnerCenter.ReportLinkExpired. An execution that is not Completed ends it with
     /// PartnerCenter.ReportNotReady (Pending, Running, Paused) or PartnerCenter.ReportFailed. The download has the timeout, retries and
     /// Ctrl+C of every call (Set-PartnerCenterRequestOption).</para>
-    /// <para type="link">Get-PartnerInsightsReportExecution</para>
     /// <para type="link">Get-PartnerInsightsDataset</para>
+    /// <para type="link">Set-PartnerCenterRequestOption</para>
     /// <para type="link">about_PartnerCenterLicenses</para>
     /// </summary>
-    /// <example title="The rows of a report's latest completed run">
-    /// <code>Get-PartnerInsightsReportExecution -ReportId $reportId | Where-Object ExecutionStatus -eq Completed | Select-Object -Last 1 | Receive-PartnerInsightsReport</code>
-    /// <para>Writes one object per row of the file, with typed columns such as TotalSoldSeats (Int64) and Month (DateTimeOffset).</para>
+    /// <example title="Customers with unassigned seats">
+    /// <code>Receive-PartnerInsightsReport -ReportId $reportId -ExecutionId $executionId | Where-Object { $_.TotalAssignedSeats -lt $_.TotalSoldSeats }</code>
+    /// <para>Reads the rows of one execution of a SeatsSubscriptionsAndRevenue report and keeps those with fewer assigned than sold seats;
+    /// TotalSoldSeats and TotalAssignedSeats are Int64, so the comparison is numeric. An execution piped from
+    /// Get-PartnerInsightsReportExecution works the same way.</para>
     /// </example>
     /// <example title="Save the file">
-    /// <code>Receive-PartnerInsightsReport -ReportId $reportId -ExecutionId $executionId -Path ./seats.csv -Force</code>
-    /// <para>Saves the report file to seats.csv, replacing an older copy.</para>
+    /// <code>Receive-PartnerInsightsReport -ReportId $reportId -Path ./seats.csv -Force</code>
+    /// <para>Saves the file of the report's latest completed execution to seats.csv, replacing an older copy, and writes its FileInfo.</para>
+    /// </example>
+    /// <example title="Runbook: last month's seats per customer to CSV">
+    /// <code><![CDATA[
+    /// $ErrorActionPreference = 'Stop'   # any failure ends the runbook
+    /// $app = Get-AutomationPSCredential -Name 'PartnerCenterApp'   # user name: application id, password: client secret
+    /// Connect-PartnerCenter -ApplicationId $app.UserName -Credential $app -Tenant 'contoso.onmicrosoft.com' `
+    ///     -RefreshToken (Get-AutomationVariable -Name 'PartnerCenterRefreshToken')
+    /// Receive-PartnerInsightsReport -ReportId (Get-AutomationVariable -Name 'SeatsReportId') |
+    ///     Select-Object CustomerName, Product, Month, TotalSoldSeats, TotalAssignedSeats |
+    ///     Export-Csv -Path ./seats.csv -NoTypeInformation
+    /// ]]></code>
+    /// <para>Reads the latest completed execution of a scheduled report on SeatsSubscriptionsAndRevenue; a report whose link has expired is
+    /// read again once, then the runbook stops with PartnerCenter.ReportLinkExpired.</para>
     /// </example>
     [Cmdlet(VerbsCommunications.Receive, "PartnerInsightsReport", DefaultParameterSetName = ExecutionSet, HelpUri = HelpPages.Base + "Receive-PartnerInsightsReport.md")]
     [OutputType(typeof(PSObject), typeof(FileInfo))]
