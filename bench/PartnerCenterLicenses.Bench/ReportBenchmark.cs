@@ -94,9 +94,10 @@ namespace PartnerCenterLicenses.Bench
                 }
 
                 latencies.Sort();
-                table.AppendLine(CultureInfo.InvariantCulture, $"| first row after its bytes were flushed, median of {latencies.Count} ({who}) | "
-                    + (who == ReportChild.Module ? $"{latencies[latencies.Count / 2]:0.0} ms | |" : $" | {latencies[latencies.Count / 2]:0.0} ms |")
-                    + (who == ReportChild.Module ? " goal <= 5 ms |" : " |"));
+                string median = latencies[latencies.Count / 2].ToString("0.0", CultureInfo.InvariantCulture) + " ms";
+                string line = "| first row after its bytes were flushed, median of " + latencies.Count + " (" + who + ") | "
+                    + (who == ReportChild.Module ? median + " | | goal <= 5 ms |" : " | " + median + " | |");
+                table.AppendLine(line);
             }
 
             string result = table.ToString();

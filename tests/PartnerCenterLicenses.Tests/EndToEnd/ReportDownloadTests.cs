@@ -102,6 +102,11 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
                     "Int64 25", "Double 1234.5", "DateTimeOffset 2026-11-01T00:00:00.0000000+00:00", "String",
                 },
                 result.Output.Select(o => o.Text));
+
+            // The CSV reader is one of the engine's dependencies: loaded from the module's Dependencies folder into its own context.
+            HostedAssembly reader = Assert.Single(result.LoadedAssemblies, a => a.Name == "Sylvan.Data.Csv");
+            Assert.Equal("PartnerCenterLicenses", reader.LoadContext);
+            Assert.StartsWith(Path.Combine(RepositoryPaths.ModuleFolder, "Dependencies"), reader.Location);
         }
 
         [Fact]
