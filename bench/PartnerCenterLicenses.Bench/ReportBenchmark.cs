@@ -71,7 +71,8 @@ namespace PartnerCenterLicenses.Bench
             }
 
             // First row: the origin holds the body after the first row; the latency is from its flush to the row.
-            int firstRowBytes = Encoding.UTF8.GetByteCount(Header + Row(0));
+            // The file starts with a UTF-8 byte order mark (3 bytes), then the header and the first row.
+            int firstRowBytes = 3 + Encoding.UTF8.GetByteCount(Header + Row(0));
             foreach (string who in new[] { ReportChild.Module, ReportChild.Bare })
             {
                 var latencies = new List<double>();
