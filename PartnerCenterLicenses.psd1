@@ -29,7 +29,8 @@
         'New-PartnerInsightsQuery',
         'Get-PartnerInsightsQuery',
         'Remove-PartnerInsightsQuery',
-        'Get-PartnerInsightsQueryPreview'
+        'Get-PartnerInsightsQueryPreview',
+        'Receive-PartnerInsightsReport'
     )
     FunctionsToExport    = @()
     # The names of Microsoft's archived PartnerCenter module, so its runbooks run unchanged.

@@ -64,6 +64,10 @@ namespace PartnerCenterLicenses.Bench
 
             public int PagingRounds => Quick ? 1 : 3;
 
+            public int ReportRows => 1_000_000;
+
+            public int ReportSmallRows => 100_000;
+
             public bool Runs(string name) => Cases.Contains(name);
         }
 
@@ -73,7 +77,8 @@ namespace PartnerCenterLicenses.Bench
         private const string PagingCase = "paging";
         private const string ColdCase = "cold";
         private const string StreamingCase = "streaming";
-        private static readonly string[] AllCases = { ColdCase, ImportCase, CallsCase, StreamingCase, FanOutCase, PagingCase };
+        private const string ReportsCase = "reports";
+        private static readonly string[] AllCases = { ColdCase, ImportCase, CallsCase, StreamingCase, FanOutCase, PagingCase, ReportsCase };
 
         public static async Task<int> Main(string[] args)
         {
@@ -193,12 +198,23 @@ namespace PartnerCenterLicenses.Bench
                 paging = await PagingBenchmark.RunAsync(settings.PagingRows, settings.PagingSmallRows, settings.PageSize, settings.BigPage, settings.PagingRounds, progress);
             }
 
+            string reports = null;
+            if (settings.Runs(ReportsCase))
+            {
+                Console.Error.WriteLine($"Reports: Receive-PartnerInsightsReport over a {settings.ReportRows:N0}-row CSV against a bare Sylvan loop, {settings.PagingRounds} interleaved round(s); peak working set at {settings.ReportSmallRows:N0} and {settings.ReportRows:N0}; first row after its bytes...");
+                reports = await ReportBenchmark.RunAsync(settings.ReportSmallRows, settings.ReportRows, settings.PagingRounds, progress);
+            }
+
             conditions.LoadAtEnd = LoadAverage();
             WarnIfBusy(conditions.LoadAtEnd);
             string table = Report.Build(cold, import, calls, streaming, fanOut, paging, conditions);
             Console.WriteLine();
             Console.WriteLine(Report.Details(cold, import, calls, streaming, fanOut, paging));
             Console.WriteLine(table);
+            if (reports != null)
+            {
+                Console.WriteLine(reports);
+            }
 
             Directory.CreateDirectory(BenchPaths.ResultsFolder);
             string latest = Path.Combine(BenchPaths.ResultsFolder, "latest.md");
@@ -221,6 +237,7 @@ namespace PartnerCenterLicenses.Bench
                         int.Parse(args[3], CultureInfo.InvariantCulture),
                         int.Parse(args[4], CultureInfo.InvariantCulture)),
                     4 when args[1] == "paging" => PagingChild.Run(args[2], args[3]),
+                    4 when args[1] == "reports" => ReportChild.Run(args[2], args[3]),
                     5 when args[1] == "calls" => CallChild.Run(
                         int.Parse(args[2], CultureInfo.InvariantCulture),
                         int.Parse(args[3], CultureInfo.InvariantCulture),
@@ -267,7 +284,7 @@ namespace PartnerCenterLicenses.Bench
             writer.WriteLine("  Measures import cost, per-call overhead and token requests against baselines run alongside,");
             writer.WriteLine("  prints a markdown table and writes it to bench/results/latest.md.");
             writer.WriteLine("  --quick   fewer samples, for a sanity check.");
-            writer.WriteLine("  --cases   a comma-separated subset of cold,import,calls,streaming,fanout,paging (default: all);");
+            writer.WriteLine("  --cases   a comma-separated subset of cold,import,calls,streaming,fanout,paging,reports (default: all);");
             writer.WriteLine("            bench/README.md says how long each takes. E.g. --cases cold,import runs only those.");
             writer.WriteLine("  Build with -p:BenchReadyToRun=true to run the engines ReadyToRun-compiled, as pwsh ships them.");
         }

@@ -172,6 +172,30 @@ namespace PartnerCenterLicenses.Engine
                 return new ResourceStream<T>(session.Client, request, call, log, cancellationToken);
             }
 
+            public Task<IItemStream<object>> OpenReportAsync(ReportFileRequest request, IReportRowBuilder rows, CmdletCall call, IEngineLog log, CancellationToken cancellationToken)
+            {
+                PartnerCenterSession session = Volatile.Read(ref _session) ?? throw new ObjectDisposedException(nameof(ISessionLease));
+                return Unplanned("Reading the report file", session.Downloads.OpenRowsAsync(request, rows, call, log, cancellationToken), cancellationToken);
+            }
+
+            public Task<long> SaveReportAsync(ReportFileRequest request, string path, bool overwrite, CmdletCall call, IEngineLog log, CancellationToken cancellationToken)
+            {
+                PartnerCenterSession session = Volatile.Read(ref _session) ?? throw new ObjectDisposedException(nameof(ISessionLease));
+                return Unplanned("Saving the report file", session.Downloads.SaveAsync(request, path, overwrite, call, log, cancellationToken), cancellationToken);
+            }
+
+            private static async Task<TResult> Unplanned<TResult>(string activity, Task<TResult> task, CancellationToken cancellationToken)
+            {
+                try
+                {
+                    return await task.ConfigureAwait(false);
+                }
+                catch (Exception e) when (!(e is PartnerCenterException) && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+                {
+                    throw Unexpected(activity, e);
+                }
+            }
+
             public void Dispose()
             {
                 Interlocked.Exchange(ref _session, null)?.Release();

@@ -2,6 +2,8 @@ using System;
 using System.Threading;
 using PartnerCenterLicenses.Engine.Authentication;
 using PartnerCenterLicenses.Engine.Client;
+using PartnerCenterLicenses.Engine.Http;
+using PartnerCenterLicenses.Engine.Reports;
 using PartnerCenterLicenses.Models;
 
 namespace PartnerCenterLicenses.Engine
@@ -16,6 +18,7 @@ namespace PartnerCenterLicenses.Engine
     {
         // One count for the engine's own hold, one per call in flight.
         private int _holds = 1;
+        private ReportDownloads _downloads;
 
         public PartnerCenterSession(PartnerCenterEnvironment environment, ITokenSource tokens, PartnerCenterClient client)
         {
@@ -29,6 +32,33 @@ namespace PartnerCenterLicenses.Engine
         public ITokenSource Tokens { get; }
 
         public PartnerCenterClient Client { get; }
+
+        /// <summary>
+        /// The chain of reports' secure links: made on first use (most sessions never download a report), with a
+        /// transport of its own (its host is not Partner Center's), released with the session.
+        /// </summary>
+        public ReportDownloads Downloads
+        {
+            get
+            {
+                ReportDownloads downloads = Volatile.Read(ref _downloads);
+                if (downloads != null)
+                {
+                    return downloads;
+                }
+
+                var certificates = new CertificateFailures();
+                var made = new ReportDownloads(HttpClients.Transport(certificates), certificates);
+                downloads = Interlocked.CompareExchange(ref _downloads, made, null);
+                if (downloads != null)
+                {
+                    made.Dispose();
+                    return downloads;
+                }
+
+                return made;
+            }
+        }
 
         public PartnerCenterContext Describe()
         {
@@ -60,6 +90,7 @@ namespace PartnerCenterLicenses.Engine
             {
                 Tokens.Dispose();
                 Client.Dispose();
+                Interlocked.Exchange(ref _downloads, null)?.Dispose();
             }
         }
 

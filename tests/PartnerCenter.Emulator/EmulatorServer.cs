@@ -41,11 +41,13 @@ namespace PartnerCenter.Emulator
         private readonly WebApplication _app;
         private readonly X509Certificate2 _serverCertificate;
         private readonly TokenSigner _signer;
+        private readonly DownloadOrigin _downloads;
         private int _disposed;
 
-        private EmulatorServer(WebApplication app, X509Certificate2 serverCertificate, TokenSigner signer, EmulatorState state, Uri baseUri)
+        private EmulatorServer(WebApplication app, DownloadOrigin downloads, X509Certificate2 serverCertificate, TokenSigner signer, EmulatorState state, Uri baseUri)
         {
             _app = app;
+            _downloads = downloads;
             _serverCertificate = serverCertificate;
             _signer = signer;
             State = state;
@@ -126,7 +128,21 @@ namespace PartnerCenter.Emulator
                 string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>().Addresses.First();
                 var bound = new Uri(address);
                 var baseUri = new Uri($"https://127.0.0.1:{bound.Port}");
-                return new EmulatorServer(app, serverCertificate, signer, state, baseUri);
+
+                // The host of the reports' secure links: another origin, as blob storage is.
+                DownloadOrigin downloads;
+                try
+                {
+                    downloads = await DownloadOrigin.StartAsync(serverCertificate, state.Downloads, ShutdownTimeout);
+                }
+                catch
+                {
+                    await app.DisposeAsync();
+                    throw;
+                }
+
+                state.Downloads.BaseUri = downloads.BaseUri;
+                return new EmulatorServer(app, downloads, serverCertificate, signer, state, baseUri);
             }
             catch
             {
@@ -174,6 +190,7 @@ namespace PartnerCenter.Emulator
             }
             finally
             {
+                await _downloads.DisposeAsync();
                 await _app.DisposeAsync();
                 _serverCertificate.Dispose();
                 _signer.Dispose();

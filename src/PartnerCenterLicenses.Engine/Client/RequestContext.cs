@@ -43,6 +43,9 @@ namespace PartnerCenterLicenses.Engine.Client
         /// <summary>What was left of the wait budget when the last answer's Retry-After asked for more; null otherwise.</summary>
         public TimeSpan? WaitLeftWhenRefused { get; set; }
 
+        /// <summary>True for the download of a report's secure link (another host, not Partner Center), for the wording of lines.</summary>
+        public bool ToSignedLink { get; set; }
+
         /// <summary>A call renews a rejected token once at most.</summary>
         public bool TokenRenewed { get; set; }
 

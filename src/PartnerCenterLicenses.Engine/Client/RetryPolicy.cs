@@ -145,6 +145,8 @@ namespace PartnerCenterLicenses.Engine.Client
                     {
                         string what = noAnswer != null
                             ? noAnswer.Failure.Message
+                            : context.ToSignedLink
+                            ? "The report file's host answered " + status + " " + response.ReasonPhrase
                             : "Partner Center answered " + status + " " + response.ReasonPhrase + " (MS-RequestId " + context.Ids.RequestId + ")"
                               + (retryAfter != null ? " with Retry-After" : string.Empty) + ".";
                         context.Log.Verbose(what + " Retrying in " + delay.Value.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)

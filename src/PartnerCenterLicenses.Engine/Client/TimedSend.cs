@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using PartnerCenterLicenses.Boundary;
 using PartnerCenterLicenses.Engine.Http;
+using PartnerCenterLicenses.Engine.Reports;
 
 namespace PartnerCenterLicenses.Engine.Client
 {
@@ -19,12 +20,17 @@ namespace PartnerCenterLicenses.Engine.Client
     {
         private readonly Uri _origin;
         private readonly CertificateFailures _certificates;
+        private readonly bool _signedLink;
 
-        public TimedSend(Uri origin, CertificateFailures certificates, HttpMessageHandler inner)
+        // A signed link (a report's secure link, HttpClients.ForSignedLink) is a credential in its query
+        // string, on a host that is not Partner Center: it gets no Partner Center header, and lines and
+        // errors name its host and path only.
+        public TimedSend(Uri origin, CertificateFailures certificates, HttpMessageHandler inner, bool signedLink = false)
             : base(inner)
         {
             _origin = origin;
             _certificates = certificates;
+            _signedLink = signedLink;
         }
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -33,13 +39,19 @@ namespace PartnerCenterLicenses.Engine.Client
             IEngineLog log = context.Log;
             RequestIds ids = context.IdsForNextSend();
             Uri uri = request.RequestUri;
-            request.Headers.Remove("MS-RequestId");
-            request.Headers.TryAddWithoutValidation("MS-RequestId", ids.RequestId.ToString());
+            string idsShown = _signedLink ? string.Empty : " (MS-RequestId " + ids.RequestId + ")";
+            if (!_signedLink)
+            {
+                request.Headers.Remove("MS-RequestId");
+                request.Headers.TryAddWithoutValidation("MS-RequestId", ids.RequestId.ToString());
+            }
+
             if (log.IsVerboseEnabled)
             {
                 long? length = request.Content?.Headers.ContentLength;
-                log.Verbose(request.Method + " " + uri + (length != null ? " with a " + length + "-byte body" : string.Empty)
-                    + " (MS-RequestId " + ids.RequestId + ", MS-CorrelationId " + ids.CorrelationId + ").");
+                log.Verbose(request.Method + " " + (_signedLink ? uri.GetLeftPart(UriPartial.Path) + " (a report's secure link, shown without its query string)" : uri.ToString())
+                    + (length != null ? " with a " + length + "-byte body" : string.Empty)
+                    + (_signedLink ? "." : " (MS-RequestId " + ids.RequestId + ", MS-CorrelationId " + ids.CorrelationId + ")."));
             }
 
             if (log.IsDebugEnabled)
@@ -58,25 +70,33 @@ namespace PartnerCenterLicenses.Engine.Client
                 if (log.IsVerboseEnabled)
                 {
                     long elapsed = (Stopwatch.GetTimestamp() - started) * 1000 / Stopwatch.Frequency;
-                    log.Verbose((int)response.StatusCode + " " + response.ReasonPhrase + " in " + elapsed + " ms (MS-RequestId " + ids.RequestId + ").");
+                    log.Verbose((int)response.StatusCode + " " + response.ReasonPhrase + " in " + elapsed + " ms" + idsShown + ".");
                 }
 
                 if (log.IsDebugEnabled)
                 {
-                    log.Debug("Response headers: " + DescribeHeaders(response.Headers));
+                    log.Debug("Response headers: " + DescribeHeaders(response.Headers, _signedLink));
                 }
 
                 return response;
             }
             catch (Exception e) when (CertificateFailures.IsTlsFailure(e))
             {
-                PartnerCenterException untrusted = _certificates.Explain(e, uri, EndpointPolicy.IsOrigin(uri, _origin) ? "Partner Center" : "the host Partner Center redirected to");
-                throw HttpFailures.Restated(untrusted, untrusted.Message + ids.Text, ids);
+                PartnerCenterException untrusted = _certificates.Explain(
+                    e, uri, _signedLink ? "the report file's host" : EndpointPolicy.IsOrigin(uri, _origin) ? "Partner Center" : "the host Partner Center redirected to");
+                throw _signedLink ? untrusted : HttpFailures.Restated(untrusted, untrusted.Message + ids.Text, ids);
             }
             catch (OperationCanceledException e) when (timeout.TimedOut)
             {
                 context.RestartTimedOut();
-                throw new NoAnswerException(Timeouts.Request(context.Call.Options.Timeout, ids, e));
+                throw new NoAnswerException(_signedLink
+                    ? SignedLinkFailures.NoAnswer(PartnerCenterErrorIds.Timeout, PartnerCenterErrorKind.Timeout, uri, "did not answer within " + context.Call.Options.Timeout.TotalSeconds + " s", e)
+                    : Timeouts.Request(context.Call.Options.Timeout, ids, e));
+            }
+            catch (HttpRequestException e) when (_signedLink)
+            {
+                throw new NoAnswerException(SignedLinkFailures.NoAnswer(
+                    PartnerCenterErrorIds.ServiceUnreachable, PartnerCenterErrorKind.ServiceUnavailable, uri, "could not be reached: " + Causes.Describe(e), e));
             }
             catch (HttpRequestException e)
             {
@@ -92,11 +112,14 @@ namespace PartnerCenterLicenses.Engine.Client
 
         // The Authorization header is the one header that must never reach a log: it is named first,
         // where it always stood, and redacted.
-        private static string DescribeHeaders(HttpHeaders headers)
+        // A signed link's host may redirect to another signed link: a Location is shown without its query string.
+        private static string DescribeHeaders(HttpHeaders headers, bool signedLink = false)
         {
             string others = string.Join("; ", headers
                 .Where(h => !string.Equals(h.Key, "Authorization", StringComparison.OrdinalIgnoreCase))
-                .Select(h => h.Key + ": " + string.Join(", ", h.Value)));
+                .Select(h => h.Key + ": " + (signedLink && string.Equals(h.Key, "Location", StringComparison.OrdinalIgnoreCase)
+                    ? string.Join(", ", h.Value.Select(SignedLinkFailures.Shown))
+                    : string.Join(", ", h.Value))));
             return headers.Contains("Authorization") ? "Authorization: Bearer <redacted>" + (others.Length > 0 ? "; " + others : string.Empty) : others;
         }
     }

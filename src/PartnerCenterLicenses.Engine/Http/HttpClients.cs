@@ -37,6 +37,19 @@ namespace PartnerCenterLicenses.Engine.Http
         }
 
         /// <summary>
+        /// The chain of a report's secure link (Partner insights), outermost first: retry, redirect policy (no
+        /// redirect followed), a throttle pause of its own, endpoint policy (HTTPS only), timed send. The link is
+        /// itself the credential, so there is no token step, and the timed send adds no Partner Center header;
+        /// timeouts, retries and Ctrl+C follow the same rules as every Partner Center call.
+        /// </summary>
+        public static HttpMessageInvoker ForSignedLink(HttpMessageHandler transport, CertificateFailures certificates)
+        {
+            var pause = new ThrottlePause(new EndpointPolicy(null, new TimedSend(null, certificates, transport, signedLink: true)));
+            HttpMessageHandler chain = new RetryPolicy(pause, new RedirectPolicy(null, 0, Reports.SignedLinkFailures.RedirectRefused, pause));
+            return new HttpMessageInvoker(chain, disposeHandler: true);
+        }
+
+        /// <summary>
         /// The Entra ID client MSAL sends through: the guard (timeout, token answers checked), no
         /// redirect followed, HTTPS only.
         /// </summary>

@@ -53,6 +53,20 @@ namespace PartnerCenterLicenses.Boundary
         /// it is read (when the request asks for them).
         /// </summary>
         IItemStream<T> Read<T>(ResourceRequest<T> request, CmdletCall call, IEngineLog log, CancellationToken cancellationToken);
+
+        /// <summary>
+        /// Opens a Partner insights report file behind its secure link and reads its header: the rows follow as
+        /// the bytes arrive, each built by <paramref name="rows"/> from the values typed per column
+        /// (the engine's table of Partner insights column types). The link's host gets no Authorization and no Partner Center header.
+        /// A 403 from the host is PartnerCenter.ReportLinkExpired.
+        /// </summary>
+        Task<IItemStream<object>> OpenReportAsync(ReportFileRequest request, IReportRowBuilder rows, CmdletCall call, IEngineLog log, CancellationToken cancellationToken);
+
+        /// <summary>
+        /// Saves a report file to <paramref name="path"/> as it arrives: into a temporary file beside it, moved
+        /// into place once whole (over an existing file only with <paramref name="overwrite"/>). Returns its length.
+        /// </summary>
+        Task<long> SaveReportAsync(ReportFileRequest request, string path, bool overwrite, CmdletCall call, IEngineLog log, CancellationToken cancellationToken);
     }
 
     /// <summary>

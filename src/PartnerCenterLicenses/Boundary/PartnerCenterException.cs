@@ -75,6 +75,10 @@ namespace PartnerCenterLicenses.Boundary
         public const string ServerCertificateUntrusted = "PartnerCenter.ServerCertificateUntrusted";
         public const string MfaRequired = "PartnerCenter.MfaRequired";
         public const string InvalidQuery = "PartnerCenter.InvalidQuery";
+        public const string ReportNotReady = "PartnerCenter.ReportNotReady";
+        public const string ReportFailed = "PartnerCenter.ReportFailed";
+        public const string ReportLinkExpired = "PartnerCenter.ReportLinkExpired";
+        public const string FileExists = "PartnerCenter.FileExists";
 #pragma warning restore CS1591
     }
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Security.Cryptography;
+using System.Threading.Tasks;
 
 namespace PartnerCenter.Emulator.State
 {
@@ -15,6 +16,9 @@ namespace PartnerCenter.Emulator.State
     {
         private readonly object _gate = new object();
         private readonly Dictionary<string, PublishedFile> _files = new Dictionary<string, PublishedFile>(StringComparer.Ordinal);
+        private readonly List<RecordedRequest> _requests = new List<RecordedRequest>();
+        private readonly Queue<EmulatorFault> _faults = new Queue<EmulatorFault>();
+        private DownloadStall _stall;
 
         /// <summary>The download origin's base address (https, another port than Partner Center's); set when it starts.</summary>
         public Uri BaseUri { get; set; }
@@ -50,12 +54,85 @@ namespace PartnerCenter.Emulator.State
             }
         }
 
-        /// <summary>Forgets every published file.</summary>
+        /// <summary>Forgets every published file, recorded request, queued fault and stall.</summary>
         public void Clear()
         {
             lock (_gate)
             {
                 _files.Clear();
+                _requests.Clear();
+                _faults.Clear();
+                _stall?.Release();
+                _stall = null;
+            }
+        }
+
+        /// <summary>Every request the download origin received, in order: what reached the link's host.</summary>
+        public IReadOnlyList<RecordedRequest> Requests
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _requests.ToArray();
+                }
+            }
+        }
+
+        /// <summary>
+        /// Answers the download origin's next request with <paramref name="fault"/> instead of a file, whatever its
+        /// path: a redirect (a 3xx with a Location header), a 503 with Retry-After, a body cut off part-way, a reset.
+        /// </summary>
+        public void EnqueueFault(EmulatorFault fault)
+        {
+            ArgumentNullException.ThrowIfNull(fault);
+            fault.Validate();
+            lock (_gate)
+            {
+                _faults.Enqueue(fault);
+            }
+        }
+
+        /// <summary>
+        /// The next file served stops after its first <paramref name="bytes"/> bytes (sent and flushed) until the
+        /// returned stall is released, so a test can see what the client does with part of a file.
+        /// </summary>
+        public DownloadStall StallAfter(int bytes)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(bytes);
+            var stall = new DownloadStall(bytes);
+            lock (_gate)
+            {
+                _stall?.Release();
+                _stall = stall;
+            }
+
+            return stall;
+        }
+
+        internal void Record(RecordedRequest request)
+        {
+            lock (_gate)
+            {
+                _requests.Add(request);
+            }
+        }
+
+        internal EmulatorFault TryDequeueFault()
+        {
+            lock (_gate)
+            {
+                return _faults.Count > 0 ? _faults.Dequeue() : null;
+            }
+        }
+
+        internal DownloadStall TakeStall()
+        {
+            lock (_gate)
+            {
+                DownloadStall stall = _stall;
+                _stall = null;
+                return stall;
             }
         }
 
@@ -88,6 +165,31 @@ namespace PartnerCenter.Emulator.State
 
         /// <summary>The signature's expiry has passed (blob storage answers 403 AuthenticationFailed).</summary>
         Expired,
+    }
+
+    /// <summary>A file's body held part-way by <see cref="DownloadStore.StallAfter"/>.</summary>
+    public sealed class DownloadStall
+    {
+        private readonly TaskCompletionSource _reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        internal DownloadStall(int bytes)
+        {
+            Bytes = bytes;
+        }
+
+        /// <summary>How many bytes go out before the stall.</summary>
+        public int Bytes { get; }
+
+        /// <summary>Completes when those bytes have been sent and flushed, and the body waits.</summary>
+        public Task Reached => _reached.Task;
+
+        /// <summary>Lets the rest of the body go.</summary>
+        public void Release() => _released.TrySetResult();
+
+        internal Task Released => _released.Task;
+
+        internal void MarkReached() => _reached.TrySetResult();
     }
 
     /// <summary>The outcome of <see cref="DownloadStore.Find"/>.</summary>

@@ -23,7 +23,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         private static readonly string[] Precompiled =
         {
             "PartnerCenterLicenses.Engine", "Microsoft.Identity.Client", "Microsoft.Identity.Client.Extensions.Msal",
-            "Microsoft.IdentityModel.Abstractions", "Newtonsoft.Json",
+            "Microsoft.IdentityModel.Abstractions", "Newtonsoft.Json", "Sylvan.Data.Csv",
         };
 
         // Those a secure application model connect and one call load.

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using System.Text.Json;
 using System.Threading.Tasks;
 using PartnerCenter.Emulator;
@@ -141,8 +142,16 @@ namespace PartnerCenterLicenses.Tests.Pester
                 ["PCL_REFRESH_TOKEN"] = state.IssueRefreshToken(clientId),
                 ["PCL_PUBLIC_CLIENT_ID"] = publicClientId,
                 ["PCL_CERTIFICATE_PATH"] = pfx,
+
+                // A completed report's file behind a secure link on the emulator's download origin, for tests/ReportDownload.Tests.ps1.
+                ["PCL_REPORT_LINK"] = state.Downloads.Publish("seats.csv", () => new MemoryStream(Encoding.UTF8.GetBytes(SampleReport)), DateTimeOffset.UtcNow.AddHours(2)).ToString(),
             };
         }
+
+        private const string SampleReport =
+            "\uFEFFCustomerTenantId,CustomerName,Product,Month,TotalSoldSeats,TotalAssignedSeats\r\n"
+            + "11111111-1111-1111-1111-111111111111,\"Contoso, Ltd\",Microsoft 365 E3,2026-11-01,25,20\r\n"
+            + "22222222-2222-2222-2222-222222222222,Fabrikam,Microsoft 365 E5,2026-11-01,10,10\r\n";
 
         private static async Task<string> RunPwshAsync(Dictionary<string, string> environment)
         {
