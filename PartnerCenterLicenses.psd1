@@ -25,7 +25,14 @@
         'Get-PartnerCommercialLicenseDeployment',
         'Get-PartnerCommercialLicenseUsage',
         'Get-PartnerCustomer',
-        'Get-PartnerInsightsDataset'
+        'Get-PartnerInsightsDataset',
+        'New-PartnerInsightsReport',
+        'Get-PartnerInsightsReport',
+        'Set-PartnerInsightsReport',
+        'Remove-PartnerInsightsReport',
+        'Suspend-PartnerInsightsReport',
+        'Resume-PartnerInsightsReport',
+        'Get-PartnerInsightsReportExecution'
     )
     FunctionsToExport    = @()
     # The names of Microsoft's archived PartnerCenter module, so its runbooks run unchanged.
