@@ -15,7 +15,7 @@ namespace PartnerCenterLicenses.Commands
     /// ExecutionId (to read its status again). Without -Latest every run Partner insights keeps is written.</para>
     /// <para type="description">A report that has not run yet has no executions: Partner insights answers 404 until its first run
     /// exists, so the command then writes nothing and says so in a verbose message (it is not an error: a runbook polls until a run
-    /// appears). It checks that the report exists first; a report id Partner insights does not list is a PartnerCenter.NotFound
+    /// appears). After a 404 it checks that the report exists: a report id Partner insights does not list is a PartnerCenter.NotFound
     /// error. An id that is not a GUID is refused before anything is sent.</para>
     /// <para type="link">New-PartnerInsightsReport</para>
     /// <para type="link">Get-PartnerInsightsReport</para>
