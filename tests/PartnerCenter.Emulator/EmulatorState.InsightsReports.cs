@@ -11,7 +11,8 @@ namespace PartnerCenter.Emulator
     /// moves Pending -> Running -> Completed: by the insights clock (<see cref="InsightsExecutionPendingTime"/>,
     /// <see cref="InsightsExecutionRunningTime"/>), or, when <see cref="InsightsExecutionPendingPolls"/> is set, by
     /// the number of times it has been read, so tests need no wall time. A paused report's unfinished executions
-    /// answer Paused and do not move on.
+    /// answer Paused and do not move on. Without a download origin (<see cref="DownloadStore.BaseUri"/> unset) an
+    /// execution stays Running, as its file has nowhere to be published.
     /// </summary>
     public sealed partial class EmulatorState
     {
@@ -242,6 +243,13 @@ namespace PartnerCenter.Emulator
                     }
 
                     execution.Status = NextStatusLocked(execution, now);
+
+                    // The file is published by the download origin; until it runs, a run cannot complete.
+                    if (execution.Status == "Completed" && Downloads.BaseUri == null)
+                    {
+                        execution.Status = "Running";
+                    }
+
                     if (execution.Status == "Completed")
                     {
                         toComplete.Add((report.Copy(), execution));

@@ -27,7 +27,11 @@ namespace PartnerCenterLicenses.Commands
     /// </example>
     /// <example title="Runbook: wait for a run-now report to complete">
     /// <code><![CDATA[
-    /// $report = New-PartnerInsightsReport -QueryId $queryId -ReportName 'Seats now' -ExecuteNow
+    /// $ErrorActionPreference = 'Stop'   # any failure ends the runbook
+    /// $app = Get-AutomationPSCredential -Name 'PartnerCenterApp'   # user name: application id, password: client secret
+    /// Connect-PartnerCenter -ApplicationId $app.UserName -Credential $app -Tenant 'contoso.onmicrosoft.com' `
+    ///     -RefreshToken (Get-AutomationVariable -Name 'PartnerCenterRefreshToken')
+    /// $report = New-PartnerInsightsReport -QueryId c9fc1c79-4408-49ff-97f9-e1aa3f155804 -ReportName 'Seats now' -ExecuteNow
     /// do {
     ///     Start-Sleep -Seconds 30
     ///     $run = $report | Get-PartnerInsightsReportExecution -Latest
