@@ -30,7 +30,14 @@
         'Get-PartnerInsightsQuery',
         'Remove-PartnerInsightsQuery',
         'Get-PartnerInsightsQueryPreview',
-        'Receive-PartnerInsightsReport'
+        'Receive-PartnerInsightsReport',
+        'New-PartnerInsightsReport',
+        'Get-PartnerInsightsReport',
+        'Set-PartnerInsightsReport',
+        'Remove-PartnerInsightsReport',
+        'Suspend-PartnerInsightsReport',
+        'Resume-PartnerInsightsReport',
+        'Get-PartnerInsightsReportExecution'
     )
     FunctionsToExport    = @()
     # The names of Microsoft's archived PartnerCenter module, so its runbooks run unchanged.

@@ -144,6 +144,7 @@ namespace PartnerCenter.Emulator
             _insightsQueries.Clear();
             _executiveReportViewer = true;
             Downloads.Clear();
+            ResetInsightsReportsLocked();
         }
 
         private static DateTimeOffset TruncatedToSeconds(DateTimeOffset time) =>

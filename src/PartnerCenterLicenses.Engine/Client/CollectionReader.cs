@@ -243,6 +243,7 @@ namespace PartnerCenterLicenses.Engine.Client
             }
 
             bool sawItems = false;
+            bool redacted = false;
             object others = _parser.NewBody();
             while (ReadOrFail() && _json.TokenType != JsonToken.EndObject)
             {
@@ -297,6 +298,12 @@ namespace PartnerCenterLicenses.Engine.Client
                     NextPage = NextPage ?? NextPageLink.FromLinks(links);
                     _parser.AddToBody(others, property, links);
                 }
+                else if (_paging == Paging.NextLink && Is(property, "dataRedacted") && _json.TokenType == JsonToken.Boolean)
+                {
+                    // The Partner insights envelope says when it left data out of the answer
+                    // ("Make your first API call": https://learn.microsoft.com/partner-center/insights/insights-programmatic-first-api-call).
+                    redacted = (bool)_json.Value;
+                }
                 else if (others != null)
                 {
                     _parser.AddToBody(others, property, _json);
@@ -308,6 +315,12 @@ namespace PartnerCenterLicenses.Engine.Client
             }
 
             EnsureEnded(_count);
+            if (redacted)
+            {
+                _log.Warning("Partner insights redacted data in this answer (dataRedacted: true): some values were withheld, so the result may be incomplete."
+                    + " MS-RequestId: " + _ids.RequestId + ".");
+            }
+
             if (!sawItems)
             {
                 if (others == null)

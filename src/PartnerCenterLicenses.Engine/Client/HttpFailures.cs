@@ -67,6 +67,13 @@ namespace PartnerCenterLicenses.Engine.Client
                     "Correct the query: SELECT only the columns and metrics Get-PartnerInsightsDataset lists for the dataset (no SELECT *), "
                     + "FROM one of its dataset names, and a TIMESPAN from its AvailableDateRanges."),
 
+                // The other insights calls answer a value they refuse (a report's start time, recurrence, format or
+                // callback, an unknown query id) with 400 and the reason in the envelope's message ("Create report API":
+                // https://learn.microsoft.com/partner-center/insights/insights-programmatic-analytics-api-create-report).
+                400 when insightsPath != null => (PartnerCenterErrorIds.InvalidArgument, PartnerCenterErrorKind.InvalidArgument,
+                    "Partner insights refused the request: " + (string.IsNullOrEmpty(error?.Description) ? "no reason was given." : error?.Description) + " " + service,
+                    "Correct the value the message names (Get-Help New-PartnerInsightsReport -Parameter * lists what each takes) and run the command again."),
+
                 // Programmatic access to partner insights needs the Executive Report Viewer role ("Prerequisites":
                 // https://learn.microsoft.com/partner-center/insights/insights-programmatic-prerequisites).
                 403 when insightsPath != null => (PartnerCenterErrorIds.Forbidden, PartnerCenterErrorKind.PermissionDenied,

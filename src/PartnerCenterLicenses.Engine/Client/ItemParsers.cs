@@ -228,6 +228,7 @@ namespace PartnerCenterLicenses.Engine.Client
                 case FieldKind.Whole: _values.SetWhole(slot, JsonValues.WholeNumber(json, name, _index, _ids)); break;
                 case FieldKind.Number: _values.SetNumber(slot, JsonValues.Number(json, name, _index, _ids)); break;
                 case FieldKind.TextList: _values.SetTextList(slot, JsonValues.StringList(json, name, _index, _ids)); break;
+                case FieldKind.Flag: _values.SetFlag(slot, JsonValues.Boolean(json, name, _index, _ids)); break;
                 default:
                     if (json.TokenType != JsonToken.String || !string.Equals((string)json.Value, _lastDateText, StringComparison.Ordinal))
                     {

@@ -41,6 +41,17 @@ namespace PartnerCenterLicenses.Engine.Client
             return (string)json.Value;
         }
 
+        /// <summary>A JSON true or false.</summary>
+        public static bool Boolean(JsonReader json, string name, int index, RequestIds ids)
+        {
+            if (json.TokenType != JsonToken.Boolean)
+            {
+                throw WrongType(ids, index, name, json.TokenType, "true or false");
+            }
+
+            return (bool)json.Value;
+        }
+
         /// <summary>An array of strings (nulls in it are left out), read to its end.</summary>
         public static IReadOnlyList<string> StringList(JsonReader json, string name, int index, RequestIds ids)
         {

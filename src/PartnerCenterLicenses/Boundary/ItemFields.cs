@@ -20,6 +20,9 @@ namespace PartnerCenterLicenses.Boundary
     
         /// <summary>A JSON array of strings (for example an insights dataset's selectableColumns).</summary>
         TextList,
+
+        /// <summary>A JSON true or false (for example an insights report's executeNow).</summary>
+        Flag,
     }
 
     /// <summary>
@@ -70,6 +73,12 @@ namespace PartnerCenterLicenses.Boundary
 
         /// <summary>A whole-number field, under its documented name and any other spelling seen.</summary>
         public ItemField<long> Whole(params string[] names) => Add<long>(FieldKind.Whole, true, names);
+
+        /// <summary>A whole-number field an item may leave out (or send as null).</summary>
+        public ItemField<long?> OptionalWhole(string name) => Add<long?>(FieldKind.Whole, false, name);
+
+        /// <summary>A true-or-false field; an item without it reads as false.</summary>
+        public ItemField<bool> Flag(string name) => Add<bool>(FieldKind.Flag, false, name);
 
         /// <summary>A number field.</summary>
         public ItemField<double> Number(string name) => Add<double>(FieldKind.Number, true, name);
@@ -138,6 +147,9 @@ namespace PartnerCenterLicenses.Boundary
         /// <summary>Sets a whole-number value.</summary>
         public void SetWhole(int slot, long value) { _wholes[slot] = value; _seen[slot] = true; }
 
+        /// <summary>Sets a true-or-false value (kept with the whole numbers, as 1 or 0).</summary>
+        public void SetFlag(int slot, bool value) { _wholes[slot] = value ? 1 : 0; _seen[slot] = true; }
+
         /// <summary>Sets a number value.</summary>
         public void SetNumber(int slot, double value) { _numbers[slot] = value; _seen[slot] = true; }
 
@@ -152,6 +164,12 @@ namespace PartnerCenterLicenses.Boundary
 
         /// <summary>The whole number.</summary>
         public long this[ItemField<long> field] => _seen[field.Slot] ? _wholes[field.Slot] : throw _missing(field);
+
+        /// <summary>The whole number, or null when the item left it out.</summary>
+        public long? this[ItemField<long?> field] => _seen[field.Slot] ? _wholes[field.Slot] : (long?)null;
+
+        /// <summary>The flag; false when the item left it out.</summary>
+        public bool this[ItemField<bool> field] => _seen[field.Slot] && _wholes[field.Slot] != 0;
 
         /// <summary>The number.</summary>
         public double this[ItemField<double> field] => _seen[field.Slot] ? _numbers[field.Slot] : throw _missing(field);

@@ -35,6 +35,7 @@ namespace PartnerCenter.Emulator.PartnerCenter
             routes.MapPost(InsightsRoot + "/ScheduledQueries", CreateInsightsQueryAsync);
             routes.MapGet(InsightsRoot + "/ScheduledQueries/testQueryResult", TestInsightsQueryAsync);
             routes.MapDelete(InsightsRoot + "/ScheduledQueries/{queryId}", DeleteInsightsQueryAsync);
+            MapInsightsReports(routes);
         }
 
         /// <summary>The token checks of every Partner Center route, then the Executive Report Viewer role; null when the request may proceed.</summary>

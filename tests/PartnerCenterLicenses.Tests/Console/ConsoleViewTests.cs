@@ -61,6 +61,11 @@ Write-Host '@@ commercial-usage'
 Get-PartnerCommercialLicenseUsage | Out-Default
 Write-Host '@@ insights-datasets'
 Get-PartnerInsightsDataset | Out-Default
+Write-Host '@@ insights-reports'
+$report = New-PartnerInsightsReport -QueryId c9fc1c79-4408-49ff-97f9-e1aa3f155804 -ReportName 'Seats now' -ExecuteNow
+$report | Out-Default
+Write-Host '@@ insights-executions'
+$report | Get-PartnerInsightsReportExecution | Out-Default
 Write-Host '@@ data'
 $first = Get-PartnerLicenseDeployment | Select-Object -First 1
 Write-Host ($first | ConvertTo-Json -Compress)
@@ -72,6 +77,7 @@ Write-Host '@@ end'
         {
             "context", "insights", "insights-list", "context-table", "environments", "options",
             "usage", "customer-deployment", "customer-usage", "commercial-deployment", "commercial-usage", "insights-datasets",
+            "insights-reports", "insights-executions",
         };
 
         private readonly EmulatorFixture _emulator;
@@ -88,6 +94,8 @@ Write-Host '@@ end'
         public async Task Every_default_view_fits_the_console_with_headers_on_one_line_and_values_uncut(int columns)
         {
             _emulator.State.DeploymentInsightsJson = Insights;
+            _emulator.State.InsightsExecutionPendingPolls = 0;
+            _emulator.State.Downloads.BaseUri ??= new Uri("https://127.0.0.1:9/");
             await using var pwsh = TerminalPwsh.RunFile(columns, Script, ConsoleScripts.Environment(_emulator));
             Assert.Equal(0, await pwsh.WaitForExitAsync(TimeSpan.FromSeconds(60)));
 
@@ -183,6 +191,13 @@ Write-Host '@@ end'
             // Partner insights datasets: a name and three counts a line.
             string[] datasets = Table(sections["insights-datasets"], "^Name +Columns +Metrics +MinRecurrenceHours$");
             Assert.Contains(datasets, row => Regex.IsMatch(row, @"^SeatsSubscriptionsAndRevenue +31 +6 +24$"));
+
+            // Partner insights reports and executions: the link as scheme, host and path, never its signature.
+            string[] reports = Table(sections["insights-reports"], "^ReportName +Status +Hours +Format +ReportId$");
+            Assert.Matches("^Seats now +Active +now +csv +[0-9a-f-]{36}$", Assert.Single(reports));
+            string[] runs = Table(sections["insights-executions"], @"^Status +Expires \(UTC\) +Link$");
+            Assert.Matches(@"^Completed +\d{4}-\d\d-\d\d \d\d:\d\d +https://127\.0\.0\.1:9/reports/", runs[0]);
+            Assert.DoesNotContain("sig=", string.Join("\n", sections["insights-executions"]));
 
             // The data behind the views is unchanged: the fraction and the time as Partner Center sent them.
             string data = string.Join("\n", sections["data"]);
