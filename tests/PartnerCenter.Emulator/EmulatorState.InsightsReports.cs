@@ -28,7 +28,6 @@ namespace PartnerCenter.Emulator
         private TimeSpan _insightsReportLinkLifetime = DefaultLinkLifetime;
         private TimeSpan _insightsClockOffset;
         private TimeSpan? _insightsExecutionRetryAfter;
-        private bool _insightsDataRedacted;
         private bool _insightsReportByteOrderMark;
         private string _insightsReportTextSuffix;
 
@@ -42,12 +41,6 @@ namespace PartnerCenter.Emulator
             set { lock (_gate) { _insightsReportTextSuffix = value; } }
         }
 
-        /// <summary>Whether every insights answer says <c>dataRedacted: true</c> (the service withheld data). Reset: false.</summary>
-        public bool InsightsDataRedacted
-        {
-            get { lock (_gate) { return _insightsDataRedacted; } }
-            set { lock (_gate) { _insightsDataRedacted = value; } }
-        }
 
         /// <summary>Whether report files start with a UTF-8 byte order mark. Reset: false.</summary>
         public bool InsightsReportByteOrderMark
@@ -337,7 +330,6 @@ namespace PartnerCenter.Emulator
             _insightsReportLinkLifetime = DefaultLinkLifetime;
             _insightsClockOffset = TimeSpan.Zero;
             _insightsExecutionRetryAfter = null;
-            _insightsDataRedacted = false;
             _insightsReportByteOrderMark = false;
             _insightsReportTextSuffix = null;
         }
