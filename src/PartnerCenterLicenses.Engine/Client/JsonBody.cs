@@ -20,6 +20,8 @@ namespace PartnerCenterLicenses.Engine.Client
     {
         private static readonly JsonReaderOptions Options = new JsonReaderOptions { CommentHandling = JsonCommentHandling.Allow, MaxDepth = 64 };
 
+        private const int LargeUnit = 16 * 1024;
+
         private readonly Stream _stream;
         private readonly int _maxTokenLength;
         private byte[] _buffer;
@@ -51,15 +53,15 @@ namespace PartnerCenterLicenses.Engine.Client
             _state = reader.CurrentState;
         }
 
-        /// <summary>Skips <paramref name="count"/> bytes read but not parsed (a byte order mark).</summary>
+        /// <summary>Skips <paramref name="count"/> bytes read but not parsed (a byte order mark, white space after the document).</summary>
         public void Drop(int count) => _start += count;
 
         /// <summary>
-        /// Reads more of the body after a unit ran out of bytes <paramref name="consumed"/> bytes in; false when
-        /// the body has ended. The token the unit stopped in is checked against the limit first, so a
+        /// Reads more of the body after a unit ran out of bytes <paramref name="consumed"/> bytes in
+        /// (<see cref="Ended"/> tells when there were none). The token the unit stopped in is checked against the limit first, so a
         /// token too long is refused before it is all held.
         /// </summary>
-        public bool Fill(long consumed)
+        public void Fill(long consumed)
         {
             CheckUnfinishedToken(Pending.Slice((int)consumed));
             if (_start > 0)
@@ -77,10 +79,19 @@ namespace PartnerCenterLicenses.Engine.Client
                 _buffer = larger;
             }
 
-            int read = _stream.Read(_buffer, _end, _buffer.Length - _end);
-            _end += read;
+            // A unit larger than a block (a big body that is not a collection) is read again from its
+            // start after each fill, so it waits for a full buffer, which doubles: its bytes are then
+            // parsed a few times in all rather than once per network read. An item, smaller, is read
+            // again as soon as any byte arrives, so it is handed out the moment its last byte is in.
+            bool large = _end > LargeUnit;
+            int read;
+            do
+            {
+                read = _stream.Read(_buffer, _end, _buffer.Length - _end);
+                _end += read;
+            }
+            while (large && read > 0 && _end < _buffer.Length);
             _ended = read == 0;
-            return !_ended;
         }
 
         /// <summary>The next token, checked against the limit; false when the unit needs more bytes.</summary>
