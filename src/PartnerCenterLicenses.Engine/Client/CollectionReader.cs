@@ -168,9 +168,11 @@ namespace PartnerCenterLicenses.Engine.Client
             {
                 throw JsonValues.Invalid(_ids, _count, "Partner Center's response is not valid JSON: " + e.Message + CutShort(), e);
             }
-            catch (InvalidOperationException e) when (e.InnerException is DecoderFallbackException)
+            catch (InvalidOperationException e)
             {
-                throw JsonValues.Invalid(_ids, _count, "Partner Center's response is not valid JSON: it holds bytes that are not UTF-8." + CutShort(), e);
+                // The reader's strings: bytes that are not UTF-8, or an escaped surrogate without its pair.
+                throw JsonValues.Invalid(_ids, _count, "Partner Center's response is not valid JSON: "
+                    + (e.InnerException is DecoderFallbackException ? "it holds bytes that are not UTF-8." : e.Message) + CutShort(), e);
             }
             catch (TokenTooLongException e)
             {
