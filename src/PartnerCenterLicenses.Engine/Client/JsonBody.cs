@@ -14,7 +14,11 @@ namespace PartnerCenterLicenses.Engine.Client
     /// <remarks>
     /// Reading bytes rather than decoded characters is what makes the module's parse cheaper than a
     /// TextReader-based one: the UTF-8 the service sends (RFC 8259 section 8.1 requires it) is
-    /// matched against the declared field names without turning names into strings.
+    /// matched against the declared field names without turning names into strings. Reading a stream
+    /// block by block with the reader's state carried over is the documented way to use it
+    /// (https://learn.microsoft.com/dotnet/standard/serialization/system-text-json/use-utf8jsonreader,
+    /// "Read from a stream"); an unfinished token makes <see cref="Utf8JsonReader.Read"/> return false
+    /// with <see cref="Utf8JsonReader.BytesConsumed"/> at the end of the last whole token.
     /// </remarks>
     internal sealed class JsonBody : IDisposable
     {
