@@ -3,9 +3,9 @@ using System.Collections.Generic;
 using System.IO;
 using System.Net.Http;
 using System.Text;
+using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
-using Newtonsoft.Json;
 using PartnerCenterLicenses.Boundary;
 using PartnerCenterLicenses.Engine.Http;
 
@@ -30,13 +30,18 @@ namespace PartnerCenterLicenses.Engine.Client
         private readonly Paging _paging;
         private readonly string _noun;
         private readonly ItemParser<T> _parser;
-        private readonly JsonTextReader _json;
-        private readonly IEnumerator<T> _items;
+        private readonly JsonBody _body;
+        private Part _part;
+        private object _others;
         private int _count;
         private bool _insideItems;
+        private bool _sawItems;
+        private bool _bare;
+        private bool _byteOrderMarkChecked;
 
-        // The reader's buffers are sized to the body when its length is known: a small answer (one
-        // warm call) then allocates a few hundred bytes instead of 48 KB, which showed as collections.
+        // The body is read in blocks of up to 16 KB (sized to the body when its length is known: a
+        // small answer, one warm call, then takes a few hundred bytes). A read returns what has
+        // arrived without waiting for the block to fill, and each starts and stops the idle timeout.
         private const int LargestBuffer = 16 * 1024;
         private const int SmallestBuffer = 256;
 
@@ -53,14 +58,27 @@ namespace PartnerCenterLicenses.Engine.Client
             _paging = resource.Paging;
             _noun = resource.Noun;
             _parser = ItemParser<T>.For(resource, ids, customerId);
+            int bufferSize = bodyLength.HasValue ? (int)Math.Max(SmallestBuffer, Math.Min(LargestBuffer, bodyLength.Value + 1)) : LargestBuffer;
+            _body = new JsonBody(new CancellableReadStream(body, requestScope), maxFieldLength, bufferSize);
+        }
 
-            // The live service starts its bodies with a UTF-8 byte order mark; the reader skips one if present.
-            // A larger buffer than the default 1 KB: each read of the body starts and stops the idle
-            // timeout, and a read returns what has arrived without waiting for the buffer to fill.
-            int bufferSize = bodyLength.HasValue ? (int)Math.Max(SmallestBuffer, Math.Min(LargestBuffer, bodyLength.Value)) : LargestBuffer;
-            _json = CreateJsonReader(new StreamReader(new CancellableReadStream(body, requestScope), new UTF8Encoding(false), true, bufferSize), maxFieldLength);
-            _json.PropertyNameTable = _parser.Names;
-            _items = ReadDocument().GetEnumerator();
+        // Where the document's next unit is: before its first token, in the envelope object, in the
+        // items array (or a bare array), after the end of the document, or read to its end.
+        private enum Part
+        {
+            Start,
+            Envelope,
+            Items,
+            End,
+            Done,
+        }
+
+        // What one unit gave: an item, progress without an item, or the need for more bytes.
+        private enum Step
+        {
+            Item,
+            Progress,
+            More,
         }
 
         /// <summary>The total the body reported, once read.</summary>
@@ -121,35 +139,16 @@ namespace PartnerCenterLicenses.Engine.Client
             }
         }
 
-        /// <summary>
-        /// Makes the JSON reader every Partner Center body is read with. It refuses, with
-        /// <see cref="TokenTooLongException"/>, any token longer than <paramref name="maxFieldLength"/>
-        /// characters before buffering it.
-        /// </summary>
-        internal static JsonTextReader CreateJsonReader(TextReader text, int maxFieldLength)
-        {
-            // Strings stay strings, whatever they look like: only the fields the contract types as
-            // dates are parsed as dates. Numbers are not silently turned into decimals.
-            return new JsonTextReader(new TokenLengthLimitingReader(text, maxFieldLength))
-            {
-                DateParseHandling = DateParseHandling.None,
-                FloatParseHandling = FloatParseHandling.Double,
-                MaxDepth = 64,
-                CloseInput = true,
-            };
-        }
-
         public bool TryReadNext(out T item)
         {
             item = default(T);
             try
             {
-                if (!_items.MoveNext())
+                if (!ReadNext(out item))
                 {
                     return false;
                 }
 
-                item = _items.Current;
                 _count++;
                 return true;
             }
@@ -168,6 +167,12 @@ namespace PartnerCenterLicenses.Engine.Client
             catch (JsonException e)
             {
                 throw JsonValues.Invalid(_ids, _count, "Partner Center's response is not valid JSON: " + e.Message + CutShort(), e);
+            }
+            catch (InvalidOperationException e)
+            {
+                // The reader's strings: bytes that are not UTF-8, or an escaped surrogate without its pair.
+                throw JsonValues.Invalid(_ids, _count, "Partner Center's response is not valid JSON: "
+                    + (e.InnerException is DecoderFallbackException ? "it holds bytes that are not UTF-8." : e.Message) + CutShort(), e);
             }
             catch (TokenTooLongException e)
             {
@@ -192,8 +197,8 @@ namespace PartnerCenterLicenses.Engine.Client
 
         public void Dispose()
         {
-            _items.Dispose();
-            ((IDisposable)_json).Dispose();
+            _part = Part.Done;
+            _body.Dispose();
 
             // The response (or the body read from it) first, then the timeout scope of its request.
             _owner.Dispose();
@@ -205,125 +210,253 @@ namespace PartnerCenterLicenses.Engine.Client
             return " The response was cut short" + (_count > 0 ? " after " + _count + " item(s): the objects already written are not the complete result." : ".");
         }
 
-        private IEnumerable<T> ReadDocument()
+        private bool ReadNext(out T item)
         {
-            bool anyBody = _envelope == Envelope.Any;
-            if (!_json.Read())
+            item = default(T);
+            while (true)
             {
-                if (anyBody)
+                switch (_part)
                 {
-                    yield break;
+                    case Part.Done:
+                        return false;
+                    case Part.Start when !AtFirstToken():
+                        if (_body.Ended)
+                        {
+                            _part = Part.Done;
+                            if (_envelope == Envelope.Any)
+                            {
+                                return false;
+                            }
+
+                            throw JsonValues.Invalid(_ids, 0, "Partner Center's response is empty where a JSON object is expected.");
+                        }
+
+                        _body.Fill(0);
+                        continue;
+                    case Part.End:
+                        if (!AtEnd())
+                        {
+                            continue;
+                        }
+
+                        _part = Part.Done;
+                        return Finish(out item);
                 }
 
-                throw JsonValues.Invalid(_ids, 0, "Partner Center's response is empty where a JSON object is expected.");
+                Utf8JsonReader json = _body.Reader();
+                Step step = ReadUnit(ref json, out item);
+                if (step == Step.More)
+                {
+                    if (_body.Ended)
+                    {
+                        throw JsonValues.Invalid(_ids, _count, "Partner Center's response ended before the JSON document was complete." + CutShort());
+                    }
+
+                    _body.Fill(json.BytesConsumed);
+                    continue;
+                }
+
+                _body.Commit(ref json);
+                if (step == Step.Item)
+                {
+                    return true;
+                }
+            }
+        }
+
+        /// <summary>Reads one unit: the document's first token, one envelope property, or one item.</summary>
+        private Step ReadUnit(ref Utf8JsonReader json, out T item)
+        {
+            item = default(T);
+            bool anyBody = _envelope == Envelope.Any;
+            if (!_body.Next(ref json))
+            {
+                return Step.More;
             }
 
-            if (_json.TokenType != JsonToken.StartObject)
+            if (_part == Part.Items)
             {
+                if (json.TokenType == JsonTokenType.EndArray)
+                {
+                    _insideItems = false;
+                    _sawItems = true;
+                    _part = _bare ? Part.End : Part.Envelope;
+                    return Step.Progress;
+                }
+
+                return _parser.TryRead(_body, ref json, _count, out item) ? Step.Item : Step.More;
+            }
+
+            if (_part == Part.Start)
+            {
+                if (json.TokenType == JsonTokenType.StartObject)
+                {
+                    _others = _parser.NewBody();
+                    _part = Part.Envelope;
+                    return Step.Progress;
+                }
+
                 if (!anyBody)
                 {
-                    throw JsonValues.Invalid(_ids, 0, "Partner Center's response is not a JSON object (it starts with " + _json.TokenType + ").");
+                    throw JsonValues.Invalid(_ids, 0, "Partner Center's response is not a JSON object (it starts with " + JsonBody.KindOf(ref json) + ").");
                 }
 
                 // A bare array is a collection without an envelope; anything else is one value.
-                if (_json.TokenType == JsonToken.StartArray)
+                _bare = true;
+                if (json.TokenType == JsonTokenType.StartArray)
                 {
-                    foreach (T item in ReadItems())
-                    {
-                        yield return item;
-                    }
-                }
-                else
-                {
-                    yield return _parser.Read(_json, 0);
+                    _insideItems = true;
+                    _part = Part.Items;
+                    return Step.Progress;
                 }
 
-                EnsureEnded(_count);
-                yield break;
+                if (!_parser.TryRead(_body, ref json, 0, out item))
+                {
+                    return Step.More;
+                }
+
+                _part = Part.End;
+                return Step.Item;
             }
 
-            bool sawItems = false;
-            bool redacted = false;
-            object others = _parser.NewBody();
-            while (ReadOrFail() && _json.TokenType != JsonToken.EndObject)
+            if (json.TokenType == JsonTokenType.EndObject)
             {
-                string property = (string)_json.Value;
-                ReadOrFail();
-                if (!sawItems && IsItems(property))
-                {
-                    if (_json.TokenType != JsonToken.StartArray)
-                    {
-                        if (!anyBody)
-                        {
-                            throw JsonValues.Invalid(_ids, _count, "Partner Center's response has '" + property + "' of type " + _json.TokenType + " instead of an array.");
-                        }
+                _part = Part.End;
+                return Step.Progress;
+            }
 
-                        _parser.AddToBody(others, property, _json);
-                        continue;
-                    }
+            string property = json.GetString();
+            if (!_body.Next(ref json))
+            {
+                return Step.More;
+            }
 
-                    foreach (T item in ReadItems())
-                    {
-                        yield return item;
-                    }
+            JsonTokenType token = json.TokenType;
+            if (!_sawItems && IsItems(property))
+            {
+                if (token == JsonTokenType.StartArray)
+                {
+                    _insideItems = true;
+                    _part = Part.Items;
+                    return Step.Progress;
+                }
 
-                    sawItems = true;
-                }
-                else if (Is(property, "totalCount") && (_json.TokenType == JsonToken.Integer || _json.TokenType == JsonToken.Float || !anyBody) && _json.TokenType != JsonToken.Null)
+                if (!anyBody)
                 {
-                    TotalCount = JsonValues.WholeNumber(_json, property, JsonValues.CollectionLevel, _ids);
-                    _parser.AddToBody(others, property, TotalCount.Value);
+                    throw JsonValues.Invalid(_ids, _count, "Partner Center's response has '" + property + "' of type " + JsonBody.KindOf(ref json) + " instead of an array.");
                 }
-                else if (_paging != Paging.ContinuationToken && _paging != Paging.None && IsNextLink(property) && _json.TokenType == JsonToken.String)
+            }
+            else if (Is(property, "totalCount") && (token == JsonTokenType.Number || !anyBody) && token != JsonTokenType.Null)
+            {
+                TotalCount = JsonValues.WholeNumber(ref json, property, JsonValues.CollectionLevel, _ids);
+                _parser.AddToBody(_others, property, TotalCount.Value);
+                return Step.Progress;
+            }
+            else if (_paging != Paging.ContinuationToken && _paging != Paging.None && IsNextLink(property) && token == JsonTokenType.String)
+            {
+                string link = json.GetString();
+                NextPage = NextPageLink.FromNextLink(link);
+                _parser.AddToBody(_others, property, link);
+                return Step.Progress;
+            }
+            else if (Is(property, "dataRedacted") && (token == JsonTokenType.True || token == JsonTokenType.False))
+            {
+                // Partner insights sets dataRedacted when it left data out of an answer ("Make your first API call":
+                // https://learn.microsoft.com/partner-center/insights/insights-programmatic-first-api-call); the rows
+                // still come, and a warning says they are not the whole picture.
+                if (token == JsonTokenType.True)
                 {
-                    NextPage = NextPageLink.FromNextLink((string)_json.Value);
-                    _parser.AddToBody(others, property, _json.Value);
+                    _log.Warning("Partner insights marked its answer as redacted (dataRedacted: true): some of the data was withheld, "
+                        + "so the " + _noun + " read are not complete. MS-RequestId: " + _ids.RequestId + ".");
                 }
-                else if (Is(property, "dataRedacted") && _json.TokenType == JsonToken.Boolean)
-                {
-                    // Partner insights sets dataRedacted when it left data out of an answer ("Make your first API call":
-                    // https://learn.microsoft.com/partner-center/insights/insights-programmatic-first-api-call); the rows
-                    // still come, and a warning says they are not the whole picture.
-                    if ((bool)_json.Value)
-                    {
-                        _log.Warning("Partner insights marked its answer as redacted (dataRedacted: true): some of the data was withheld, "
-                            + "so the " + _noun + " read are not complete. MS-RequestId: " + _ids.RequestId + ".");
-                    }
 
-                    _parser.AddToBody(others, property, _json.Value);
-                }
-                else if (_paging != Paging.TopSkip && _paging != Paging.NextLink && _paging != Paging.None && Is(property, "links") && _json.TokenType == JsonToken.StartObject)
+                _parser.AddToBody(_others, property, token == JsonTokenType.True);
+                return Step.Progress;
+            }
+            else if (_paging != Paging.TopSkip && _paging != Paging.NextLink && _paging != Paging.None && Is(property, "links") && token == JsonTokenType.StartObject)
+            {
+                if (!JsonValueParser.Records.TryReadValue(_body, ref json, out object read))
                 {
-                    Dictionary<string, object> links = JsonObjectReader.Read(_json);
-                    NextPage = NextPage ?? NextPageLink.FromLinks(links);
-                    _parser.AddToBody(others, property, links);
+                    return Step.More;
                 }
-                else if (_paging == Paging.NextLink && Is(property, "dataRedacted") && _json.TokenType == JsonToken.Boolean)
+
+                var links = (Dictionary<string, object>)read;
+                NextPage = NextPage ?? NextPageLink.FromLinks(links);
+                _parser.AddToBody(_others, property, links);
+                return Step.Progress;
+            }
+
+            return (_others != null ? _parser.TryAddToBody(_others, property, _body, ref json) : _body.Skip(ref json)) ? Step.Progress : Step.More;
+        }
+
+        /// <summary>Skips a byte order mark (the live service starts its bodies with one); true once a token has begun to arrive.</summary>
+        private bool AtFirstToken()
+        {
+            ReadOnlySpan<byte> pending = _body.Pending;
+            if (!_byteOrderMarkChecked)
+            {
+                if (pending.Length >= 3 && pending[0] == 0xEF && pending[1] == 0xBB && pending[2] == 0xBF)
                 {
-                    // The Partner insights envelope says when it left data out of the answer
-                    // ("Make your first API call": https://learn.microsoft.com/partner-center/insights/insights-programmatic-first-api-call).
-                    redacted = (bool)_json.Value;
+                    _body.Drop(3);
+                    pending = _body.Pending;
                 }
-                else if (others != null)
+                else if (!_body.Ended && pending.Length < 3 && (pending.Length == 0 || pending[0] == 0xEF) && (pending.Length < 2 || pending[1] == 0xBB))
                 {
-                    _parser.AddToBody(others, property, _json);
+                    return false;
                 }
-                else
+
+                _byteOrderMarkChecked = true;
+            }
+
+            return HasContent(pending);
+        }
+
+        /// <summary>
+        /// Whether the document's end is the body's end: only white space may follow it. False when
+        /// more of the body has yet to be looked at.
+        /// </summary>
+        private bool AtEnd()
+        {
+            if (HasContent(_body.Pending))
+            {
+                throw JsonValues.Invalid(_ids, _count, "Partner Center's response has content after the end of the JSON document.");
+            }
+
+            if (_body.Ended)
+            {
+                return true;
+            }
+
+            _body.Drop(_body.Pending.Length);
+            _body.Fill(0);
+            return false;
+        }
+
+        private static bool HasContent(ReadOnlySpan<byte> bytes)
+        {
+            foreach (byte b in bytes)
+            {
+                if (b != ' ' && b != '\t' && b != '\n' && b != '\r')
                 {
-                    _json.Skip();
+                    return true;
                 }
             }
 
-            EnsureEnded(_count);
-            if (redacted)
+            return false;
+        }
+
+        /// <summary>What the end of the document gives: the body itself when it was not a collection.</summary>
+        private bool Finish(out T item)
+        {
+            item = default(T);
+            if (_bare)
             {
-                _log.Warning("Partner insights redacted data in this answer (dataRedacted: true): some values were withheld, so the result may be incomplete."
-                    + " MS-RequestId: " + _ids.RequestId + ".");
+                return false;
             }
 
-            if (!sawItems)
+            if (!_sawItems)
             {
-                if (others == null)
+                if (_others == null)
                 {
                     throw JsonValues.Invalid(_ids, _count, "Partner Center's response has no '" + (_envelope == Envelope.Value ? "Value" : "items") + "' collection.");
                 }
@@ -331,8 +464,8 @@ namespace PartnerCenterLicenses.Engine.Client
                 // Not a collection: the body itself is the answer.
                 NextPage = null;
                 _count = -1;
-                yield return (T)others;
-                yield break;
+                item = (T)_others;
+                return true;
             }
 
             // Collections that send every item at once count them, so a count that differs is worth a
@@ -348,6 +481,8 @@ namespace PartnerCenterLicenses.Engine.Client
                 _log.Verbose("Read " + _count + " " + _noun + "." + (TotalCount.HasValue ? " totalCount: " + TotalCount.Value + "." : string.Empty)
                     + (NextPage != null ? " More follow." : string.Empty));
             }
+
+            return false;
         }
 
         private bool IsItems(string property)
@@ -363,37 +498,6 @@ namespace PartnerCenterLicenses.Engine.Client
         private static bool IsNextLink(string property)
         {
             return Is(property, "@nextLink") || Is(property, "nextLink") || Is(property, "@odata.nextLink");
-        }
-
-        private IEnumerable<T> ReadItems()
-        {
-            _insideItems = true;
-            int index = 0;
-            while (ReadOrFail() && _json.TokenType != JsonToken.EndArray)
-            {
-                yield return _parser.Read(_json, index);
-                index++;
-            }
-
-            _insideItems = false;
-        }
-
-        private void EnsureEnded(int index)
-        {
-            if (_json.Read())
-            {
-                throw JsonValues.Invalid(_ids, index, "Partner Center's response has content after the end of the JSON document.");
-            }
-        }
-
-        private bool ReadOrFail()
-        {
-            if (!_json.Read())
-            {
-                throw JsonValues.Invalid(_ids, _count, "Partner Center's response ended before the JSON document was complete." + CutShort());
-            }
-
-            return true;
         }
 
         private static bool Is(string name, string field)

@@ -1,28 +1,32 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
+using System.Numerics;
 using System.Runtime.CompilerServices;
-using Newtonsoft.Json;
+using System.Text;
+using System.Text.Json;
 using PartnerCenterLicenses.Boundary;
 
 namespace PartnerCenterLicenses.Engine.Client
 {
-    /// <summary>Reads the items of one response, straight from the JSON reader to the output object.</summary>
+    /// <summary>Reads the items of one response, straight from the body's bytes to the output object.</summary>
     /// <typeparam name="T">The type of the objects.</typeparam>
     internal abstract class ItemParser<T>
     {
-        /// <summary>Property names the reader should hand out as shared instances, or null.</summary>
-        public virtual JsonNameTable Names => null;
-
-        /// <summary>Reads the value the reader is positioned on (an item's first token) to its end.</summary>
-        public abstract T Read(JsonReader json, int index);
+        /// <summary>
+        /// Reads the value the reader is positioned on (an item's first token) to its end; false when
+        /// the item's bytes have not all arrived (it is then read again from its start).
+        /// </summary>
+        public abstract bool TryRead(JsonBody body, ref Utf8JsonReader json, int index, out T item);
 
         /// <summary>Starts the object a body that is not a collection becomes; null when only collections are read.</summary>
         public virtual object NewBody() => null;
 
-        /// <summary>Adds a property of such a body: its value read from <paramref name="json"/>, or already read.</summary>
-        public virtual void AddToBody(object body, string name, JsonReader json) { }
+        /// <summary>Adds a property of such a body: its value read from <paramref name="json"/>; false when it needs more bytes.</summary>
+        public virtual bool TryAddToBody(object body, string name, JsonBody bytes, ref Utf8JsonReader json) => bytes.Skip(ref json);
 
+        /// <summary>Adds a property of such a body, already read.</summary>
         public virtual void AddToBody(object body, string name, object value) { }
 
         /// <summary>The parser of a resource's items, for one response.</summary>
@@ -32,37 +36,28 @@ namespace PartnerCenterLicenses.Engine.Client
     }
 
     /// <summary>
-    /// The declared fields of one resource as the reader meets them: a name table whose instances
-    /// the JSON reader hands out, so a field is usually known by reference, and nested objects for
-    /// dotted names. Built once per declaration.
+    /// The declared fields of one resource as the reader meets them: each name's UTF-8 bytes, so a
+    /// field is known without making a string of its name, and nested objects for dotted names.
+    /// Built once per declaration.
     /// </summary>
     internal sealed class FieldTable
     {
         private static readonly ConditionalWeakTable<ItemFields, FieldTable> Tables = new ConditionalWeakTable<ItemFields, FieldTable>();
 
-        // The names of the envelopes' own properties, shared so they are not allocated per page either.
-        private static readonly string[] EnvelopeNames = { "totalCount", "TotalCount", "items", "Value", "value", "@nextLink", "links", "attributes", "objectType" };
-
         private readonly Dictionary<string, int> _slots = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         private readonly Dictionary<string, FieldTable> _nested = new Dictionary<string, FieldTable>(StringComparer.OrdinalIgnoreCase);
-        private readonly List<string> _spellings = new List<string>();
+        private readonly List<byte[]> _spellings = new List<byte[]>();
         private readonly List<int> _spellingSlots = new List<int>();
-        private string[] _spellingArray;
+        private readonly List<string> _spellingNames = new List<string>();
+        private byte[][] _spellingArray;
+        private string[] _spellingNameArray;
         private int[] _spellingSlotArray;
-
-        private FieldTable(DefaultJsonNameTable names)
-        {
-            Names = names;
-        }
-
-        /// <summary>The name table every property name of these items is looked up in.</summary>
-        public DefaultJsonNameTable Names { get; }
 
         public static FieldTable For(ItemFields fields) => Tables.GetValue(fields, Build);
 
         private static FieldTable Build(ItemFields fields)
         {
-            var root = new FieldTable(new DefaultJsonNameTable());
+            var root = new FieldTable();
             foreach (ItemField field in fields.All)
             {
                 foreach (string name in field.Names)
@@ -71,29 +66,25 @@ namespace PartnerCenterLicenses.Engine.Client
                 }
             }
 
-            foreach (string envelope in EnvelopeNames)
-            {
-                root.Names.Add(envelope);
-            }
-
             root.Seal();
             return root;
         }
 
         private void Add(string[] path, int at, int slot)
         {
-            string name = Names.Add(path[at]);
+            string name = path[at];
             if (at == path.Length - 1)
             {
                 _slots.Add(name, slot);
-                _spellings.Add(name);
+                _spellings.Add(Encoding.UTF8.GetBytes(name));
                 _spellingSlots.Add(slot);
+                _spellingNames.Add(name);
                 return;
             }
 
             if (!_nested.TryGetValue(name, out FieldTable child))
             {
-                _nested.Add(name, child = new FieldTable(Names));
+                _nested.Add(name, child = new FieldTable());
             }
 
             child.Add(path, at + 1, slot);
@@ -103,6 +94,7 @@ namespace PartnerCenterLicenses.Engine.Client
         {
             _spellingArray = _spellings.ToArray();
             _spellingSlotArray = _spellingSlots.ToArray();
+            _spellingNameArray = _spellingNames.ToArray();
             foreach (FieldTable child in _nested.Values)
             {
                 child.Seal();
@@ -110,12 +102,15 @@ namespace PartnerCenterLicenses.Engine.Client
         }
 
         /// <summary>
-        /// The slot of a property, or -1: first by reference, starting where the last field of the
-        /// item was found (items list their fields in the same order), then by name, ignoring case.
+        /// The slot of the property name the reader is on, or -1: first by its bytes as sent, starting
+        /// where the last field of the item was found (items list their fields in the same order), then
+        /// by name, unescaped and ignoring case. <paramref name="name"/> is the name as sent; a string is
+        /// made only in that second case.
         /// </summary>
-        public int SlotOf(string name, ref int next)
+        public int SlotOf(ref Utf8JsonReader json, ref int next, out string name)
         {
-            string[] spellings = _spellingArray;
+            ReadOnlySpan<byte> sent = json.ValueSpan;
+            byte[][] spellings = _spellingArray;
             for (int tried = 0; tried < spellings.Length; tried++)
             {
                 int at = next + tried;
@@ -124,13 +119,15 @@ namespace PartnerCenterLicenses.Engine.Client
                     at -= spellings.Length;
                 }
 
-                if (ReferenceEquals(spellings[at], name))
+                if (sent.SequenceEqual(spellings[at]))
                 {
                     next = at + 1 == spellings.Length ? 0 : at + 1;
+                    name = _spellingNameArray[at];
                     return _spellingSlotArray[at];
                 }
             }
 
+            name = json.GetString();
             return _slots.TryGetValue(name, out int slot) ? slot : -1;
         }
 
@@ -142,9 +139,8 @@ namespace PartnerCenterLicenses.Engine.Client
     }
 
     /// <summary>
-    /// Reads the declared fields straight off the reader, insisting on each field's type, skipping
-    /// fields it does not know and nulls, then builds the object: no tree in between, so the cost
-    /// per item stays close to the JSON reader's own.
+    /// Reads the declared fields straight off the bytes, insisting on each field's type, skipping
+    /// fields it does not know and nulls, then builds the object: no tree in between.
     /// </summary>
     internal sealed class FieldParser<T> : ItemParser<T>
     {
@@ -155,8 +151,9 @@ namespace PartnerCenterLicenses.Engine.Client
         private readonly RequestIds _ids;
         private int _index;
 
-        // Rows of one answer mostly share their processing time: the text last parsed and its value.
-        private string _lastDateText;
+        // Rows of one answer mostly share their processing time: the bytes last parsed and their value.
+        private byte[] _lastDateBytes = new byte[64];
+        private int _lastDateLength = -1;
         private DateTimeOffset _lastDate;
 
         public FieldParser(PartnerCenterResource<T> resource, FieldTable table, RequestIds ids, string customerId)
@@ -168,77 +165,110 @@ namespace PartnerCenterLicenses.Engine.Client
             _values = new ItemFieldValues(resource.Fields, customerId, field => JsonValues.Missing(_ids, _index, field.Names[0]));
         }
 
-        public override JsonNameTable Names => _table.Names;
-
-        public override T Read(JsonReader json, int index)
+        public override bool TryRead(JsonBody body, ref Utf8JsonReader json, int index, out T item)
         {
-            if (json.TokenType != JsonToken.StartObject)
+            item = default(T);
+            if (json.TokenType != JsonTokenType.StartObject)
             {
-                throw JsonValues.Invalid(_ids, index, "Item " + index + " of Partner Center's response is " + json.TokenType + " instead of an object.");
+                throw JsonValues.Invalid(_ids, index, "Item " + index + " of Partner Center's response is " + JsonBody.KindOf(ref json) + " instead of an object.");
             }
 
             _index = index;
             _values.Clear();
-            ReadObject(json, _table);
-            return _build(_values);
+            if (!TryReadObject(body, ref json, _table))
+            {
+                return false;
+            }
+
+            item = _build(_values);
+            return true;
         }
 
-        private void ReadObject(JsonReader json, FieldTable table)
+        private bool TryReadObject(JsonBody body, ref Utf8JsonReader json, FieldTable table)
         {
             int next = 0;
-            while (json.Read() && json.TokenType == JsonToken.PropertyName)
+            while (true)
             {
-                string name = (string)json.Value;
-                if (!json.Read())
+                if (!body.Next(ref json))
                 {
-                    break;
+                    return false;
                 }
 
-                if (json.TokenType == JsonToken.Null)
+                if (json.TokenType == JsonTokenType.EndObject)
+                {
+                    return true;
+                }
+
+                int slot = table.SlotOf(ref json, ref next, out string name);
+                FieldTable nested = slot < 0 ? table.Nested(name) : null;
+                if (!body.Next(ref json))
+                {
+                    return false;
+                }
+
+                if (json.TokenType == JsonTokenType.Null)
                 {
                     continue;
                 }
 
-                int slot = table.SlotOf(name, ref next);
                 if (slot >= 0)
                 {
-                    Set(slot, json, name);
+                    if (!TrySet(body, slot, ref json, name))
+                    {
+                        return false;
+                    }
                 }
-                else if (json.TokenType == JsonToken.StartObject && table.Nested(name) is FieldTable nested)
+                else if (nested != null && json.TokenType == JsonTokenType.StartObject)
                 {
-                    ReadObject(json, nested);
+                    if (!TryReadObject(body, ref json, nested))
+                    {
+                        return false;
+                    }
                 }
-                else
+                else if (!body.Skip(ref json))
                 {
-                    json.Skip();
+                    return false;
                 }
-            }
-
-            if (json.TokenType != JsonToken.EndObject)
-            {
-                throw new JsonReaderException("Item " + _index + " ended before its closing brace.");
             }
         }
 
-        private void Set(int slot, JsonReader json, string name)
+        private bool TrySet(JsonBody body, int slot, ref Utf8JsonReader json, string name)
         {
             switch (_kinds[slot])
             {
-                case FieldKind.Text: _values.SetText(slot, JsonValues.String(json, name, _index, _ids)); break;
-                case FieldKind.Whole: _values.SetWhole(slot, JsonValues.WholeNumber(json, name, _index, _ids)); break;
-                case FieldKind.Number: _values.SetNumber(slot, JsonValues.Number(json, name, _index, _ids)); break;
-                case FieldKind.TextList: _values.SetTextList(slot, JsonValues.StringList(json, name, _index, _ids)); break;
-                case FieldKind.Flag: _values.SetFlag(slot, JsonValues.Boolean(json, name, _index, _ids)); break;
-                default:
-                    if (json.TokenType != JsonToken.String || !string.Equals((string)json.Value, _lastDateText, StringComparison.Ordinal))
+                case FieldKind.Text: _values.SetText(slot, JsonValues.String(ref json, name, _index, _ids)); break;
+                case FieldKind.Whole: _values.SetWhole(slot, JsonValues.WholeNumber(ref json, name, _index, _ids)); break;
+                case FieldKind.Number: _values.SetNumber(slot, JsonValues.Number(ref json, name, _index, _ids)); break;
+                case FieldKind.Flag: _values.SetFlag(slot, JsonValues.Boolean(ref json, name, _index, _ids)); break;
+                case FieldKind.TextList:
+                    if (!JsonValues.StringList(body, ref json, name, _index, _ids, out IReadOnlyList<string> list))
                     {
-                        _lastDate = JsonValues.Date(json, name, _index, _ids);
-                        _lastDateText = (string)json.Value;
+                        return false;
+                    }
+
+                    _values.SetTextList(slot, list);
+                    break;
+                default:
+                    ReadOnlySpan<byte> sent = json.ValueSpan;
+                    if (json.TokenType != JsonTokenType.String || sent.Length != _lastDateLength || !sent.SequenceEqual(new ReadOnlySpan<byte>(_lastDateBytes, 0, _lastDateLength)))
+                    {
+                        _lastDate = JsonValues.Date(ref json, name, _index, _ids);
+                        if (sent.Length <= _lastDateBytes.Length)
+                        {
+                            sent.CopyTo(_lastDateBytes);
+                            _lastDateLength = sent.Length;
+                        }
+                        else
+                        {
+                            _lastDateLength = -1;
+                        }
                     }
 
                     _values.SetDate(slot, _lastDate);
                     break;
             }
+
+            return true;
         }
     }
 
@@ -248,6 +278,9 @@ namespace PartnerCenterLicenses.Engine.Client
     /// </summary>
     internal sealed class JsonValueParser : ItemParser<object>
     {
+        /// <summary>Reads objects as dictionaries and arrays as lists (a page's links).</summary>
+        public static readonly JsonValueParser Records = new JsonValueParser(new SmallObjects());
+
         private readonly IJsonValueBuilder _builder;
 
         public JsonValueParser(IJsonValueBuilder builder)
@@ -255,12 +288,20 @@ namespace PartnerCenterLicenses.Engine.Client
             _builder = builder;
         }
 
-        /// <summary>Reads the value the reader is on, to its end.</summary>
-        public override object Read(JsonReader json, int index) => ReadValue(json);
+        public override bool TryRead(JsonBody body, ref Utf8JsonReader json, int index, out object item) => TryReadValue(body, ref json, out item);
 
         public override object NewBody() => _builder.NewObject();
 
-        public override void AddToBody(object body, string name, JsonReader json) => _builder.Add(body, name, ReadValue(json));
+        public override bool TryAddToBody(object body, string name, JsonBody bytes, ref Utf8JsonReader json)
+        {
+            if (!TryReadValue(bytes, ref json, out object value))
+            {
+                return false;
+            }
+
+            _builder.Add(body, name, value);
+            return true;
+        }
 
         public override void AddToBody(object body, string name, object value) => _builder.Add(body, name, Converted(value));
 
@@ -284,49 +325,90 @@ namespace PartnerCenterLicenses.Engine.Client
             }
         }
 
-        private object ReadValue(JsonReader json)
+        /// <summary>Reads the value the reader is on, to its end; false when it needs more bytes.</summary>
+        public bool TryReadValue(JsonBody body, ref Utf8JsonReader json, out object value)
         {
+            value = null;
             switch (json.TokenType)
             {
-                case JsonToken.StartObject:
+                case JsonTokenType.StartObject:
                     object record = _builder.NewObject();
-                    while (Next(json) && json.TokenType == JsonToken.PropertyName)
+                    while (true)
                     {
-                        string name = (string)json.Value;
-                        Next(json);
-                        _builder.Add(record, name, ReadValue(json));
+                        if (!body.Next(ref json))
+                        {
+                            return false;
+                        }
+
+                        if (json.TokenType == JsonTokenType.EndObject)
+                        {
+                            value = record;
+                            return true;
+                        }
+
+                        string name = json.GetString();
+                        if (!body.Next(ref json) || !TryReadValue(body, ref json, out object property))
+                        {
+                            return false;
+                        }
+
+                        _builder.Add(record, name, property);
                     }
 
-                    return record;
-                case JsonToken.StartArray:
+                case JsonTokenType.StartArray:
                     var list = new List<object>();
-                    while (Next(json) && json.TokenType != JsonToken.EndArray)
+                    while (true)
                     {
-                        list.Add(ReadValue(json));
+                        if (!body.Next(ref json))
+                        {
+                            return false;
+                        }
+
+                        if (json.TokenType == JsonTokenType.EndArray)
+                        {
+                            value = _builder.List(list);
+                            return true;
+                        }
+
+                        if (!TryReadValue(body, ref json, out object element))
+                        {
+                            return false;
+                        }
+
+                        list.Add(element);
                     }
 
-                    return _builder.List(list);
-                case JsonToken.Null:
-                case JsonToken.Undefined:
-                    return null;
-                case JsonToken.String:
-                case JsonToken.Integer:
-                case JsonToken.Float:
-                case JsonToken.Boolean:
-                    return json.Value;
+                case JsonTokenType.String:
+                    value = json.GetString();
+                    return true;
+                case JsonTokenType.Number:
+                    value = NumberOf(ref json);
+                    return true;
+                case JsonTokenType.True:
+                    value = true;
+                    return true;
+                case JsonTokenType.False:
+                    value = false;
+                    return true;
                 default:
-                    throw new JsonReaderException("Unexpected " + json.TokenType + " where a value is expected.");
+                    return true;
             }
         }
 
-        private static bool Next(JsonReader json)
+        private static object NumberOf(ref Utf8JsonReader json)
         {
-            if (!json.Read())
+            if (JsonBody.IsWhole(ref json))
             {
-                throw new JsonReaderException("The JSON document ended inside a value.");
+                return json.TryGetInt64(out long whole) ? whole : (object)BigInteger.Parse(Encoding.UTF8.GetString(json.ValueSpan.ToArray()), CultureInfo.InvariantCulture);
             }
 
-            return true;
+            if (json.TryGetDouble(out double d))
+            {
+                return d;
+            }
+
+            // Beyond double's range: infinity, as the text reader this replaced gave it.
+            return json.ValueSpan[0] == '-' ? double.NegativeInfinity : double.PositiveInfinity;
         }
     }
 }

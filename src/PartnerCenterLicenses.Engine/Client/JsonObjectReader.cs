@@ -28,10 +28,53 @@ namespace PartnerCenterLicenses.Engine.Client
                 throw new JsonReaderException("The JSON value is " + KindOf(reader.TokenType) + ", not an object.");
             }
 
-            return (Dictionary<string, object>)Values.Read(reader, 0);
+            return (Dictionary<string, object>)ReadValue(reader);
         }
 
-        private static readonly JsonValueParser Values = new JsonValueParser(new SmallObjects());
+        private static object ReadValue(JsonReader reader)
+        {
+            switch (reader.TokenType)
+            {
+                case JsonToken.StartObject:
+                    var record = new Dictionary<string, object>(StringComparer.Ordinal);
+                    while (Next(reader) && reader.TokenType == JsonToken.PropertyName)
+                    {
+                        string name = (string)reader.Value;
+                        Next(reader);
+                        record[name] = ReadValue(reader);
+                    }
+
+                    return record;
+                case JsonToken.StartArray:
+                    var list = new List<object>();
+                    while (Next(reader) && reader.TokenType != JsonToken.EndArray)
+                    {
+                        list.Add(ReadValue(reader));
+                    }
+
+                    return list;
+                case JsonToken.String:
+                case JsonToken.Integer:
+                case JsonToken.Float:
+                case JsonToken.Boolean:
+                    return reader.Value;
+                case JsonToken.Null:
+                case JsonToken.Undefined:
+                    return null;
+                default:
+                    throw new JsonReaderException("Unexpected " + reader.TokenType + " where a value is expected.");
+            }
+        }
+
+        private static bool Next(JsonReader reader)
+        {
+            if (!reader.Read())
+            {
+                throw new JsonReaderException("The JSON document ended inside a value.");
+            }
+
+            return true;
+        }
 
         /// <summary>A JSON value's kind as a message names it: array, string, integer, float, boolean, null.</summary>
         public static string KindOf(JsonToken token)

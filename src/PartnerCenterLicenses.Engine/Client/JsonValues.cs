@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using Newtonsoft.Json;
+using System.Text.Json;
 using PartnerCenterLicenses.Boundary;
 
 namespace PartnerCenterLicenses.Engine.Client
@@ -31,106 +31,116 @@ namespace PartnerCenterLicenses.Engine.Client
             return index == CollectionLevel ? "Partner Center's response" : "Item " + index + " of Partner Center's response";
         }
 
-        public static string String(JsonReader json, string name, int index, RequestIds ids)
+        public static string String(ref Utf8JsonReader json, string name, int index, RequestIds ids)
         {
-            if (json.TokenType != JsonToken.String)
+            if (json.TokenType != JsonTokenType.String)
             {
-                throw WrongType(ids, index, name, json.TokenType, "a string");
+                throw WrongType(ids, index, name, ref json, "a string");
             }
 
-            return (string)json.Value;
+            return json.GetString();
         }
 
         /// <summary>A JSON true or false.</summary>
-        public static bool Boolean(JsonReader json, string name, int index, RequestIds ids)
+        public static bool Boolean(ref Utf8JsonReader json, string name, int index, RequestIds ids)
         {
-            if (json.TokenType != JsonToken.Boolean)
+            if (json.TokenType != JsonTokenType.True && json.TokenType != JsonTokenType.False)
             {
-                throw WrongType(ids, index, name, json.TokenType, "true or false");
+                throw WrongType(ids, index, name, ref json, "true or false");
             }
 
-            return (bool)json.Value;
+            return json.TokenType == JsonTokenType.True;
         }
 
-        /// <summary>An array of strings (nulls in it are left out), read to its end.</summary>
-        public static IReadOnlyList<string> StringList(JsonReader json, string name, int index, RequestIds ids)
+        /// <summary>An array of strings (nulls in it are left out), read to its end; false when the unit needs more bytes.</summary>
+        public static bool StringList(JsonBody body, ref Utf8JsonReader json, string name, int index, RequestIds ids, out IReadOnlyList<string> list)
         {
-            if (json.TokenType != JsonToken.StartArray)
+            list = null;
+            if (json.TokenType != JsonTokenType.StartArray)
             {
-                throw WrongType(ids, index, name, json.TokenType, "an array of strings");
+                throw WrongType(ids, index, name, ref json, "an array of strings");
             }
 
             var values = new List<string>();
-            while (json.Read() && json.TokenType != JsonToken.EndArray)
+            while (true)
             {
-                if (json.TokenType == JsonToken.Null)
+                if (!body.Next(ref json))
                 {
-                    continue;
+                    return false;
                 }
 
-                values.Add(String(json, name, index, ids));
-            }
+                if (json.TokenType == JsonTokenType.EndArray)
+                {
+                    list = values;
+                    return true;
+                }
 
-            return values;
+                if (json.TokenType != JsonTokenType.Null)
+                {
+                    values.Add(String(ref json, name, index, ids));
+                }
+            }
         }
 
         /// <summary>A whole number that fits an Int64, written as an integer or as a float with no fraction.</summary>
-        public static long WholeNumber(JsonReader json, string name, int index, RequestIds ids)
+        public static long WholeNumber(ref Utf8JsonReader json, string name, int index, RequestIds ids)
         {
-            if (json.TokenType == JsonToken.Integer && json.Value is long whole)
+            if (json.TokenType != JsonTokenType.Number)
+            {
+                throw WrongType(ids, index, name, ref json, "a whole number");
+            }
+
+            if (json.TryGetInt64(out long whole))
             {
                 return whole;
             }
 
             // 2^63 itself is a double but not a long, so the upper bound is exclusive.
-            if (json.TokenType == JsonToken.Float && json.Value is double d && d == Math.Floor(d) && d >= -9223372036854775808.0 && d < 9223372036854775808.0)
+            if (!JsonBody.IsWhole(ref json) && json.TryGetDouble(out double d) && d == Math.Floor(d) && d >= -9223372036854775808.0 && d < 9223372036854775808.0)
             {
                 return (long)d;
             }
 
-            // Integers beyond Int64 arrive as BigInteger, floats beyond double as infinity.
-            if (json.TokenType == JsonToken.Integer || json.TokenType == JsonToken.Float)
-            {
-                throw Invalid(ids, index, Owner(index) + " has '" + name + "' out of range: a whole number from "
-                    + long.MinValue + " to " + long.MaxValue + " is expected.");
-            }
-
-            throw WrongType(ids, index, name, json.TokenType, "a whole number");
+            throw Invalid(ids, index, Owner(index) + " has '" + name + "' out of range: a whole number from "
+                + long.MinValue + " to " + long.MaxValue + " is expected.");
         }
 
-        public static double Number(JsonReader json, string name, int index, RequestIds ids)
+        public static double Number(ref Utf8JsonReader json, string name, int index, RequestIds ids)
         {
-            if (json.TokenType == JsonToken.Float && json.Value is double d && !double.IsNaN(d) && !double.IsInfinity(d))
+            if (json.TokenType != JsonTokenType.Number)
+            {
+                throw WrongType(ids, index, name, ref json, "a number");
+            }
+
+            // An integer beyond Int64 was out of range when read as one, and stays so.
+            if (JsonBody.IsWhole(ref json))
+            {
+                if (json.TryGetInt64(out long whole))
+                {
+                    return whole;
+                }
+            }
+            else if (json.TryGetDouble(out double d) && !double.IsNaN(d) && !double.IsInfinity(d))
             {
                 // Adding zero turns -0 into 0, which is what the number means and how it should print.
                 return d + 0.0;
             }
 
-            if (json.TokenType == JsonToken.Integer && json.Value is long whole)
-            {
-                return whole;
-            }
-
-            if (json.TokenType == JsonToken.Integer || json.TokenType == JsonToken.Float)
-            {
-                throw Invalid(ids, index, Owner(index) + " has '" + name + "' out of range: a finite number is expected.");
-            }
-
-            throw WrongType(ids, index, name, json.TokenType, "a number");
+            throw Invalid(ids, index, Owner(index) + " has '" + name + "' out of range: a finite number is expected.");
         }
 
         /// <summary>
         /// An ISO 8601 date and time, keeping the offset sent; one without an offset is UTC. The
         /// reader leaves dates as strings, so this is the one place a string becomes a date.
         /// </summary>
-        public static DateTimeOffset Date(JsonReader json, string name, int index, RequestIds ids)
+        public static DateTimeOffset Date(ref Utf8JsonReader json, string name, int index, RequestIds ids)
         {
-            if (json.TokenType != JsonToken.String)
+            if (json.TokenType != JsonTokenType.String)
             {
-                throw WrongType(ids, index, name, json.TokenType, "a date and time");
+                throw WrongType(ids, index, name, ref json, "a date and time");
             }
 
-            if (!TryParseIsoDate((string)json.Value, out DateTimeOffset value))
+            if (!TryParseIsoDate(json.GetString(), out DateTimeOffset value))
             {
                 throw Invalid(ids, index, Owner(index) + " has '" + name + "' that is not an ISO 8601 date and time.");
             }
@@ -167,9 +177,9 @@ namespace PartnerCenterLicenses.Engine.Client
             return Invalid(ids, index, "Item " + index + " of Partner Center's response has no '" + name + "'.");
         }
 
-        public static PartnerCenterException WrongType(RequestIds ids, int index, string name, JsonToken token, string expected)
+        public static PartnerCenterException WrongType(RequestIds ids, int index, string name, ref Utf8JsonReader json, string expected)
         {
-            return Invalid(ids, index, Owner(index) + " has '" + name + "' of type " + token + " where " + expected + " is expected.");
+            return Invalid(ids, index, Owner(index) + " has '" + name + "' of type " + JsonBody.KindOf(ref json) + " where " + expected + " is expected.");
         }
 
         public static PartnerCenterException Invalid(RequestIds ids, int index, string message, Exception inner = null)

@@ -219,6 +219,21 @@ namespace PartnerCenterLicenses.Tests.Unit
             }
         }
 
+        [Theory]
+        [InlineData(new byte[] { 0xC3, 0x28 }, "not UTF-8")]
+        [InlineData(new byte[] { (byte)'\\', (byte)'u', (byte)'D', (byte)'8', (byte)'0', (byte)'0' }, "surrogate")]
+        public async Task A_string_that_is_not_unicode_text_is_an_invalid_response_after_the_items_before_it(byte[] inString, string expectedInMessage)
+        {
+            string[] around = Body(Item(), Item(serviceName: "\"@\"")).Split('@');
+            var content = new ByteArrayContent(Encoding.UTF8.GetBytes(around[0]).Concat(inString).Concat(Encoding.UTF8.GetBytes(around[1])).ToArray());
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+            var (items, error, _) = await ReadAll(content);
+
+            Assert.Single(items);
+            AssertInvalid(error, "not valid JSON", expectedInMessage, "cut short after 1 item");
+        }
+
         private static string Item(string serviceName = "\"crm\"", string channel = "\"reseller\"", string licensesSold = "343",
             string prorated = "0.5", string processed = "\"2017-03-10T00:00:00+00:00\"", string extra = "")
         {

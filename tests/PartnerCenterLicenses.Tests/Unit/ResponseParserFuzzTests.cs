@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Text;
@@ -109,6 +110,73 @@ namespace PartnerCenterLicenses.Tests.Unit
 
             // Both paths were really exercised.
             Assert.True(valid > Bodies / 5 && invalid > Bodies / 5, valid + " valid, " + invalid + " invalid");
+        }
+
+        [Fact]
+        public void Bodies_arriving_a_few_bytes_at_a_time_read_as_they_do_whole()
+        {
+            // The reader takes an item once all its bytes are in and reads it again from its start
+            // otherwise: wherever the blocks end, the same items and the same error must come out.
+            var random = new Random(Seed + 1);
+            for (int n = 0; n < Bodies / 3; n++)
+            {
+                int items = random.Next(0, 6);
+                var expected = new List<PartnerLicensesDeploymentInsights>();
+                string body = random.Next(3) == 0 ? ValidBody(random, items, expected)
+                    : random.Next(2) == 0 ? ValidBody(random, Math.Max(1, items), expected, random.Next(Math.Max(1, items)))
+                    : Mutate(random, ValidBody(random, Math.Max(1, items), expected));
+                byte[] bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(body)).ToArray();
+
+                var (whole, wholeError) = Read(new System.IO.MemoryStream(bytes));
+                var (trickled, trickledError) = Read(new TricklingStream(bytes, new Random(n)));
+
+                AssertSame(whole, trickled, body);
+                Assert.True(wholeError?.Message == trickledError?.Message, "body " + n + ": " + wholeError?.Message + " | " + trickledError?.Message + "\n" + body);
+            }
+        }
+
+        private static (List<PartnerLicensesDeploymentInsights> Items, PartnerCenterException Error) Read(System.IO.Stream body)
+        {
+            var read = new List<PartnerLicensesDeploymentInsights>();
+            var content = new StreamContent(body);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = content };
+            try
+            {
+                using (var reader = DeploymentInsightsReader.OpenAsync(
+                    response, new IdleTimeout(TimeSpan.FromSeconds(30), CancellationToken.None), CancellationToken.None, Ids, new TestLog(), MaxFieldLength)
+                    .GetAwaiter().GetResult())
+                {
+                    while (reader.TryReadNext(out var item))
+                    {
+                        read.Add(item);
+                    }
+                }
+
+                return (read, null);
+            }
+            catch (PartnerCenterException e)
+            {
+                return (read, e);
+            }
+        }
+
+        private static readonly RequestIds Ids = new RequestIds(Guid.NewGuid(), Guid.NewGuid());
+
+        /// <summary>Hands out one to seven bytes per read, as a slow connection does.</summary>
+        private sealed class TricklingStream : System.IO.MemoryStream
+        {
+            private readonly Random _random;
+
+            public TricklingStream(byte[] bytes, Random random) : base(bytes)
+            {
+                _random = random;
+            }
+
+            public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, _random.Next(1, 8)));
+
+            public override System.Threading.Tasks.Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+                System.Threading.Tasks.Task.FromResult(Read(buffer, offset, count));
         }
 
         private static void AssertSame(List<PartnerLicensesDeploymentInsights> expected, List<PartnerLicensesDeploymentInsights> read, string body)
