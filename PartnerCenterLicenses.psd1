@@ -37,7 +37,8 @@
         'Remove-PartnerInsightsReport',
         'Suspend-PartnerInsightsReport',
         'Resume-PartnerInsightsReport',
-        'Get-PartnerInsightsReportExecution'
+        'Get-PartnerInsightsReportExecution',
+        'Invoke-PartnerInsightsQuery'
     )
     FunctionsToExport    = @()
     # The names of Microsoft's archived PartnerCenter module, so its runbooks run unchanged.

@@ -94,6 +94,10 @@ namespace PartnerCenter.Emulator
             }
         }
 
+        /// <summary>The rows a query over the named dataset is evaluated over (every column and metric), for tests to compare with.</summary>
+        public IReadOnlyList<IReadOnlyDictionary<string, object>> InsightsRowsOf(string datasetName) =>
+            InsightsRows(InsightsDatasets.All.Single(d => string.Equals(d.Name, datasetName, StringComparison.OrdinalIgnoreCase))).ToArray();
+
         /// <summary>
         /// The rows of a dataset, one per commercial deployment row (customer and product), so the seat counts
         /// agree with what the commercial license API answers for the same customer: sold seats are its

@@ -79,6 +79,7 @@ namespace PartnerCenterLicenses.Boundary
         public const string ReportFailed = "PartnerCenter.ReportFailed";
         public const string ReportLinkExpired = "PartnerCenter.ReportLinkExpired";
         public const string FileExists = "PartnerCenter.FileExists";
+        public const string ReportTimeout = "PartnerCenter.ReportTimeout";
 #pragma warning restore CS1591
     }
 

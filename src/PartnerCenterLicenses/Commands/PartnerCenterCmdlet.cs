@@ -21,7 +21,7 @@ namespace PartnerCenterLicenses.Commands
         private CancellationTokenRegistration? _stopRegistration;
 
         /// <summary>Cancelled when the user presses Ctrl+C or the pipeline is stopped.</summary>
-        protected CancellationToken StopToken
+        protected internal CancellationToken StopToken
         {
             get { return _stopping.Token; }
         }
