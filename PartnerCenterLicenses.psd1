@@ -38,7 +38,8 @@
         'Suspend-PartnerInsightsReport',
         'Resume-PartnerInsightsReport',
         'Get-PartnerInsightsReportExecution',
-        'Invoke-PartnerInsightsQuery'
+        'Invoke-PartnerInsightsQuery',
+        'Get-PartnerSeatDeployment'
     )
     FunctionsToExport    = @()
     # The names of Microsoft's archived PartnerCenter module, so its runbooks run unchanged.

@@ -154,5 +154,54 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             Assert.Contains(_emulator.State.Requests, r => r.Method == "DELETE" && r.Path.StartsWith("/insights/v1/mpn/ScheduledReport/", StringComparison.Ordinal));
             AssertNothingLeft();
         }
+
+        [Fact]
+        public async Task Seat_deployment_joins_sold_and_assigned_seats_with_active_seats_per_customer_and_product()
+        {
+            var result = await _emulator.RunAsync(
+                Connect
+                + "$rows = Get-PartnerSeatDeployment -PollIntervalSec 0.01\n"
+                + "foreach ($r in $rows) { $r.GetType().Name + '|' + $r.CustomerTenantId + '|' + $r.Product + '|' + $r.SoldSeats + '|' + $r.AssignedSeats + '|' + $r.ActiveSeats + '|' + $r.DeploymentPercent + '|' + $r.UnassignedSeats + '|' + $r.TimeSpan }",
+                _emulator.WithRefreshToken());
+
+            Assert.True(result.TerminatingError == null && result.Errors.Count == 0, result.Describe());
+            var seats = _emulator.State.InsightsRowsOf("SeatsSubscriptionsAndRevenue");
+            var dynamics = _emulator.State.InsightsRowsOf("DynamicsUsage");
+            Assert.Equal(seats.Count, result.Output.Count);
+            foreach (var row in seats)
+            {
+                long sold = Convert.ToInt64(row["TotalSoldSeats"]);
+                long assigned = Convert.ToInt64(row["TotalAssignedSeats"]);
+                long active = dynamics.Where(d => Equals(d["CustomerTenantId"], row["CustomerTenantId"]) && Equals(d["SKU"], row["Product"])).Sum(d => Convert.ToInt64(d["TotalActiveSeats"]))
+                    + _emulator.State.InsightsRowsOf("PowerBIUsage").Where(d => Equals(d["CustomerTenantId"], row["CustomerTenantId"]) && Equals(d["SKU"], row["Product"])).Sum(d => Convert.ToInt64(d["TotalActiveSeats"]));
+                double percent = sold == 0 ? 0 : Math.Round(100.0 * assigned / sold, 2);
+                string expected = string.Join("|", "PartnerSeatDeployment", row["CustomerTenantId"], row["Product"], sold, assigned, active,
+                    percent.ToString(System.Globalization.CultureInfo.InvariantCulture), sold - assigned, "LAST_MONTH");
+                Assert.Contains(expected, result.Output.Select(o => o.Text));
+            }
+
+            // Three runs (two usage datasets, then the seats), each removed.
+            Assert.Equal(3, _emulator.State.Requests.Count(r => r.Method == "POST" && r.Path == "/insights/v1/mpn/ScheduledReport"));
+            AssertNothingLeft();
+        }
+
+        [Fact]
+        public async Task Seat_deployment_for_given_customers_sends_their_ids_in_the_query_and_refuses_one_that_is_not_a_guid()
+        {
+            string tenant = (string)_emulator.State.InsightsRowsOf("SeatsSubscriptionsAndRevenue")[0]["CustomerTenantId"];
+            var result = await _emulator.RunAsync(
+                Connect
+                + "$ids = @{}; Get-PartnerSeatDeployment -CustomerTenantId '" + tenant + "' -SkipActiveSeats -PollIntervalSec 0.01 | ForEach-Object { $ids[$_.CustomerTenantId] = $_.ActiveSeats }\n"
+                + "($ids.Keys -join ',') + ' active: ' + ($null -eq $ids[$ids.Keys][0])\n"
+                + "try { Get-PartnerSeatDeployment -CustomerTenantId \"x') OR ('1'='1\" } catch { $_.FullyQualifiedErrorId }",
+                _emulator.WithRefreshToken());
+
+            Assert.True(result.TerminatingError == null && result.Errors.Count == 0, result.Describe());
+            Assert.Equal(tenant + " active: True", result.Output[0].Text);
+            Assert.Equal("PartnerCenter.InvalidArgument,PartnerCenterLicenses.Commands.GetPartnerSeatDeploymentCommand", result.Output[1].Text);
+            var create = Assert.Single(_emulator.State.Requests, r => r.Method == "POST" && r.Path == "/insights/v1/mpn/ScheduledQueries");
+            Assert.Contains("WHERE CustomerTenantId IN ('" + tenant.ToLowerInvariant() + "')", create.Body);
+            AssertNothingLeft();
+        }
     }
 }
