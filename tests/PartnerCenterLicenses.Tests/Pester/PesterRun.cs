@@ -126,6 +126,10 @@ namespace PartnerCenterLicenses.Tests.Pester
             state.RegisterPublicClient(publicClientId);
             state.AutoApproveDeviceCodesAfter = TimeSpan.Zero;
 
+            // Report executions stay Pending long enough for tests/InsightsInvoke.Tests.ps1 to stop one on purpose.
+            state.InsightsExecutionPendingTime = TimeSpan.FromSeconds(4);
+            state.InsightsExecutionRunningTime = TimeSpan.FromSeconds(0.5);
+
             string pfx = Path.Combine(_scratch, "app.pfx");
             using (X509Certificate2 certificate = state.CreateClientCertificate(clientId))
             {
