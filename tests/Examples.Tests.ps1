@@ -340,11 +340,44 @@ Describe 'examples/CertificateRunbook.ps1' {
     }
 }
 
+Describe 'examples/SeatDeploymentRunbook.ps1' {
+    BeforeEach {
+        Reset-AutomationAccount
+    }
+
+    AfterEach {
+        Disconnect-PartnerCenter
+    }
+
+    It 'writes seat deployment per customer and product from Partner insights and leaves no query or report behind' {
+        $csv = Join-Path $TestDrive 'seats.csv'
+        $result = & (Join-Path $Examples 'SeatDeploymentRunbook.ps1') -Environment Emulator -OutputPath $csv -PollIntervalSec 0.2
+
+        $rows = @(Import-Csv -LiteralPath $csv)
+        $result.Rows | Should -Be $rows.Count
+        $rows.Count | Should -BeGreaterThan 0
+        $result.Customers | Should -Be @($rows.CustomerTenantId | Sort-Object -Unique).Count
+        ($rows[0].PSObject.Properties.Name -join ',') |
+            Should -BeExactly 'CustomerTenantId,CustomerName,Product,SoldSeats,AssignedSeats,ActiveSeats,UnassignedSeats,DeploymentPercent,TimeSpan'
+        foreach ($row in $rows) {
+            [long] $row.UnassignedSeats | Should -Be ([long] $row.SoldSeats - [long] $row.AssignedSeats)
+            $row.TimeSpan | Should -Be 'LAST_MONTH'
+        }
+
+        $Automation.VariablesSet.Count | Should -Be 1
+        $Automation.VariablesSet[0].Name | Should -BeExactly 'PartnerCenterRefreshToken'
+        Assert-TokenSignsIn $Automation.VariablesSet[0].Value
+        $null = Connect-Emulator
+        @(Get-PartnerInsightsReport | Where-Object ReportName -like 'PCL-*') | Should -BeNullOrEmpty
+    }
+}
+
 Describe 'The examples'' help' {
     It 'gives every example a synopsis, a description, a description of every parameter and two examples' -ForEach @(
         @{ Script = 'LicenseReportRunbook.ps1' }
         @{ Script = 'UnderDeploymentReport.ps1' }
         @{ Script = 'CertificateRunbook.ps1' }
+        @{ Script = 'SeatDeploymentRunbook.ps1' }
     ) {
         $help = Get-Help (Join-Path $Examples $Script) -Full
 
@@ -363,7 +396,7 @@ Describe 'The examples'' help' {
 
     It 'lists every example script in examples/README.md and in this file' {
         $scripts = @(Get-ChildItem -LiteralPath $Examples -Filter '*.ps1' -File | ForEach-Object Name)
-        $scripts.Count | Should -Be 3
+        $scripts.Count | Should -Be 4
         $readme = Get-Content -LiteralPath (Join-Path $Examples 'README.md') -Raw
         $tests = Get-Content -LiteralPath $PSCommandPath -Raw
         foreach ($file in $scripts) {
