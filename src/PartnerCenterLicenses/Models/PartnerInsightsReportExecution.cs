@@ -43,8 +43,8 @@ namespace PartnerCenterLicenses.Models
             Format = format;
             ExecutionStatus = executionStatus;
             ReportAccessSecureLink = reportAccessSecureLink;
-            ReportExpiryTime = reportExpiryTime;
-            ReportGeneratedTime = reportGeneratedTime;
+            ReportExpiryTime = reportExpiryTime?.ToUniversalTime();
+            ReportGeneratedTime = reportGeneratedTime?.ToUniversalTime();
         }
 
         /// <summary>The execution's id.</summary>

@@ -95,7 +95,6 @@ Write-Host '@@ end'
         {
             _emulator.State.DeploymentInsightsJson = Insights;
             _emulator.State.InsightsExecutionPendingPolls = 0;
-            _emulator.State.Downloads.BaseUri ??= new Uri("https://127.0.0.1:9/");
             await using var pwsh = TerminalPwsh.RunFile(columns, Script, ConsoleScripts.Environment(_emulator));
             Assert.Equal(0, await pwsh.WaitForExitAsync(TimeSpan.FromSeconds(60)));
 
@@ -196,7 +195,7 @@ Write-Host '@@ end'
             string[] reports = Table(sections["insights-reports"], "^ReportName +Status +Hours +Format +ReportId$");
             Assert.Matches("^Seats now +Active +now +csv +[0-9a-f-]{36}$", Assert.Single(reports));
             string[] runs = Table(sections["insights-executions"], @"^Status +Expires \(UTC\) +Link$");
-            Assert.Matches(@"^Completed +\d{4}-\d\d-\d\d \d\d:\d\d +https://127\.0\.0\.1:9/reports/", runs[0]);
+            Assert.Matches(@"^Completed +\d{4}-\d\d-\d\d \d\d:\d\d +" + Regex.Escape(new Uri(_emulator.State.Downloads.BaseUri, "/reports/").ToString()), runs[0]);
             Assert.DoesNotContain("sig=", string.Join("\n", sections["insights-executions"]));
 
             // The data behind the views is unchanged: the fraction and the time as Partner Center sent them.

@@ -53,8 +53,13 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         private static string BaselineManifest =>
             Path.Combine(RepositoryPaths.Root, "bench", "BaselineModule", "bin", "module", "BaselineModule", "BaselineModule.psd1");
 
+        private static int ExportedCmdlets() => SourceManifest.Cmdlets.Count;
+
+        private static int Views() =>
+            System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "src", "PartnerCenterLicenses", "PartnerCenterLicenses.format.ps1xml")), "<View>").Count;
+
         [Fact]
-        public async Task First_import_costs_at_most_25_methods_and_half_a_megabyte_more_than_a_one_cmdlet_module_with_a_view()
+        public async Task First_import_costs_at_most_25_methods_and_half_a_megabyte_plus_a_share_per_cmdlet_and_view_more_than_a_one_cmdlet_module_with_a_view()
         {
             Assert.True(File.Exists(BaselineManifest), "Missing " + BaselineManifest + "; building the tests builds bench/BaselineModule.");
 
@@ -81,10 +86,15 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             // steps of about 50 KB from process to process). The format table rebuild, about 1.5 MB on either side,
             // cancels out; of the rest, about 0.2 MB is ten views against one (tools/pwsh with and
             // without FormatsToProcess: ours +1.65 MB, the baseline +1.46 MB), the rest the manifest
-            // and 13 cmdlets. The bounds leave room for a few more cmdlets and views, not for loading
-            // the engine at import or for a second rebuild of the table.
+            // and 13 cmdlets. Issue 20 added 15 cmdlets and a few views: +0.60 MB on one quiet run (ours 3.03
+            // MB), which splits, roughly and by estimate rather than measurement, into about 10 KB per exported
+            // cmdlet (PowerShell's CmdletInfo and attributes, read at import) and 20 KB per view, none of it code
+            // of ours. So the bytes are bounded per what the module exports: the +0.5 MB of 13 cmdlets and 10
+            // views, and 12 KB more for each further cmdlet and 16 KB for each further view. The bounds still leave no room for loading the engine at import (several MB) or for
+            // a second rebuild of the table (about 1.5 MB).
             Assert.True(methods <= 25, "JIT-compiled methods over the one-cmdlet module: " + methods + " (" + figures + ")");
-            Assert.True(bytes <= 512 * 1024, "Bytes allocated over the one-cmdlet module: " + bytes + " (" + figures + ")");
+            long allowed = 512 * 1024 + (12 * 1024 * Math.Max(0, ExportedCmdlets() - 13)) + (16 * 1024 * Math.Max(0, Views() - 10));
+            Assert.True(bytes <= allowed, "Bytes allocated over the one-cmdlet module: " + bytes + ", allowed " + allowed + " (" + figures + ")");
 
             // The import loads the cmdlet assembly and nothing else of the module's: MSAL, Newtonsoft
             // and the engine come with the first cmdlet that needs them.

@@ -46,7 +46,6 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         {
             _emulator = emulator;
             _emulator.Reset();
-            _emulator.State.Downloads.BaseUri ??= new Uri("https://127.0.0.1:9/");
             _http = _emulator.NewTrustingHttpClient();
         }
 
@@ -134,7 +133,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             _emulator.State.AdvanceInsightsClock(TimeSpan.FromMinutes(10));
             JsonElement completed = (await SendAsync(HttpMethod.Get, path)).Body.GetProperty("value")[0];
             Assert.Equal("Completed", completed.GetProperty("executionStatus").GetString());
-            Assert.StartsWith("https://127.0.0.1:9/reports/", completed.GetProperty("reportAccessSecureLink").GetString());
+            Assert.StartsWith(new Uri(_emulator.State.Downloads.BaseUri, "/reports/").ToString(), completed.GetProperty("reportAccessSecureLink").GetString());
 
             // A day later the second recurrence is due: the latest is it, every run is listed with getLatestExecution=false.
             _emulator.State.AdvanceInsightsClock(TimeSpan.FromHours(24) - TimeSpan.FromMinutes(20));
