@@ -278,10 +278,12 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             {
                 Task<HostedRunResult> run = _emulator.RunAsync(
                     Connect + Execution
-                    + "$execution | Receive-PartnerInsightsReport | ForEach-Object -Begin { $n = 0 } -Process { $n++; if ($n -eq 1) { [IO.File]::WriteAllText($env:PCL_MARK, $_.CustomerTenantId) }; $_.CustomerTenantId }",
+                    + "$execution | Receive-PartnerInsightsReport | ForEach-Object -Begin { $n = 0 } -Process { $n++; if ($n -eq 1) { [IO.File]::WriteAllText($env:PCL_MARK + '.part', $_.CustomerTenantId); [IO.File]::Move($env:PCL_MARK + '.part', $env:PCL_MARK) }; $_.CustomerTenantId }",
                     With(link, extra: new Dictionary<string, string> { ["PCL_MARK"] = mark }));
 
                 await stall.Reached.WaitAsync(TimeSpan.FromSeconds(60));
+
+                // The mark is written beside and moved into place, so it is never seen empty.
                 using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
                 while (!File.Exists(mark) && !run.IsCompleted)
                 {
@@ -299,6 +301,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             {
                 stall.Release();
                 File.Delete(mark);
+                File.Delete(mark + ".part");
             }
         }
 
