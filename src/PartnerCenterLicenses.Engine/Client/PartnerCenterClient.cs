@@ -109,7 +109,8 @@ namespace PartnerCenterLicenses.Engine.Client
             return request;
         }
 
-        private static async Task<string> ReadErrorBodyAsync(HttpResponseMessage response, IdleTimeout timeout)
+        /// <summary>The start of an error answer's body (at most <paramref name="maxChars"/> characters); null when it has none or cannot be read.</summary>
+        internal static async Task<string> ReadErrorBodyAsync(HttpResponseMessage response, IdleTimeout timeout, int maxChars = MaxErrorBodyChars)
         {
             if (response.Content == null)
             {
@@ -121,7 +122,7 @@ namespace PartnerCenterLicenses.Engine.Client
                 using (Stream stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false))
                 using (var reader = new StreamReader(new CancellableReadStream(stream, timeout), Encoding.UTF8))
                 {
-                    var buffer = new char[MaxErrorBodyChars];
+                    var buffer = new char[maxChars];
                     int total = 0, read;
                     while (total < buffer.Length && (read = reader.Read(buffer, total, buffer.Length - total)) > 0)
                     {

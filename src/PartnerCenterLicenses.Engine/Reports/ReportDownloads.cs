@@ -202,31 +202,9 @@ namespace PartnerCenterLicenses.Engine.Reports
         // rest of it (the message and its details) is not needed for the error.
         private static async Task<string> StorageErrorCodeAsync(HttpResponseMessage response, IdleTimeout timeout)
         {
-            if (response.Content == null)
-            {
-                return null;
-            }
-
-            try
-            {
-                using (Stream stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false))
-                using (var reader = new StreamReader(new CancellableReadStream(stream, timeout), Encoding.UTF8))
-                {
-                    var buffer = new char[MaxErrorBodyChars];
-                    int total = 0, read;
-                    while (total < buffer.Length && (read = reader.Read(buffer, total, buffer.Length - total)) > 0)
-                    {
-                        total += read;
-                    }
-
-                    Match code = StorageErrorCode.Match(new string(buffer, 0, total));
-                    return code.Success ? code.Groups[1].Value : null;
-                }
-            }
-            catch (Exception e) when (e is IOException || e is HttpRequestException || e is OperationCanceledException)
-            {
-                return null;
-            }
+            string body = await PartnerCenterClient.ReadErrorBodyAsync(response, timeout, MaxErrorBodyChars).ConfigureAwait(false);
+            Match code = body == null ? null : StorageErrorCode.Match(body);
+            return code != null && code.Success ? code.Groups[1].Value : null;
         }
     }
 }
