@@ -67,17 +67,17 @@ namespace PartnerCenterLicenses.Commands
         public PartnerInsightsReportExecution InputObject { get; set; }
 
         /// <summary>
-        /// <para type="description">The id of the report; with -ExecutionId, the command gets the execution itself. Binds by property name.</para>
+        /// <para type="description">The id of the report (a GUID, checked before anything is sent); with -ExecutionId, the command gets the execution itself. Binds by property name.</para>
         /// </summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = IdSet)]
-        [ValidatePattern("^[A-Za-z0-9-]{1,128}$")]
+        [ValidateInsightsId]
         public string ReportId { get; set; }
 
         /// <summary>
-        /// <para type="description">The id of the execution. Without it, the report's most recent completed execution is read.</para>
+        /// <para type="description">The id of the execution (a GUID). Without it, the report's most recent completed execution is read.</para>
         /// </summary>
         [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = IdSet)]
-        [ValidatePattern("^[A-Za-z0-9-]{1,128}$")]
+        [ValidateInsightsId]
         public string ExecutionId { get; set; }
 
         /// <summary>

@@ -183,6 +183,8 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         [InlineData("Resume-PartnerInsightsReport -ReportId")]
         [InlineData("Get-PartnerInsightsReportExecution -ReportId")]
         [InlineData("Get-PartnerInsightsReportExecution -ReportId 0c0f9c4e-2b3a-4f5e-8d7c-6b5a4e3d2c1b -ExecutionId")]
+        [InlineData("Receive-PartnerInsightsReport -ReportId")]
+        [InlineData("Receive-PartnerInsightsReport -ReportId 0c0f9c4e-2b3a-4f5e-8d7c-6b5a4e3d2c1b -ExecutionId")]
         public async Task An_id_that_could_change_the_path_is_refused_at_binding_before_anything_is_sent(string command)
         {
             var result = await _emulator.RunAsync(
