@@ -25,7 +25,8 @@ Describe 'Running a Partner insights query in one command' {
     }
 
     It 'turns a query into typed rows and leaves no query or report behind' {
-        $rows = Invoke-PartnerInsightsQuery -Query $SeatsQuery -PollIntervalSec 0.2
+        $rows = Invoke-PartnerInsightsQuery -Query $SeatsQuery -PollIntervalSec 0.2 -WarningVariable warnings
+        $warnings | Should -BeNullOrEmpty
         $rows.Count | Should -BeGreaterThan 0
         $rows[0].TotalSoldSeats | Should -BeOfType ([long])
         $rows[0].CustomerName | Should -BeOfType ([string])

@@ -144,22 +144,23 @@ namespace PartnerCenterLicenses.Commands
             {
                 if (ReportId != null)
                 {
-                    Delete(PartnerCenterPath.Parse("/" + PartnerInsightsReport.RoutePath + "/" + ReportId), "report " + ReportId, "Remove-PartnerInsightsReport -ReportId " + ReportId, stopped, cleanup.Token);
+                    Delete(PartnerInsightsReport.Resource, PartnerCenterPath.Parse("/" + PartnerInsightsReport.RoutePath + "/" + ReportId), "report " + ReportId, "Remove-PartnerInsightsReport -ReportId " + ReportId, stopped, cleanup.Token);
                 }
 
                 if (QueryId != null)
                 {
-                    Delete(PartnerCenterPath.Parse(PartnerInsightsQuery.Path + "/" + QueryId), "query " + QueryId, "Remove-PartnerInsightsQuery -QueryId " + QueryId, stopped, cleanup.Token);
+                    Delete(PartnerInsightsQuery.Resource, PartnerCenterPath.Parse(PartnerInsightsQuery.Path + "/" + QueryId), "query " + QueryId, "Remove-PartnerInsightsQuery -QueryId " + QueryId, stopped, cleanup.Token);
                 }
             }
         }
 
-        private void Delete(PartnerCenterPath path, string what, string command, bool stopped, CancellationToken cancellationToken)
+        // Each answer is read as the resource it deletes (the service answers with the deleted query or report).
+        private void Delete<T>(PartnerCenterResource<T> resource, PartnerCenterPath path, string what, string command, bool stopped, CancellationToken cancellationToken)
         {
             try
             {
-                ResourceRequest<PartnerInsightsReport> request = PartnerInsightsReport.Resource.Request().To("DELETE", path, null, all: false);
-                using (IItemStream<PartnerInsightsReport> stream = _cmdlet.Session.Read(request, _cmdlet.NewCall(), stopped ? Silent.Log : _cmdlet.Log, cancellationToken))
+                ResourceRequest<T> request = resource.Request().To("DELETE", path, null, all: false);
+                using (IItemStream<T> stream = _cmdlet.Session.Read(request, _cmdlet.NewCall(), stopped ? Silent.Log : _cmdlet.Log, cancellationToken))
                 {
                     // Waited on here, not through the cmdlet's pump: after Ctrl+C the pump would stop at once.
                     while (stream.MoveNextAsync().GetAwaiter().GetResult())

@@ -63,6 +63,9 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             Assert.StartsWith("DELETE /insights/v1/mpn/ScheduledQueries/", calls[^1]);
             Assert.Contains(result.Verbose, v => v.Contains("is Pending; asking again", StringComparison.Ordinal));
             Assert.Contains(result.Verbose, v => v.Contains("is Running; asking again", StringComparison.Ordinal));
+            Assert.Contains(result.Verbose, v => v.StartsWith("Removed Partner insights report ", StringComparison.Ordinal));
+            Assert.Contains(result.Verbose, v => v.StartsWith("Removed Partner insights query ", StringComparison.Ordinal));
+            Assert.Empty(result.Warning);
             AssertNothingLeft();
         }
 
@@ -180,7 +183,8 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
                 Assert.Contains(expected, result.Output.Select(o => o.Text));
             }
 
-            // Three runs (two usage datasets, then the seats), each removed.
+            // Three runs (two usage datasets, then the seats), each removed without a warning.
+            Assert.Empty(result.Warning);
             Assert.Equal(3, _emulator.State.Requests.Count(r => r.Method == "POST" && r.Path == "/insights/v1/mpn/ScheduledReport"));
             AssertNothingLeft();
         }
