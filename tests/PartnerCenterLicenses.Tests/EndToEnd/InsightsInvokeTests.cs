@@ -117,7 +117,9 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             await fail;
 
             Assert.Equal("PartnerCenter.ReportFailed" + Command, result.TerminatingError?.FullyQualifiedErrorId);
+            Assert.Equal("InvalidOperation", result.TerminatingError.Category);
             Assert.Contains("failed", result.TerminatingError.Message);
+            Assert.Contains("Invoke-PartnerInsightsQuery", result.TerminatingError.RecommendedAction);
             AssertNothingLeft();
         }
 
@@ -197,12 +199,13 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
                 Connect
                 + "$ids = @{}; Get-PartnerSeatDeployment -CustomerTenantId '" + tenant + "' -SkipActiveSeats -PollIntervalSec 0.01 | ForEach-Object { $ids[$_.CustomerTenantId] = $_.ActiveSeats }\n"
                 + "($ids.Keys -join ',') + ' active: ' + ($null -eq $ids[$ids.Keys][0])\n"
-                + "try { Get-PartnerSeatDeployment -CustomerTenantId \"x') OR ('1'='1\" } catch { $_.FullyQualifiedErrorId }",
+                + "try { Get-PartnerSeatDeployment -CustomerTenantId \"x') OR ('1'='1\" } catch { $_.FullyQualifiedErrorId; $_.CategoryInfo.Category.ToString() }",
                 _emulator.WithRefreshToken());
 
             Assert.True(result.TerminatingError == null && result.Errors.Count == 0, result.Describe());
             Assert.Equal(tenant + " active: True", result.Output[0].Text);
             Assert.Equal("PartnerCenter.InvalidArgument,PartnerCenterLicenses.Commands.GetPartnerSeatDeploymentCommand", result.Output[1].Text);
+            Assert.Equal("InvalidArgument", result.Output[2].Text);
             var create = Assert.Single(_emulator.State.Requests, r => r.Method == "POST" && r.Path == "/insights/v1/mpn/ScheduledQueries");
             Assert.Contains("WHERE CustomerTenantId IN ('" + tenant.ToLowerInvariant() + "')", create.Body);
             AssertNothingLeft();
