@@ -35,6 +35,29 @@ Describe 'Receiving a Partner insights report' -Skip:(-not $env:PCL_REPORT_LINK)
         $rows | Where-Object { $_.TotalAssignedSeats -lt $_.TotalSoldSeats } | ForEach-Object CustomerName | Should -Be 'Contoso, Ltd'
     }
 
+    It 'writes rows that the usual cmdlets take as they take any object: Select, Sort, Export-Csv, ConvertTo-Json, a string' {
+        $rows = @(New-CompletedExecution | Receive-PartnerInsightsReport)
+        $rows[0] | Should -BeOfType ([PartnerCenterLicenses.Models.InsightsReportRow])
+        # Two reads of one file share one row class; the columns are properties, not note properties.
+        $again = @(New-CompletedExecution | Receive-PartnerInsightsReport)
+        $again[0].GetType() | Should -Be $rows[0].GetType()
+        ($rows[0].PSObject.Properties | Where-Object MemberType -EQ 'NoteProperty') | Should -BeNullOrEmpty
+        ($rows | Sort-Object TotalSoldSeats -Descending | Select-Object -First 1 -Property CustomerName, TotalSoldSeats).CustomerName |
+            Should -Be (($rows | Sort-Object TotalSoldSeats -Descending)[0].CustomerName)
+        $json = $rows[0] | ConvertTo-Json | ConvertFrom-Json
+        $json.CustomerName | Should -Be 'Contoso, Ltd'
+        $json.TotalSoldSeats | Should -Be $rows[0].TotalSoldSeats
+        $csv = Join-Path $TestDrive 'rows.csv'
+        $rows | Export-Csv -Path $csv -NoTypeInformation
+        $back = @(Import-Csv $csv)
+        $back[0].PSObject.Properties.Name | Should -Be @('CustomerTenantId', 'CustomerName', 'Product', 'Month', 'TotalSoldSeats', 'TotalAssignedSeats')
+        $back[1].TotalAssignedSeats | Should -Be ([string]$rows[1].TotalAssignedSeats)
+        "$($rows[0])" | Should -BeLike '@{CustomerTenantId=*; CustomerName=Contoso, Ltd; *TotalSoldSeats=*}'
+        $rows[0].TotalSoldSeats = 99
+        $rows[0].TotalSoldSeats | Should -Be 99
+        ($rows[0] | Format-List | Out-String) | Should -Match 'CustomerName\s+: Contoso, Ltd'
+    }
+
     It 'saves the file with -Path and replaces it only with -Force' {
         $path = Join-Path $TestDrive 'seats.csv'
         $file = New-CompletedExecution | Receive-PartnerInsightsReport -Path $path

@@ -10,10 +10,17 @@ namespace BaselineModule
     [OutputType(typeof(int))]
     public sealed class GetBaselineValueCommand : PSCmdlet
     {
+        /// <summary>How many times to write it (1 unless told): many, to see what writing one object costs.</summary>
+        [Parameter]
+        public int Count { get; set; } = 1;
+
         /// <summary>Writes a constant.</summary>
         protected override void ProcessRecord()
         {
-            WriteObject(42);
+            for (int i = 0; i < Count; i++)
+            {
+                WriteObject(42);
+            }
         }
     }
 }

@@ -138,12 +138,12 @@ namespace PartnerCenterLicenses.Commands
         private static string Key(string tenant, string product) => (tenant ?? string.Empty) + "\n" + (product ?? string.Empty);
 
         private static string Text(object row, string column) =>
-            (row as PSObject)?.Properties[column]?.Value is object value ? Convert.ToString(value, CultureInfo.InvariantCulture) : null;
+            (row as InsightsReportRow)?.ValueOf(column) is object value ? Convert.ToString(value, CultureInfo.InvariantCulture) : null;
 
         // A count the reader could not type stays text, with the reader's warning; it counts here if it is a whole number.
         private static long? Whole(object row, string column)
         {
-            object value = (row as PSObject)?.Properties[column]?.Value;
+            object value = (row as InsightsReportRow)?.ValueOf(column);
             switch (value)
             {
                 case long whole: return whole;

@@ -46,7 +46,7 @@ namespace PartnerCenterLicenses.Commands
     /// <para>The query and report the run created are removed however the runbook ends.</para>
     /// </example>
     [Cmdlet(VerbsLifecycle.Invoke, "PartnerInsightsQuery", DefaultParameterSetName = TextSet, HelpUri = HelpPages.Base + "Invoke-PartnerInsightsQuery.md")]
-    [OutputType(typeof(PSObject))]
+    [OutputType(typeof(InsightsReportRow))]
     public sealed class InvokePartnerInsightsQueryCommand : InsightsQueryCmdlet
     {
         /// <summary>

@@ -53,7 +53,7 @@ namespace PartnerCenterLicenses.Commands
     /// read again once, then the runbook stops with PartnerCenter.ReportLinkExpired.</para>
     /// </example>
     [Cmdlet(VerbsCommunications.Receive, "PartnerInsightsReport", DefaultParameterSetName = ExecutionSet, HelpUri = HelpPages.Base + "Receive-PartnerInsightsReport.md")]
-    [OutputType(typeof(PSObject), typeof(FileInfo))]
+    [OutputType(typeof(InsightsReportRow), typeof(FileInfo))]
     public sealed class ReceivePartnerInsightsReportCommand : PartnerCenterCmdlet
     {
         private const string ExecutionSet = "Execution";
