@@ -64,9 +64,14 @@ namespace PartnerCenterLicenses.Bench
 
             public int PagingRounds => Quick ? 1 : 3;
 
-            public int ReportRows => 1_000_000;
+            // The report sizes the issue names; PCL_BENCH_REPORT_ROWS and PCL_BENCH_REPORT_SMALL_ROWS change them
+            // (for instance 1,000,000 and 2,000,000, to see whether memory levels off).
+            public int ReportRows => RowsFromEnvironment("PCL_BENCH_REPORT_ROWS", 1_000_000);
 
-            public int ReportSmallRows => 100_000;
+            public int ReportSmallRows => RowsFromEnvironment("PCL_BENCH_REPORT_SMALL_ROWS", 100_000);
+
+            private static int RowsFromEnvironment(string name, int standard) =>
+                int.TryParse(Environment.GetEnvironmentVariable(name), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int rows) && rows > 0 ? rows : standard;
 
             public bool Runs(string name) => Cases.Contains(name);
         }
