@@ -4,6 +4,10 @@
     give exactly the file's views right after Import-Module, the default views apply where Out-Default
     was resolved before the import (`pwsh -File`, `pwsh -Command`, a command that autoloads the module)
     and through Format-Table's alias, and Remove-Module takes them away while a new import brings them back.
+    Then every table and list view of every type the module's assembly declares in PartnerCenterLicenses.Models,
+    rendered with Microsoft's documented values as a console of 80 and of 120 columns lays them out: no line
+    too wide, no row wrapped, nothing cut by PowerShell, headers on one line with every column, and one format
+    for each kind of value (tests/PartnerCenterLicenses.Tests/Console checks the same in a real terminal).
     See tests/TestSetup.ps1 for what the suite needs.
 #>
 
