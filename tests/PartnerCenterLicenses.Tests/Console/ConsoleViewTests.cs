@@ -11,14 +11,18 @@ namespace PartnerCenterLicenses.Tests.RealConsole
 {
     /// <summary>
     /// The default views of every output type as a user sees them: printed by the real pwsh console
-    /// in a terminal of 80 and of 120 columns. Headers stay on one line, no line is wider than the
-    /// terminal, and no value that matters is cut ("…") or squeezed out.
+    /// in a terminal of 80 and of 120 columns, with the emulator's documented values (Microsoft Dynamics CRM,
+    /// DT DEMO CSP CUSTOMER 005, OFFICE 365 BUSINESS ESSENTIALS, Skype For Business, DOMESTIC AND
+    /// INTERNATIONAL CALLING PLAN, the China cloud's endpoints). Headers stay on one line, no line is wider
+    /// than the terminal, no row wraps onto a second line, nothing is cut by PowerShell ("…") and no number
+    /// is too long for its column ("#"). tests/Views.Tests.ps1 renders every view of every output type.
     /// </summary>
     [Collection(EmulatorCollection.Name)]
     public sealed class ConsoleViewTests
     {
         // The documented shape with values that exercise the formats: a fraction, a fraction above 1
-        // (three digits before the point), a count in the millions and a time sent with an offset other than UTC.
+        // (three digits before the point), a count past Int32 (2,147,483,649, which issue 21 saw cut to
+        // …147,483,649) and a time sent with an offset other than UTC.
         private const string Insights = """
             {
                 "totalCount": 3,
@@ -27,7 +31,7 @@ namespace PartnerCenterLicenses.Tests.RealConsole
                       "serviceName": "o365", "channel": "reseller", "attributes": { "objectType": "PartnerLicensesDeploymentInsights" } },
                     { "proratedDeploymentPercent": 0.0, "licensesSold": 343, "processedDateTime": "2017-03-10T00:00:00+00:00",
                       "serviceName": "crm", "channel": "reseller", "attributes": { "objectType": "PartnerLicensesDeploymentInsights" } },
-                    { "proratedDeploymentPercent": 1.125, "licensesSold": 1250000, "processedDateTime": "2024-05-02T04:00:00+05:30",
+                    { "proratedDeploymentPercent": 1.125, "licensesSold": 2147483649, "processedDateTime": "2024-05-02T04:00:00+05:30",
                       "serviceName": "intune", "channel": "reseller", "attributes": { "objectType": "PartnerLicensesDeploymentInsights" } }
                 ],
                 "attributes": { "objectType": "Collection" }
@@ -108,6 +112,7 @@ Write-Host '@@ end'
                 Assert.True(lines.Any(l => l.Trim().Length > 0), name + " printed nothing. " + pwsh.Describe());
                 Assert.All(lines, line => Assert.True(line.Length < columns, $"{name}: a line of {line.Length} characters in {columns} columns: '{line}'"));
                 Assert.All(lines, line => Assert.DoesNotContain("…", line));
+                Assert.All(lines, line => Assert.DoesNotContain("##", line));
             }
 
             // Connect-PartnerCenter's context: a list, since account and tenant alone take 66 columns.
@@ -117,29 +122,28 @@ Write-Host '@@ end'
             Assert.Contains("ApplicationId      : " + EmulatorFixture.ClientId + "\n", context);
             Assert.Contains("Environment        : Emulator\n", context);
             Assert.Contains("AuthenticationType : RefreshToken\n", context);
-            Assert.Matches(@"TokenExpiresOn     : \d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d\d:\d\d\n", context);
+            Assert.Matches(@"TokenExpiresOn     : \d{4}-\d\d-\d\d \d\d:\d\d UTC\n", context);
 
-            // The insights table: one header line, percents as percents, times in UTC.
-            string[] insights = Table(sections["insights"], @"^ServiceName +Channel +LicensesSold +Deployed +Processed \(UTC\)$");
-            Assert.Matches(@"^o365 +reseller +4,464 +87\.4 ?% 2017-03-14 03:25$", insights[0]);
-            Assert.Matches(@"^crm +reseller +343 +0\.0 ?% 2017-03-10 00:00$", insights[1]);
-            Assert.Matches(@"^intune +reseller +1,250,000 +112\.5 ?% 2024-05-01 22:30$", insights[2]);
+            // The insights table: one header line, percents as 12.5 %, counts grouped and whole, times in UTC.
+            string[] insights = Table(sections["insights"], @"^ServiceName +Channel +LicensesSold +Deployed +ProcessedDateTime$");
+            Assert.Matches(@"^o365 +reseller +4,464 +87\.4 % 2017-03-14 03:25 UTC$", insights[0]);
+            Assert.Matches(@"^crm +reseller +343 +0\.0 % 2017-03-10 00:00 UTC$", insights[1]);
+            Assert.Matches(@"^intune +reseller +2,147,483,649 +112\.5 % 2024-05-01 22:30 UTC$", insights[2]);
 
-            // Format-List: the property names, the fraction beside its percent, the time as sent.
+            // Format-List: the property names, and the values in the table's formats.
             string list = string.Join("\n", sections["insights-list"]);
             Assert.Contains("ServiceName               : o365\n", list);
-            Assert.Contains("LicensesSold              : 4464\n", list);
-            Assert.Matches(@"ProratedDeploymentPercent : 0\.8743 \(87\.4 ?%\)\n", list);
-            Assert.Contains("ProcessedDateTime         : 2017-03-14 03:25:16 +00:00\n", list);
-            Assert.Contains("ProcessedDateTime         : 2024-05-02 04:00:00 +05:30\n", list);
+            Assert.Contains("LicensesSold              : 4,464\n", list);
+            Assert.Contains("LicensesSold              : 2,147,483,649\n", list);
+            Assert.Contains("ProratedDeploymentPercent : 87.4 %\n", list);
+            Assert.Contains("ProcessedDateTime         : 2017-03-14 03:25 UTC\n", list);
+            Assert.Contains("ProcessedDateTime         : 2024-05-01 22:30 UTC\n", list);
 
-            // Format-Table of the context: what a glance needs within 80 columns, the tenant from 116.
-            string[] contextRow = Table(
-                sections["context-table"],
-                columns >= 116 ? "^Account +Environment +SignIn +ExpiresOn +Tenant$" : "^Account +Environment +SignIn +ExpiresOn$");
+            // Format-Table of the context: who and where, the tenant last and whole, at either width (README);
+            // the account (29 characters here) shortened to its 24 columns.
+            string[] contextRow = Table(sections["context-table"], "^Account +Environment +Tenant$");
             Assert.Matches(
-                "^" + Regex.Escape(EmulatorState.DefaultUserPrincipalName) + @" +Emulator +RefreshToken +\d{4}-\d\d-\d\d \d\d:\d\d"
-                + (columns >= 116 ? " +" + EmulatorState.DefaultTenantId : string.Empty) + "$",
+                "^" + Regex.Escape(EmulatorState.DefaultUserPrincipalName.Substring(0, 21) + "...") + " +Emulator +" + EmulatorState.DefaultTenantId + "$",
                 Assert.Single(contextRow));
 
             // Environments: hosts without the scheme (all are HTTPS), built-in and custom in groups.
@@ -157,35 +161,32 @@ Write-Host '@@ end'
             Assert.Equal(2, custom.Length);
             Assert.Matches("^Contoso proxy +login.example.net +pc-proxy.example.net:8443/partner$", custom[0]);
             Assert.Matches("^Emulator +127.0.0.1:" + _emulator.Url.Port + " +127.0.0.1:" + _emulator.Url.Port + "$", custom[1]);
-            string china = "partner.partnercenterapi.microsoftonline.cn";
-            if (columns >= 120)
-            {
-                Assert.Contains(builtIn, l => Regex.IsMatch(l, "^AzureChinaCloud +login.chinacloudapi.cn +" + Regex.Escape(china) + "$"));
-            }
-            else
-            {
-                // 43 characters do not fit beside the others in 80 columns: wrapped in its cell, not cut.
-                int row = Array.FindIndex(builtIn, l => l.StartsWith("AzureChinaCloud ", StringComparison.Ordinal));
-                int column = builtIn[row].IndexOf("partner.", StringComparison.Ordinal);
-                Assert.Equal(china, builtIn[row].Substring(column) + builtIn[row + 1].Trim());
-                Assert.Equal(column, builtIn[row + 1].Length - builtIn[row + 1].TrimStart().Length);
-            }
+            // partner.partnercenterapi.microsoftonline.cn (43 characters) does not fit its 35 columns: it keeps
+            // the end that names the cloud rather than wrapping mid-word, the same at either width.
+            Assert.Contains(builtIn, l => Regex.IsMatch(l, @"^AzureChinaCloud +login\.chinacloudapi\.cn +\.\.\.microsoftonline\.cn$"));
 
             // Request options: seconds, as Set-PartnerCenterRequestOption takes them.
-            string[] options = Table(sections["options"], "^Timeout +MaxRetryCount +MaxRetryWait +RetryBaseDelay +MaxFieldLength$");
-            Assert.Matches(@"^ *100 s +4 +120 s +1 s +1,048,576$", Assert.Single(options));
+            string[] options = Table(sections["options"], "^Timeout +MaxRetryCount +MaxRetryWait +RetryBaseDelay +MaxFieldLength +MaxPageCount$");
+            Assert.Matches(@"^ *100 s +4 +120 s +1 s +1,048,576 +100,000$", Assert.Single(options));
 
-            // The analytics beyond the seed: a table each, headers on one line, percents as percents.
-            // A long name wraps in its cell: its continuation lines start with spaces.
+            // The analytics beyond the seed: a table each, headers on one line, percents as 12.5 %, and each
+            // row on one line: a wrapped cell would start a line with spaces (issue 21 saw "Microsoft Dynamics C"
+            // over "RM"). Long names end in "..." where their column is narrower.
+            string[] usage = Table(sections["usage"], "^ServiceName +Channel +Workload +Used +ProcessedDateTime$");
+            Assert.All(usage, row => Assert.Matches(@"^\S.* \d+\.\d % \d{4}-\d\d-\d\d \d\d:\d\d UTC$", row));
+            Assert.Contains(usage, row => Regex.IsMatch(row, "^crm +reseller +Microsoft Dynamics CRM +0\\.0 % "));
+            string[] customerDeployment = Table(sections["customer-deployment"], "^Customer +Product +Deployed +Sold +Percent$");
+            Assert.All(customerDeployment, row => Assert.Matches(@"^DT DEMO CSP CUSTOMER 005 .* \d+\.\d %$", row));
+            Assert.Contains(customerDeployment, row => row.Contains(" OFFICE 365 BUSINESS ESS... ", StringComparison.Ordinal));
+            string[] customerUsage = Table(sections["customer-usage"], "^Customer +Product +Workload +Active +Qualified +Used$");
+            Assert.All(customerUsage, row => Assert.Matches(@"^\S.* \d+\.\d %$", row));
+            Assert.Contains(customerUsage, row => row.Contains(" Skype For Business ", StringComparison.Ordinal));
             Assert.All(
-                Table(sections["usage"], @"^ServiceName +Channel +Workload +Used +Processed \(UTC\)$").Where(row => !row.StartsWith(' ')),
-                row => Assert.Matches(@" \d+\.\d ?% \d{4}-\d\d-\d\d \d\d:\d\d$", row));
+                Table(sections["commercial-deployment"], "^CustomerName +Service +Channel +ProductName +Deployed +Sold$"),
+                row => Assert.Matches(@"^\S.* \d[\d,]*$", row));
             Assert.All(
-                Table(sections["customer-deployment"], "^Customer +Product +Deployed +Sold +Percent$").Where(row => !row.StartsWith(' ')),
-                row => Assert.Matches(@"\d+\.\d ?%$", row));
-            Assert.NotEmpty(Table(sections["customer-usage"], "^Customer +Product +Workload +Active +Qualified +Used$"));
-            Assert.NotEmpty(Table(sections["commercial-deployment"], "^CustomerName +Service +Channel +ProductName +Deployed +Sold$"));
-            Assert.NotEmpty(Table(sections["commercial-usage"], "^CustomerName +Service +Workload +ProductName +Active +Qualified$"));
+                Table(sections["commercial-usage"], "^CustomerName +Service +Workload +ProductName +Active +Qualified$"),
+                row => Assert.Matches(@"^\S.* \d[\d,]*$", row));
 
             // Partner insights datasets: a name and three counts a line.
             string[] datasets = Table(sections["insights-datasets"], "^Name +Columns +Metrics +MinRecurrenceHours$");
@@ -194,8 +195,8 @@ Write-Host '@@ end'
             // Partner insights reports and executions: the link as scheme, host and path, never its signature.
             string[] reports = Table(sections["insights-reports"], "^ReportName +Status +Hours +Format +ReportId$");
             Assert.Matches("^Seats now +Active +now +csv +[0-9a-f-]{36}$", Assert.Single(reports));
-            string[] runs = Table(sections["insights-executions"], @"^Status +Expires \(UTC\) +Link$");
-            Assert.Matches(@"^Completed +\d{4}-\d\d-\d\d \d\d:\d\d +" + Regex.Escape(new Uri(_emulator.State.Downloads.BaseUri, "/reports/").ToString()), runs[0]);
+            string[] runs = Table(sections["insights-executions"], "^Status +Expires +Link$");
+            Assert.Matches(@"^Completed +\d{4}-\d\d-\d\d \d\d:\d\d UTC +" + Regex.Escape(new Uri(_emulator.State.Downloads.BaseUri, "/reports/").ToString()), runs[0]);
             Assert.DoesNotContain("sig=", string.Join("\n", sections["insights-executions"]));
 
             // The data behind the views is unchanged: the fraction and the time as Partner Center sent them.
