@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
+using PartnerCenterLicenses.Boundary;
 
 namespace PartnerCenterLicenses.Models
 {
@@ -56,26 +57,5 @@ namespace PartnerCenterLicenses.Models
 
             return text.Append('}').ToString();
         }
-    }
-
-    /// <summary>The columns of one report file's header, shared by all its rows.</summary>
-    public sealed class ReportRowShape
-    {
-        private readonly Dictionary<string, int> _indexes;
-
-        internal ReportRowShape(IReadOnlyList<string> names)
-        {
-            Names = names;
-            _indexes = new Dictionary<string, int>(names.Count, StringComparer.OrdinalIgnoreCase);
-            for (int i = 0; i < names.Count; i++)
-            {
-                _indexes[names[i]] = i;
-            }
-        }
-
-        /// <summary>The property names, in the file's order.</summary>
-        public IReadOnlyList<string> Names { get; }
-
-        internal int? IndexOf(string column) => _indexes.TryGetValue(column, out int index) ? index : (int?)null;
     }
 }
