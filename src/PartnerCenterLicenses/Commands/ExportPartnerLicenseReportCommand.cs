@@ -43,12 +43,16 @@ namespace PartnerCenterLicenses.Commands
     /// </example>
     /// <example title="Runbook: the weekly report, with its headline">
     /// <code><![CDATA[
-    /// $ErrorActionPreference = 'Stop'
-    /// $summary = Export-PartnerLicenseReport -Path "./licenses-$(Get-Date -Format yyyy-MM-dd).html" -PassThru
+    /// $ErrorActionPreference = 'Stop'   # any failure ends the runbook
+    /// $app = Get-AutomationPSCredential -Name 'PartnerCenterApp'   # user name: application id, password: client secret
+    /// Connect-PartnerCenter -ApplicationId $app.UserName -Credential $app -Tenant 'contoso.onmicrosoft.com' `
+    ///     -RefreshToken (Get-AutomationVariable -Name 'PartnerCenterRefreshToken')
+    /// $summary = Export-PartnerLicenseReport -Path "$env:TEMP/licenses-$(Get-Date -Format yyyy-MM-dd).html" -Culture en-GB -PassThru
     /// "$($summary.LicensesNotDeployed) of $($summary.LicensesSold) licenses not deployed at $($summary.Customers) customers"
     /// ]]></code>
     /// <para>-PassThru writes a PartnerLicenseReportSummary: the figures of the report's headline and the file's path, for a mail's subject
-    /// or a log line. examples/WeeklyLicenseReportRunbook.ps1 mails the file or stores it in a storage account.</para>
+    /// or a log line. -Open would only warn here: nobody is behind a runbook. examples/WeeklyLicenseReportRunbook.ps1 mails the file or
+    /// stores it in a storage account.</para>
     /// </example>
     [Cmdlet(VerbsData.Export, "PartnerLicenseReport", SupportsShouldProcess = true, HelpUri = HelpPages.Base + "Export-PartnerLicenseReport.md")]
     [OutputType(typeof(PartnerLicenseReportSummary))]
@@ -151,15 +155,16 @@ namespace PartnerCenterLicenses.Commands
         /// <summary>Reads the commercial analytics when nothing was piped, then writes the file.</summary>
         protected override void EndProcessing()
         {
+            // Asked first: -WhatIf neither writes the file nor reads Partner Center for it.
+            if (!ShouldProcess(_path, "Write license report"))
+            {
+                return;
+            }
+
             if (!_sawInput && !MyInvocation.ExpectingInput)
             {
                 ReadAll(CommercialLicenseDeployment.Resource);
                 ReadAll(CommercialLicenseUsage.Resource);
-            }
-
-            if (!ShouldProcess(_path, "Write license report"))
-            {
-                return;
             }
 
             DateTimeOffset written = DateTimeOffset.UtcNow;
