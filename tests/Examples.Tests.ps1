@@ -400,7 +400,7 @@ Describe 'examples/WeeklyLicenseReportRunbook.ps1' {
         $result.Customers | Should -BeGreaterThan 0
         $page = [System.IO.File]::ReadAllText($html)
         $page | Should -Match '<title>Weekly license report</title>'
-        $page | Should -Match "default-src 'none'"
+        $page | Should -Match 'http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;;'
         $page | Should -Match 'TEST COMPANY'
         $result.Blob | Should -BeExactly 'contosoreports/license-reports/weekly.html'
         $Automation.Uploads[1].Content | Should -BeExactly $page
