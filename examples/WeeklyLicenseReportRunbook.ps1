@@ -134,7 +134,8 @@ if ($StorageAccountName) {
     $blob = "$StorageAccountName/$ContainerName/$name"
 }
 
-# 5. Optionally, mail it (Microsoft Graph's sendMail; the attachment is the file's bytes, base64).
+# 5. Optionally, mail it (Microsoft Graph's sendMail; the attachment is the file's bytes, base64; a file attachment
+#    sent this way must stay under 3 MB: https://learn.microsoft.com/en-us/graph/api/user-sendmail).
 if ($MailTo) {
     $null = Connect-MgGraph -Identity -NoWelcome -ErrorAction Stop
     $message = @{

@@ -66,6 +66,8 @@ namespace PartnerCenterLicenses.Tests.Browser
                 start.ArgumentList.Add(argument);
             }
 
+            // --no-sandbox: CI containers run as root, where Chromium's sandbox will not start; the pages opened are the
+            // tests' own files, and the page's policy is what keeps them from fetching or running anything.
             _process = Process.Start(start);
             _process.StandardOutput.ReadToEndAsync();
 
