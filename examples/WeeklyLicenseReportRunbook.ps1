@@ -134,8 +134,9 @@ if ($StorageAccountName) {
     $blob = "$StorageAccountName/$ContainerName/$name"
 }
 
-# 5. Optionally, mail it (Microsoft Graph's sendMail; the attachment is the file's bytes, base64; a file attachment
-#    sent this way must stay under 3 MB: https://learn.microsoft.com/en-us/graph/api/user-sendmail).
+# 5. Optionally, mail it (Microsoft Graph's sendMail, https://learn.microsoft.com/en-us/graph/api/user-sendmail; the
+#    attachment is the file's bytes, base64, inline in the request, which Graph limits in size: for thousands of
+#    customers, store the report and mail its link instead).
 if ($MailTo) {
     $null = Connect-MgGraph -Identity -NoWelcome -ErrorAction Stop
     $message = @{
