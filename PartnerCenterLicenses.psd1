@@ -39,7 +39,8 @@
         'Resume-PartnerInsightsReport',
         'Get-PartnerInsightsReportExecution',
         'Invoke-PartnerInsightsQuery',
-        'Get-PartnerSeatDeployment'
+        'Get-PartnerSeatDeployment',
+        'Export-PartnerLicenseReport'
     )
     FunctionsToExport    = @()
     # The names of Microsoft's archived PartnerCenter module, so its runbooks run unchanged.

@@ -23,6 +23,7 @@ BeforeAll {
         $Automation.Certificates = @{ PartnerCenterCertificate = Get-PfxCertificate -FilePath $env:PCL_CERTIFICATE_PATH }
         $Automation.VariablesSet = [System.Collections.Generic.List[object]]::new()
         $Automation.Uploads = [System.Collections.Generic.List[object]]::new()
+        $Automation.Mails = [System.Collections.Generic.List[object]]::new()
     }
 
     # Like Azure Automation's: an asset that does not exist is an error.
@@ -64,6 +65,15 @@ BeforeAll {
                 Blob      = $Blob
                 Content   = [System.IO.File]::ReadAllText($File)
             })
+    }
+
+    # Microsoft Graph, as far as the weekly report's mail uses it: the message as sent.
+    function Connect-MgGraph([switch] $Identity, [switch] $NoWelcome) {
+        $Automation.Mails.Add([pscustomobject]@{ Step = 'Connect-MgGraph'; Identity = [bool] $Identity })
+    }
+
+    function Send-MgUserMail([string] $UserId, [hashtable] $BodyParameter) {
+        $Automation.Mails.Add([pscustomobject]@{ Step = 'Send-MgUserMail'; UserId = $UserId; Body = $BodyParameter })
     }
 
     function Get-Secrets {
@@ -372,12 +382,54 @@ Describe 'examples/SeatDeploymentRunbook.ps1' {
     }
 }
 
+Describe 'examples/WeeklyLicenseReportRunbook.ps1' {
+    BeforeEach {
+        Reset-AutomationAccount
+    }
+
+    AfterEach {
+        Disconnect-PartnerCenter
+    }
+
+    It 'writes the report of the commercial analytics, stores it in a blob and mails it with the headline in the subject' {
+        $html = Join-Path $TestDrive 'weekly.html'
+        $result = & (Join-Path $Examples 'WeeklyLicenseReportRunbook.ps1') -Environment Emulator -OutputPath $html `
+            -StorageAccountName contosoreports -MailTo 'licensing@contoso.com' -MailFrom 'reports@contoso.com'
+
+        $result.Path | Should -Be $html
+        $result.Customers | Should -BeGreaterThan 0
+        $page = [System.IO.File]::ReadAllText($html)
+        $page | Should -Match '<title>Weekly license report</title>'
+        $page | Should -Match 'http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;;'
+        $page | Should -Match 'TEST COMPANY'
+        $result.Blob | Should -BeExactly 'contosoreports/license-reports/weekly.html'
+        $Automation.Uploads[1].Content | Should -BeExactly $page
+        $Automation.Mails.Step | Should -Be @('Connect-MgGraph', 'Send-MgUserMail')
+        $Automation.Mails[0].Identity | Should -BeTrue
+        $mail = $Automation.Mails[1]
+        $mail.UserId | Should -BeExactly 'reports@contoso.com'
+        $mail.Body.message.subject | Should -BeExactly ('License report: {0} of {1} licenses not deployed at {2} customers' -f $result.LicensesNotDeployed, $result.LicensesSold, $result.Customers)
+        $mail.Body.message.toRecipients[0].emailAddress.address | Should -BeExactly 'licensing@contoso.com'
+        [System.Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($mail.Body.message.attachments[0].contentBytes)) | Should -BeExactly $page
+        $Automation.VariablesSet.Count | Should -Be 1
+        Assert-TokenSignsIn $Automation.VariablesSet[0].Value
+        Assert-NoSecretIn $page
+    }
+
+    It 'refuses -MailTo without -MailFrom before signing in' {
+        { & (Join-Path $Examples 'WeeklyLicenseReportRunbook.ps1') -Environment Emulator -MailTo 'licensing@contoso.com' } |
+            Should -Throw '*-MailFrom*'
+        $Automation.VariablesSet.Count | Should -Be 0
+    }
+}
+
 Describe 'The examples'' help' {
     It 'gives every example a synopsis, a description, a description of every parameter and two examples' -ForEach @(
         @{ Script = 'LicenseReportRunbook.ps1' }
         @{ Script = 'UnderDeploymentReport.ps1' }
         @{ Script = 'CertificateRunbook.ps1' }
         @{ Script = 'SeatDeploymentRunbook.ps1' }
+        @{ Script = 'WeeklyLicenseReportRunbook.ps1' }
     ) {
         $help = Get-Help (Join-Path $Examples $Script) -Full
 
@@ -396,7 +448,7 @@ Describe 'The examples'' help' {
 
     It 'lists every example script in examples/README.md and in this file' {
         $scripts = @(Get-ChildItem -LiteralPath $Examples -Filter '*.ps1' -File | ForEach-Object Name)
-        $scripts.Count | Should -Be 4
+        $scripts.Count | Should -Be 5
         $readme = Get-Content -LiteralPath (Join-Path $Examples 'README.md') -Raw
         $tests = Get-Content -LiteralPath $PSCommandPath -Raw
         foreach ($file in $scripts) {

@@ -80,6 +80,8 @@ namespace PartnerCenterLicenses.Boundary
         public const string ReportLinkExpired = "PartnerCenter.ReportLinkExpired";
         public const string FileExists = "PartnerCenter.FileExists";
         public const string ReportTimeout = "PartnerCenter.ReportTimeout";
+        public const string ReportInputNotSupported = "PartnerCenter.ReportInputNotSupported";
+        public const string ReportNotWritten = "PartnerCenter.ReportNotWritten";
 #pragma warning restore CS1591
     }
 
