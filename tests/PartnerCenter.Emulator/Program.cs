@@ -131,7 +131,7 @@ namespace PartnerCenter.Emulator
                 (it adds the environment Emulator and signs in):
                   . '{connectPath}'
                   Get-PartnerLicenseDeployment
-                Any README example then runs with -Environment Emulator added to
+                To run README's examples here, add -Environment Emulator to
                 Connect-PartnerCenter and New-PartnerCenterRefreshToken.
 
                 User sign-in (public client {DemoPublicClientId}):
