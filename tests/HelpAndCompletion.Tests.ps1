@@ -120,3 +120,72 @@ Describe 'Tab completion of -Environment' {
         (Get-Completion 'Connect-PartnerCenter -Environment Emu').CompletionMatches.CompletionText | Should -Be @('Emulator')
     }
 }
+
+Describe 'Import-Module -Cmdlet *' {
+    # Issue 21. README offers `Import-Module PartnerCenterLicenses -Cmdlet *` to leave the four ...Info aliases to the
+    # archived module. The aliases come from the cmdlets' [Alias] attributes, which PowerShell imports only when the
+    # alias filter lets them; what it still does with AliasesToExport (ExportedAliases, auto-loading) is its own.
+    BeforeAll {
+        $aliases = @((Import-PowerShellDataFile -LiteralPath $ModuleManifest).AliasesToExport)
+        # A session of its own, so the suite's import (with the aliases) is not what is looked at.
+        function Invoke-InFreshSession([scriptblock] $Script) {
+            $session = [powershell]::Create([initialsessionstate]::CreateDefault2())
+            try {
+                $null = $session.AddScript($Script).AddArgument($ModuleManifest).AddArgument($aliases)
+                $output = $session.Invoke()
+                $session.Streams.Error | Should -BeNullOrEmpty
+                $output
+            }
+            finally {
+                $session.Dispose()
+            }
+        }
+    }
+
+    It 'defines none of the four aliases, while the module still lists them as exported' {
+        $result = Invoke-InFreshSession {
+            param($manifest, $aliases)
+            Import-Module $manifest -Cmdlet *
+            [pscustomobject]@{
+                Defined  = @($aliases | Where-Object { Get-Alias $_ -ErrorAction Ignore })
+                Listed   = @((Get-Module PartnerCenterLicenses).ExportedAliases.Keys | Sort-Object)
+                Cmdlets  = @(Get-Command -Module PartnerCenterLicenses -CommandType Cmdlet).Count
+                Manifest = @((Import-PowerShellDataFile -LiteralPath $manifest).CmdletsToExport).Count
+            }
+        }
+        $result.Defined | Should -BeNullOrEmpty
+        $result.Listed | Should -Be ($aliases | Sort-Object)
+        $result.Cmdlets | Should -Be $result.Manifest
+    }
+
+    It 'leaves an ...Info name to another module''s command of that name, as README says' {
+        $result = Invoke-InFreshSession {
+            param($manifest, $aliases)
+            # A stand-in for the archived module's cmdlet of the same name.
+            function global:Get-PartnerLicenseDeploymentInfo { 'archived module' }
+            Import-Module $manifest -Cmdlet *
+            (Get-Command Get-PartnerLicenseDeploymentInfo).CommandType.ToString()
+            Get-PartnerLicenseDeploymentInfo
+        }
+        $result | Should -Be @('Function', 'archived module')
+    }
+
+    It 'still auto-loads the aliases when an ...Info name is typed that no other command has' {
+        $result = Invoke-InFreshSession {
+            param($manifest, $aliases)
+            # The module on the module path, as when installed: auto-loading reads AliasesToExport from the manifest.
+            $saved = $env:PSModulePath
+            $env:PSModulePath = (Split-Path -Parent (Split-Path -Parent $manifest)) + [IO.Path]::PathSeparator + $saved
+            try {
+                Import-Module $manifest -Cmdlet *
+                [bool](Get-Alias Get-PartnerLicenseUsageInfo -ErrorAction Ignore)
+                (Get-Command Get-PartnerLicenseUsageInfo).CommandType.ToString()
+                [bool](Get-Alias Get-PartnerLicenseUsageInfo -ErrorAction Ignore)
+            }
+            finally {
+                $env:PSModulePath = $saved
+            }
+        }
+        $result | Should -Be @($false, 'Alias', $true)
+    }
+}

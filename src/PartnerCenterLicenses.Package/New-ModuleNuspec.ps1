@@ -8,7 +8,8 @@
     Everything comes from the module as built: id and version from the manifest (the one source of the
     version), the exported cmdlets and aliases as Test-ModuleManifest reads them (as PowerShellGet's
     Publish-Module does), and the file list from the folder, so whatever the build lays out is what
-    ships. Only the license file is added, at the package root.
+    ships. Only the license file and the package's readme (what nuget.org and the Gallery show on the
+    package's page) are added, at the package root.
 
     The tags are the ones Publish-Module writes, so Find-Module -Command / -Includes find the module:
     the manifest's Tags, PSModule, PSIncludes_Cmdlet, one PSCmdlet_<name> per exported cmdlet, one
@@ -30,6 +31,10 @@ param(
     [Parameter(Mandatory)]
     [string] $LicenseExpression,
 
+    # The package's readme (Markdown), shipped at the package root as README.md and named by <readme>.
+    [Parameter(Mandatory)]
+    [string] $ReadmeFile,
+
     # Where to write the .nuspec.
     [Parameter(Mandatory)]
     [string] $OutputPath
@@ -40,6 +45,7 @@ Set-StrictMode -Version Latest
 
 $ModuleFolder = (Resolve-Path -LiteralPath $ModuleFolder).ProviderPath.TrimEnd([IO.Path]::DirectorySeparatorChar, [IO.Path]::AltDirectorySeparatorChar)
 $LicenseFile = (Resolve-Path -LiteralPath $LicenseFile).ProviderPath
+$ReadmeFile = (Resolve-Path -LiteralPath $ReadmeFile).ProviderPath
 $name = Split-Path -Leaf $ModuleFolder
 $manifestPath = Join-Path $ModuleFolder "$name.psd1"
 if (-not (Test-Path -LiteralPath $manifestPath -PathType Leaf)) {
@@ -118,6 +124,7 @@ try {
     $writer.WriteElementString('description', $namespace, $module.Description)
     if ($releaseNotes) { $writer.WriteElementString('releaseNotes', $namespace, $releaseNotes) }
     if ($module.Copyright) { $writer.WriteElementString('copyright', $namespace, $module.Copyright) }
+    $writer.WriteElementString('readme', $namespace, 'README.md')
     $writer.WriteElementString('tags', $namespace, ($tags -join ' '))
     $writer.WriteEndElement()
 
@@ -135,6 +142,10 @@ try {
         $writer.WriteAttributeString('target', $licenseName)
         $writer.WriteEndElement()
     }
+    $writer.WriteStartElement('file', $namespace)
+    $writer.WriteAttributeString('src', $ReadmeFile)
+    $writer.WriteAttributeString('target', 'README.md')
+    $writer.WriteEndElement()
     $writer.WriteEndElement()
     $writer.WriteEndElement()
     $writer.WriteEndDocument()
@@ -143,4 +154,4 @@ finally {
     $writer.Dispose()
 }
 
-"$name $version`: $($files.Count + [int] (-not $shipsOwnLicense)) files, $($tags.Count) tags -> $OutputPath"
+"$name $version`: $($files.Count + [int] (-not $shipsOwnLicense) + 1) files, $($tags.Count) tags -> $OutputPath"

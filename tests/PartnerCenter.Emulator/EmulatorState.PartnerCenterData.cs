@@ -145,6 +145,10 @@ namespace PartnerCenter.Emulator
         private bool _commercialRelativeNextLink;
         private int? _nextLinkCycleAfterPage;
         private TimeSpan _partnerCenterLatency;
+        private int? _customerPageSize;
+        private int? _throttleEvery;
+        private TimeSpan _throttleRetryAfter = TimeSpan.FromSeconds(1);
+        private long _throttleCounted;
         private bool _byteOrderMark = true;
         private int _generatedCustomerCount;
         private int _inFlight;
@@ -210,6 +214,81 @@ namespace PartnerCenter.Emulator
                 }
 
                 lock (_gate) { _nextLinkCycleAfterPage = value; }
+            }
+        }
+
+        /// <summary>
+        /// When set, the largest page of the customer list (<c>GET /v1/customers</c>), whatever <c>size</c> the
+        /// client asks for, as <see cref="CommercialPageSize"/> is for the commercial analytics API; null (the
+        /// default) serves the requested size up to 500. The next link carries the size actually served.
+        /// </summary>
+        public int? CustomerPageSize
+        {
+            get { lock (_gate) { return _customerPageSize; } }
+            set
+            {
+                if (value != null && value < 1)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(value), value, "A page has at least one customer.");
+                }
+
+                lock (_gate) { _customerPageSize = value; }
+            }
+        }
+
+        /// <summary>
+        /// When set to N, every Nth Partner Center request (Entra's endpoints not counted; the Nth, 2Nth, ...
+        /// since this was set) is answered 429 Too Many Requests with <c>Retry-After</c> of
+        /// <see cref="ThrottleRetryAfter"/>, before any other handling; null (the default) never throttles.
+        /// Scripted faults for the request's path are served first and are not counted.
+        /// </summary>
+        public int? ThrottleEvery
+        {
+            get { lock (_gate) { return _throttleEvery; } }
+            set
+            {
+                if (value != null && value < 1)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(value), value, "Throttle every 1st, 2nd, ... request.");
+                }
+
+                lock (_gate)
+                {
+                    _throttleEvery = value;
+                    _throttleCounted = 0;
+                }
+            }
+        }
+
+        /// <summary>The <c>Retry-After</c> of a <see cref="ThrottleEvery"/> answer, sent in whole seconds (rounded up); one second by default.</summary>
+        public TimeSpan ThrottleRetryAfter
+        {
+            get { lock (_gate) { return _throttleRetryAfter; } }
+            set
+            {
+                if (value < TimeSpan.Zero)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(value), value, "Retry-After cannot be negative.");
+                }
+
+                lock (_gate) { _throttleRetryAfter = value; }
+            }
+        }
+
+        /// <summary>Counts a Partner Center request against <see cref="ThrottleEvery"/>; the 429 to answer it with when it is the Nth.</summary>
+        internal EmulatorFault NextThrottle()
+        {
+            lock (_gate)
+            {
+                if (_throttleEvery is not int every || ++_throttleCounted % every != 0)
+                {
+                    return null;
+                }
+
+                // Partner Center answers a throttled request 429 with Retry-After:
+                // https://learn.microsoft.com/partner-center/developer/api-throttling-guidance
+                return EmulatorFault.Status(429, """{"code":429,"description":"Rate limit is exceeded.","errorName":"TooManyRequests"}""")
+                    .WithRetryAfter(_throttleRetryAfter);
             }
         }
 
@@ -406,6 +485,10 @@ namespace PartnerCenter.Emulator
                 _commercialRelativeNextLink = false;
                 _nextLinkCycleAfterPage = null;
                 _partnerCenterLatency = TimeSpan.Zero;
+                _customerPageSize = null;
+                _throttleEvery = null;
+                _throttleRetryAfter = TimeSpan.FromSeconds(1);
+                _throttleCounted = 0;
                 _byteOrderMark = true;
                 ResetInsightsLocked();
                 ResetPeakConcurrency();

@@ -77,6 +77,8 @@ namespace PartnerCenter.Emulator
         private readonly List<string> _issuedRefreshTokens = new List<string>();
         private readonly Dictionary<string, Queue<EmulatorFault>> _scripted =
             new Dictionary<string, Queue<EmulatorFault>>(StringComparer.OrdinalIgnoreCase);
+
+        private readonly Queue<EmulatorFault> _anyPartnerCenterPath = new Queue<EmulatorFault>();
         private readonly List<RecordedRequest> _requests = new List<RecordedRequest>();
         private readonly TokenSigner _signer;
         private int _tokenRequestCount;
@@ -401,6 +403,22 @@ namespace PartnerCenter.Emulator
         }
 
         /// <summary>
+        /// Makes the next Partner Center request, whatever its path (Entra's endpoints excepted), get
+        /// <paramref name="fault"/>: what the standalone emulator's <c>--fault</c> switch queues, for a user who
+        /// wants to see the module meet a failure without knowing which request comes next. Faults queued for
+        /// the request's own path with <see cref="EnqueueFault"/> are served first.
+        /// </summary>
+        public void EnqueuePartnerCenterFault(EmulatorFault fault)
+        {
+            ArgumentNullException.ThrowIfNull(fault);
+            fault.Validate();
+            lock (_gate)
+            {
+                _anyPartnerCenterPath.Enqueue(fault);
+            }
+        }
+
+        /// <summary>
         /// Forgets recorded requests and resets <see cref="TokenRequestCount"/> and <see cref="PeakConcurrentRequests"/>
         /// (to the Partner Center requests in flight at that moment). Issued tokens, registrations
         /// and pending scripted responses are kept: tokens stay valid and stay listed for leak scans.
@@ -424,6 +442,7 @@ namespace PartnerCenter.Emulator
             lock (_gate)
             {
                 _scripted.Clear();
+                _anyPartnerCenterPath.Clear();
             }
         }
 
@@ -451,6 +470,14 @@ namespace PartnerCenter.Emulator
                 }
 
                 return null;
+            }
+        }
+
+        internal EmulatorFault TryDequeuePartnerCenterFault()
+        {
+            lock (_gate)
+            {
+                return _anyPartnerCenterPath.Count > 0 ? _anyPartnerCenterPath.Dequeue() : null;
             }
         }
 

@@ -10,8 +10,9 @@ using System.Threading.Tasks;
 namespace PartnerCenter.Emulator
 {
     /// <summary>
-    /// Standalone mode: <c>dotnet run --project tests/PartnerCenter.Emulator [-- --port N]</c> starts the
-    /// emulator with a demo app registration and prints how to point the module at it.
+    /// Standalone mode: <c>dotnet run --project tests/PartnerCenter.Emulator [-- SWITCHES]</c> starts the
+    /// emulator with a demo app registration and prints how to point the module at it; the switches
+    /// (<see cref="EmulatorCommandLine.Help"/>) simulate latency, paging, throttling and faults.
     /// </summary>
     internal static class Program
     {
@@ -26,33 +27,26 @@ namespace PartnerCenter.Emulator
 
         public static async Task<int> Main(string[] args)
         {
-            if (!TryParseArguments(args, out int port, out string infoFile, out bool autoApproveDeviceCodes, out bool showHelp) || showHelp)
+            EmulatorCommandLine commandLine = EmulatorCommandLine.Parse(args, out string error);
+            if (commandLine == null || commandLine.ShowHelp)
             {
-                Console.Error.WriteLine("Usage: dotnet run --project tests/PartnerCenter.Emulator [-- --port N] [--info-file PATH] [--auto-approve-device-codes]");
-                Console.Error.WriteLine("--info-file writes the URL, trust bundle, server certificate, demo clients, the demo app's certificate (PFX)");
-                Console.Error.WriteLine("and refresh token as JSON (owner-only) once serving, for scripts such as the Pester tests.");
-                Console.Error.WriteLine("--auto-approve-device-codes approves every device code for the default user as soon as it is polled,");
-                Console.Error.WriteLine("so a script can sign in with -UseDeviceAuthentication unattended.");
-                Console.Error.WriteLine("Serves Entra ID and the Partner Center API on https://127.0.0.1 (a free port unless --port is given) until Ctrl+C.");
-                Console.Error.WriteLine("Sign-ins: refresh token and client credentials (secret or certificate) for the demo app; device code and");
-                Console.Error.WriteLine("interactive (authorization code + PKCE, loopback redirect) for the demo public client. A device code is");
-                Console.Error.WriteLine("logged when issued; approve it by opening https://127.0.0.1:PORT/devicelogin?user_code=CODE (add");
-                Console.Error.WriteLine("&action=deny to decline, &login_hint=UPN to sign in as another user). Interactive sign-in needs no page:");
-                Console.Error.WriteLine("the authorize endpoint signs in the default user and redirects straight back to the app.");
-                return showHelp ? 0 : 2;
+                if (error != null)
+                {
+                    Console.Error.WriteLine(error);
+                }
+
+                Console.Error.WriteLine(EmulatorCommandLine.Help);
+                return error == null ? 0 : 2;
             }
 
-            await using EmulatorServer server = await EmulatorServer.StartAsync(new EmulatorOptions { Port = port, Quiet = false });
+            await using EmulatorServer server = await EmulatorServer.StartAsync(new EmulatorOptions { Port = commandLine.Port, Quiet = false });
 
             string clientSecret = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(24));
             server.State.RegisterConfidentialClient(DemoClientId, clientSecret);
             server.State.AllowPublicClientFlows(DemoClientId);
             server.State.RegisterPublicClient(DemoPublicClientId);
             string refreshToken = server.State.IssueRefreshToken(DemoClientId);
-            if (autoApproveDeviceCodes)
-            {
-                server.State.AutoApproveDeviceCodesAfter = TimeSpan.Zero;
-            }
+            commandLine.ApplyTo(server.State);
 
             string directory = Path.Combine(Path.GetTempPath(), "PartnerCenter.Emulator", server.BaseUri.Port.ToString(CultureInfo.InvariantCulture));
             string bundlePath = server.WriteTrustBundle(Path.Combine(directory, "ca-bundle.pem"));
@@ -66,10 +60,14 @@ namespace PartnerCenter.Emulator
                 WriteOwnerOnly(pfxPath, clientCertificate.Export(X509ContentType.Pfx));
             }
 
-            PrintInstructions(server, clientSecret, refreshToken, bundlePath, cerPath, pfxPath, autoApproveDeviceCodes);
-            if (infoFile != null)
+            // The refresh token is longer than a terminal line, so the banner points at a script holding it.
+            string connectPath = Path.Combine(directory, "connect.ps1");
+            WriteOwnerOnly(connectPath, System.Text.Encoding.UTF8.GetBytes(ConnectScript(server, clientSecret, refreshToken)));
+
+            PrintInstructions(server, clientSecret, bundlePath, cerPath, pfxPath, connectPath, commandLine);
+            if (commandLine.InfoFile != null)
             {
-                WriteInfoFile(infoFile, server, clientSecret, refreshToken, bundlePath, cerPath, pfxPath);
+                WriteInfoFile(commandLine.InfoFile, server, clientSecret, refreshToken, bundlePath, cerPath, pfxPath);
             }
 
             await WaitForShutdownSignalAsync();
@@ -77,50 +75,102 @@ namespace PartnerCenter.Emulator
             return 0;
         }
 
-        private static void PrintInstructions(
-            EmulatorServer server, string clientSecret, string refreshToken, string bundlePath, string cerPath, string pfxPath, bool autoApproveDeviceCodes)
+        private static string ConnectScript(EmulatorServer server, string clientSecret, string refreshToken)
         {
-            string deviceCodeApproval = autoApproveDeviceCodes
-                ? "approved for " + EmulatorState.DefaultUserPrincipalName + " when first polled (--auto-approve-device-codes), or by hand at"
-                : "the code is also logged below when issued; approve it at";
             string url = server.BaseUri.ToString().TrimEnd('/');
+            return $"""
+                # Demo values of the Partner Center emulator at {url}, valid for this run only.
+                # Dot-source it in pwsh or Windows PowerShell with the module imported: . '<this file>'
+                if (-not (Get-PartnerCenterEnvironment -Name Emulator -ErrorAction Ignore)) {"{"}
+                    $null = Add-PartnerCenterEnvironment -Name Emulator -ActiveDirectoryAuthority '{url}' -PartnerCenterEndpoint '{url}'
+                {"}"}
+                $credential = New-Object PSCredential '{DemoClientId}', (ConvertTo-SecureString '{clientSecret}' -AsPlainText -Force)
+                $refreshToken = '{refreshToken}'
+                Connect-PartnerCenter -Environment Emulator -ApplicationId '{DemoClientId}' -Credential $credential -RefreshToken $refreshToken -Tenant '{EmulatorState.DefaultTenantId}'
+
+                """;
+        }
+
+        /// <summary>
+        /// Every line within 80 columns with this machine's paths (a test starts the emulator and checks),
+        /// so a standard terminal never wraps a word or a command in the middle.
+        /// </summary>
+        private static void PrintInstructions(
+            EmulatorServer server, string clientSecret, string bundlePath, string cerPath, string pfxPath, string connectPath, EmulatorCommandLine commandLine)
+        {
+            string deviceCodeApproval = commandLine.AutoApproveDeviceCodes
+                ? "approved when first polled\n    (--auto-approve-device-codes), or by hand at"
+                : "logged below when issued; approve it at";
+            string url = server.BaseUri.ToString().TrimEnd('/');
+            string simulated = Simulation(commandLine);
             Console.WriteLine($"""
 
-                Partner Center emulator (Entra ID + Partner Center API) listening on {url}
+                Partner Center emulator (Entra ID + Partner Center API)
+                listening on {url}{simulated}
 
-                Demo app registration - demo values, valid for this run only:
-                  Application (client) id : {DemoClientId}
-                  Client secret           : {clientSecret}
-                  Tenant id               : {EmulatorState.DefaultTenantId} ({EmulatorState.DefaultTenantDomain})
-                  User                    : {EmulatorState.DefaultUserPrincipalName}
-                  Refresh token           : {refreshToken}
-                  Certificate (PFX)       : {pfxPath}  (no password; -Certificate (Get-PfxCertificate <path>))
+                Demo app registration, valid for this run only:
+                  Application id : {DemoClientId}
+                  Client secret  : {clientSecret}
+                  Tenant id      : {EmulatorState.DefaultTenantId}
+                                   ({EmulatorState.DefaultTenantDomain})
+                  User           : {EmulatorState.DefaultUserPrincipalName}
+                  Refresh token  : in the connect script below ($refreshToken)
+                  Certificate    : {pfxPath}
+                                   (no password: Get-PfxCertificate <path>)
 
-                Trust the emulator's certificate (a new one is made on every start):
-                  Linux / macOS - in the shell, before starting pwsh:
+                Trust the emulator's certificate (a new one on every start):
+                  Linux / macOS, in the shell before starting pwsh:
                     export SSL_CERT_FILE='{bundlePath}'
-                  Windows - in PowerShell (Windows asks for confirmation):
-                    Import-Certificate -FilePath '{cerPath}' -CertStoreLocation Cert:\CurrentUser\Root
-                  and remove it again when done:
+                  Windows, in PowerShell (Windows asks to confirm):
+                    Import-Certificate -CertStoreLocation Cert:\CurrentUser\Root `
+                      -FilePath '{cerPath}'
+                  and remove it when done:
                     Remove-Item Cert:\CurrentUser\Root\{server.Certificate.Thumbprint}
 
-                User sign-in (public client {DemoPublicClientId}):
-                  Device code  - {deviceCodeApproval}
-                                 {url}/devicelogin?user_code=CODE  (&action=deny to decline,
-                                 &login_hint=UPN for another user in {EmulatorState.DefaultTenantDomain})
-                  Interactive  - redirect URI http://localhost (any port and path); the authorize endpoint signs in
-                                 {EmulatorState.DefaultUserPrincipalName} at once and redirects back with the code
-
-                Try the module:
-                  Add-PartnerCenterEnvironment -Name Emulator -ActiveDirectoryAuthority {url} -PartnerCenterEndpoint {url}
-                  Connect-PartnerCenter -Environment Emulator -ApplicationId {DemoClientId} -Credential (New-Object PSCredential '{DemoClientId}', (ConvertTo-SecureString '{clientSecret}' -AsPlainText -Force)) -RefreshToken '{refreshToken}' -Tenant {EmulatorState.DefaultTenantId}
+                Try the module: import it, then dot-source the connect script
+                (it adds the environment Emulator and signs in):
+                  . '{connectPath}'
                   Get-PartnerLicenseDeployment
-                  New-PartnerCenterRefreshToken -Environment Emulator -ApplicationId {DemoClientId} -Credential <as above> -Tenant {EmulatorState.DefaultTenantId}
-                    (the demo app also allows public client flows, so -UseDeviceAuthentication works for it)
+                To run README's examples here, add -Environment Emulator to
+                Connect-PartnerCenter and New-PartnerCenterRefreshToken.
+
+                User sign-in (public client {DemoPublicClientId}):
+                  Device code: {deviceCodeApproval}
+                    {url}/devicelogin?user_code=CODE
+                    (&action=deny to decline, &login_hint=UPN for another user)
+                  Interactive: redirect URI http://localhost (any port, path);
+                    the default user is signed in at once, no page is shown
 
                 Press Ctrl+C to stop.
 
                 """);
+        }
+
+        private static string Simulation(EmulatorCommandLine commandLine)
+        {
+            var parts = new System.Collections.Generic.List<string>();
+            if (commandLine.Latency > TimeSpan.Zero)
+            {
+                parts.Add(string.Create(CultureInfo.InvariantCulture, $"latency {commandLine.Latency.TotalMilliseconds:0} ms"));
+            }
+
+            if (commandLine.PageSize is int pageSize)
+            {
+                parts.Add(string.Create(CultureInfo.InvariantCulture, $"pages of {pageSize}"));
+            }
+
+            if (commandLine.ThrottleEvery is int every)
+            {
+                parts.Add(string.Create(CultureInfo.InvariantCulture, $"429 every {every} (Retry-After {commandLine.RetryAfter.TotalSeconds:0} s)"));
+            }
+
+            if (commandLine.FaultCount > 0)
+            {
+                parts.Add(string.Create(CultureInfo.InvariantCulture, $"{commandLine.FaultCount} faults queued (--fault)"));
+            }
+
+            // One switch a line, so that no combination outgrows 80 columns.
+            return parts.Count == 0 ? string.Empty : "\nsimulating:\n  " + string.Join("\n  ", parts);
         }
 
         // Written to a temporary name and moved into place, so a script polling for the file never
@@ -158,70 +208,6 @@ namespace PartnerCenter.Emulator
 
             using var stream = new FileStream(path, options);
             stream.Write(content);
-        }
-
-        private static bool TryParseArguments(string[] args, out int port, out string infoFile, out bool autoApproveDeviceCodes, out bool showHelp)
-        {
-            port = 0;
-            infoFile = null;
-            autoApproveDeviceCodes = false;
-            showHelp = false;
-            for (int i = 0; i < args.Length; i++)
-            {
-                string arg = args[i];
-                string value = null;
-                if (arg == "-h" || arg == "--help" || arg == "-?")
-                {
-                    showHelp = true;
-                    continue;
-                }
-
-                if (arg == "--auto-approve-device-codes")
-                {
-                    autoApproveDeviceCodes = true;
-                    continue;
-                }
-
-                if (arg == "--info-file")
-                {
-                    if (i + 1 == args.Length)
-                    {
-                        Console.Error.WriteLine("--info-file needs a path.");
-                        return false;
-                    }
-
-                    infoFile = Path.GetFullPath(args[++i]);
-                    continue;
-                }
-
-                if (arg.StartsWith("--port=", StringComparison.Ordinal))
-                {
-                    value = arg.Substring("--port=".Length);
-                }
-                else if (arg == "--port")
-                {
-                    if (i + 1 == args.Length)
-                    {
-                        Console.Error.WriteLine("--port needs a value.");
-                        return false;
-                    }
-
-                    value = args[++i];
-                }
-                else
-                {
-                    Console.Error.WriteLine($"Unknown argument '{arg}'.");
-                    return false;
-                }
-
-                if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port > 65535)
-                {
-                    Console.Error.WriteLine($"Invalid port '{value}'.");
-                    return false;
-                }
-            }
-
-            return true;
         }
 
         private static async Task WaitForShutdownSignalAsync()

@@ -184,13 +184,19 @@ namespace PartnerCenter.Emulator.Hosting
 
         private Task ServeScriptedResponseAsync(HttpContext context, RequestDelegate next)
         {
+            bool partnerCenter = !IsEntraPath(context.Request.Path);
             EmulatorFault fault = _state.TryDequeueFault(context.Request.Path.Value);
+            if (fault == null && partnerCenter)
+            {
+                fault = _state.TryDequeuePartnerCenterFault() ?? _state.NextThrottle();
+            }
+
             if (fault == null)
             {
                 return next(context);
             }
 
-            bool byteOrderMark = _state.ByteOrderMark && !IsEntraPath(context.Request.Path);
+            bool byteOrderMark = _state.ByteOrderMark && partnerCenter;
             return Faults.PlayAsync(context, fault, byteOrderMark, _stopping);
         }
 

@@ -180,7 +180,7 @@ namespace PartnerCenter.Emulator.PartnerCenter
                 return WriteErrorAsync(context, StatusCodes.Status400BadRequest, StatusCodes.Status400BadRequest, "The size must be a positive whole number.");
             }
 
-            size = Math.Min(size, MaxCustomerPageSize);
+            size = Math.Min(size, _state.CustomerPageSize ?? MaxCustomerPageSize);
             int offset = 0;
             if (query.TryGetValue("seekOperation", out var seek))
             {

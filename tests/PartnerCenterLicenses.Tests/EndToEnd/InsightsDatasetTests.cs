@@ -45,7 +45,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             Assert.Equal(
                 new[] { "6", "PartnerCenterLicenses.Models.PartnerInsightsDataset", "true", "true", "true", "LAST_MONTH,LAST_3_MONTHS,LAST_6_MONTHS,LAST_1_YEAR,LIFETIME", "Int64 24", "false" },
                 lines);
-            var call = Assert.Single(_emulator.State.Requests.Where(r => r.Path == DatasetPath));
+            var call = Assert.Single(_emulator.State.Requests, r => r.Path == DatasetPath);
             Assert.StartsWith("Bearer ", call.Headers["Authorization"]);
         }
 
@@ -81,7 +81,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
 
             Assert.True(result.TerminatingError == null && result.Errors.Count == 0, result.Describe());
             Assert.Equal(new[] { "6", "SeatsSubscriptionsAndRevenue", "6", "SeatsSubscriptionsAndRevenue" }, result.Output.Select(o => o.Text));
-            Assert.Single(_emulator.State.Requests.Where(r => r.Path == DatasetPath));
+            Assert.Single(_emulator.State.Requests, r => r.Path == DatasetPath);
         }
 
         [Fact]

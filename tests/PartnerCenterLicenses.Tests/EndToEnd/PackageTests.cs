@@ -6,6 +6,8 @@ using System.Management.Automation;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using System.Threading.Tasks;
 using System.Xml.Linq;
 using PartnerCenter.Emulator;
 using PartnerCenterLicenses.Tests.Hosting;
@@ -91,7 +93,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         public void The_package_holds_exactly_the_built_module_folder_and_the_license_at_its_root()
         {
             List<string> moduleFiles = PackageFixture.FilesUnder(RepositoryPaths.ModuleFolder);
-            List<string> expected = moduleFiles.Union(new[] { "LICENSE" }).OrderBy(f => f, StringComparer.Ordinal).ToList();
+            List<string> expected = moduleFiles.Union(new[] { "LICENSE", "README.md" }).OrderBy(f => f, StringComparer.Ordinal).ToList();
 
             List<string> content = _package.PackageEntries
                 .Where(e => !PackageParts.Any(p => p.EndsWith('/') ? e.StartsWith(p, StringComparison.Ordinal) : e == p))
@@ -112,7 +114,55 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             }
 
             Assert.Equal(Hash(Path.Combine(RepositoryPaths.Root, "LICENSE")), Hash(Path.Combine(_package.InstalledFolder, "LICENSE")));
+            Assert.Equal(Hash(PackageReadme), Hash(Path.Combine(_package.InstalledFolder, "README.md")));
             Assert.Equal(PackageFixture.ModuleName + "." + _package.PackageVersion + ".nupkg", Path.GetFileName(_package.PackagePath));
+        }
+
+        private static string PackageReadme => Path.Combine(RepositoryPaths.Root, "src", "PartnerCenterLicenses.Package", "README.md");
+
+        /// <summary>
+        /// Issue 21: README's steps for installing by hand, taken from README as written (the powershell block
+        /// that starts with "# Install by hand") and run in a fresh tools/pwsh whose home is a scratch folder,
+        /// lay out the same folder as Install-PSResource's way (<see cref="PackageFixture"/>), and pwsh then
+        /// finds the module by name.
+        /// </summary>
+        [Fact]
+        public async Task README_steps_to_install_by_hand_lay_out_the_folder_Install_PSResource_does()
+        {
+            string readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));
+            string steps = Regex.Matches(readme, "```powershell\r?\n(.*?)```", RegexOptions.Singleline)
+                .Select(m => m.Groups[1].Value)
+                .Single(b => b.StartsWith("# Install by hand", StringComparison.Ordinal));
+            string version = Regex.Match(steps, "\\$version = '([^']+)'").Groups[1].Value;
+            Assert.True(version == _package.InstallVersion, $"README installs version '{version}' by hand; the package is {_package.InstallVersion}: update README.");
+
+            using var scratch = new ScratchFolder("pcl-by-hand");
+            Directory.CreateDirectory(Path.Combine(scratch.Path, "out"));
+            File.Copy(_package.PackagePath, Path.Combine(scratch.Path, "out", Path.GetFileName(_package.PackagePath)));
+            string script = Path.Combine(scratch.Path, "by-hand.ps1");
+            File.WriteAllText(script, "$ErrorActionPreference = 'Stop'\n" + steps + "\n'INSTALLED ' + (Get-Module PartnerCenterLicenses -ListAvailable).ModuleBase\n");
+
+            // Home is the scratch folder, so the first PSModulePath entry, the user's, is inside it.
+            string home = Path.Combine(scratch.Path, "home");
+            using var pwsh = new SupervisedProcess(SupervisedProcess.Dotnet, new[] { RepositoryPaths.Pwsh, "-NoLogo", "-NoProfile", "-NonInteractive", "-File", script })
+            {
+                Name = "the README's install steps",
+                WorkingDirectory = scratch.Path,
+                OfflinePowerShell = true,
+                Environment = new Dictionary<string, string>
+                {
+                    ["HOME"] = home,
+                    ["USERPROFILE"] = home,
+                    ["XDG_DATA_HOME"] = Path.Combine(home, ".local", "share"),
+                    ["PSModulePath"] = null,
+                },
+            }.Start();
+
+            Assert.True(await pwsh.WaitForExitAsync(TimeSpan.FromMinutes(2)) == 0, pwsh.Transcript);
+            string moduleBase = pwsh.Output.Split('\n').Select(l => l.TrimEnd('\r')).Single(l => l.StartsWith("INSTALLED ", StringComparison.Ordinal)).Substring("INSTALLED ".Length);
+            Assert.StartsWith(home, moduleBase);
+            Assert.Equal(Path.Combine(PackageFixture.ModuleName, version), Path.GetRelativePath(Path.GetDirectoryName(Path.GetDirectoryName(moduleBase)), moduleBase));
+            Assert.Equal(PackageFixture.FilesUnder(_package.InstalledFolder), PackageFixture.FilesUnder(moduleBase));
         }
 
         [Fact]
@@ -134,6 +184,10 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             Assert.Equal("expression", license.Attribute("type")?.Value);
             Assert.Equal("MIT", license.Value);
             Assert.StartsWith("MIT License", File.ReadAllText(Path.Combine(RepositoryPaths.Root, "LICENSE")).TrimStart());
+
+            // The package page's readme (without one, pack says the package is missing a readme).
+            Assert.Equal("README.md", NuspecValue("readme"));
+            Assert.Contains("README.md", _package.PackageEntries);
 
             string[] tags = NuspecValue("tags").Split(' ', StringSplitOptions.RemoveEmptyEntries);
             Assert.Equal(tags.Length, tags.Distinct(StringComparer.OrdinalIgnoreCase).Count());

@@ -290,7 +290,11 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
                     await Task.Delay(20, deadline.Token);
                 }
 
-                Assert.False(run.IsCompleted, "The run ended before the rest of the file was sent: " + (run.IsCompleted ? run.Result.Describe() : string.Empty));
+                if (run.IsCompleted)
+                {
+                    Assert.Fail("The run ended before the rest of the file was sent: " + (await run).Describe());
+                }
+
                 Assert.Equal("11111111-1111-1111-1111-111111111111", File.ReadAllText(mark));
                 stall.Release();
                 HostedRunResult result = await run;

@@ -28,6 +28,10 @@ namespace PartnerCenterLicenses.Tests.Hosting
         /// pwsh 7.6.9 built from Microsoft.PowerShell.SDK by tools/pwsh (same configuration as the
         /// tests): the real console host, with every built-in module. Run it with dotnet.
         /// </summary>
+        /// <summary>The standalone emulator (tests/PartnerCenter.Emulator's Program), as <c>dotnet run</c> builds it.</summary>
+        public static string StandaloneEmulator =>
+            Path.Combine(Root, "tests", "PartnerCenter.Emulator", "bin", Configuration, "net10.0", "PartnerCenter.Emulator.dll");
+
         public static string Pwsh => Path.Combine(Root, "tools", "pwsh", "bin", Configuration, "net10.0", "pwsh.dll");
 
         /// <summary>Pester 5.7.1's module manifest, restored from NuGet as a build input.</summary>
