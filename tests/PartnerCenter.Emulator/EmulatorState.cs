@@ -424,6 +424,7 @@ namespace PartnerCenter.Emulator
             lock (_gate)
             {
                 _scripted.Clear();
+                ClearEntraRefusalsLocked();
             }
         }
 

@@ -80,6 +80,9 @@ namespace PartnerCenterLicenses.Boundary
         public const string ReportLinkExpired = "PartnerCenter.ReportLinkExpired";
         public const string FileExists = "PartnerCenter.FileExists";
         public const string ReportTimeout = "PartnerCenter.ReportTimeout";
+        public const string TenantNotFound = "PartnerCenter.TenantNotFound";
+        public const string ApplicationNotFound = "PartnerCenter.ApplicationNotFound";
+        public const string ConsentRequired = "PartnerCenter.ConsentRequired";
 #pragma warning restore CS1591
     }
 

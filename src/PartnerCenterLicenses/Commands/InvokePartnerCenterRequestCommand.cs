@@ -62,7 +62,7 @@ namespace PartnerCenterLicenses.Commands
     /// $customer.id
     /// ]]></code>
     /// </example>
-    [Cmdlet(VerbsLifecycle.Invoke, "PartnerCenterRequest", HelpUri = HelpPages.Base + "Invoke-PartnerCenterRequest.md")]
+    [Cmdlet(VerbsLifecycle.Invoke, "PartnerCenterRequest", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpPages.Base + "Invoke-PartnerCenterRequest.md")]
     [OutputType(typeof(PSObject))]
     public sealed class InvokePartnerCenterRequestCommand : PartnerCenterCmdlet
     {
@@ -106,13 +106,63 @@ namespace PartnerCenterLicenses.Commands
         [Parameter]
         public SwitchParameter All { get; set; }
 
+        private bool _yesToAll;
+        private bool _noToAll;
+
         /// <summary>Checks every parameter, then sends the request and writes what it answers.</summary>
         protected override void ProcessRecord()
         {
             ResourceRequest<object> request = CheckedRequest();
+            if (!Approved(Method.ToUpperInvariant()))
+            {
+                return;
+            }
+
             using (IItemStream<object> stream = Session.Read(request, NewCall(), Log, StopToken))
             {
                 WriteAll(stream);
+            }
+        }
+
+        // A GET changes nothing and is never asked about. POST, PUT and PATCH change state: the cmdlet's
+        // ConfirmImpact (Medium) applies, so -WhatIf, -Confirm and $ConfirmPreference = 'Medium' ask.
+        // A DELETE is High: ConfirmImpact is one per cmdlet, so with the default $ConfirmPreference (High),
+        // which ShouldProcess leaves alone for a Medium cmdlet, the DELETE asks itself, as a High cmdlet
+        // would. -Confirm:$false (or $ConfirmPreference = 'None') sends it without asking.
+        private bool Approved(string method)
+        {
+            if (method == "GET")
+            {
+                return true;
+            }
+
+            string target = Path + (Query != null && Query.Count > 0 ? " (with -Query)" : string.Empty);
+            if (!ShouldProcess(target, method))
+            {
+                return false;
+            }
+
+            if (method != "DELETE" || MyInvocation.BoundParameters.ContainsKey("Confirm") || ConfirmPreference() != ConfirmImpact.High)
+            {
+                return true;
+            }
+
+            return ShouldContinue(
+                "Send DELETE " + target + " to Partner Center? It removes what the path names.",
+                "Confirm",
+                ref _yesToAll,
+                ref _noToAll);
+        }
+
+        private ConfirmImpact ConfirmPreference()
+        {
+            try
+            {
+                return LanguagePrimitives.ConvertTo<ConfirmImpact>(GetVariableValue("ConfirmPreference") ?? ConfirmImpact.High);
+            }
+            catch (PSInvalidCastException)
+            {
+                return ConfirmImpact.High;
             }
         }
 
