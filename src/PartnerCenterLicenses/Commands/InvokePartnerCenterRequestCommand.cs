@@ -22,6 +22,10 @@ namespace PartnerCenterLicenses.Commands
     /// Set-PartnerCenterRequestOption allows; POST and PATCH only after 429 Too Many Requests, which says the request was not
     /// processed, so a request that changes something is never sent twice. A failure from Partner Center is a terminating error
     /// with Partner Center's code, description and MS-RequestId.</para>
+    /// <para type="description">-WhatIf shows the request a method that changes state would send, and sends nothing. GET is
+    /// never asked about. POST, PUT and PATCH are of Medium impact (asked with -Confirm or $ConfirmPreference = 'Medium');
+    /// DELETE is of High impact, so with the default $ConfirmPreference (High) it asks before it is sent. Nothing can answer
+    /// in a runbook, so pass -Confirm:$false there with DELETE.</para>
     /// <para type="link">Connect-PartnerCenter</para>
     /// <para type="link">Set-PartnerCenterRequestOption</para>
     /// <para type="link">Get-PartnerLicenseDeployment</para>
@@ -61,6 +65,13 @@ namespace PartnerCenterLicenses.Commands
     /// }
     /// $customer.id
     /// ]]></code>
+    /// </example>
+    /// <example title="Delete without being asked, in a runbook">
+    /// <code><![CDATA[
+    /// Invoke-PartnerCenterRequest -Method DELETE -Path "/v1/customers/$customerId/carts/$cartId" -Confirm:$false
+    /// Invoke-PartnerCenterRequest -Method DELETE -Path "/v1/customers/$customerId/carts/$cartId" -WhatIf   # sends nothing
+    /// ]]></code>
+    /// <para>DELETE is of High impact: without -Confirm:$false it asks first, which fails where nothing can answer.</para>
     /// </example>
     [Cmdlet(VerbsLifecycle.Invoke, "PartnerCenterRequest", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpPages.Base + "Invoke-PartnerCenterRequest.md")]
     [OutputType(typeof(PSObject))]
