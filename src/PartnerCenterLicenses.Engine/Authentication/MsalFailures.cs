@@ -262,8 +262,8 @@ namespace PartnerCenterLicenses.Engine.Authentication
                         "Microsoft Entra ID refused the client secret: " + said,
                         exception)
                     {
-                        RecommendedAction = "Pass the secret's value (not its id) as the password of -Credential, whose user name is "
-                            + "-ApplicationId; the app registration lists its secrets under Certificates & secrets.",
+                        RecommendedAction = "Check the client secret in -Credential: its password must be the secret's value (not its id), "
+                            + "its user name -ApplicationId; the app registration lists its secrets under Certificates & secrets.",
                     };
                 case 7000222: // the client secret has expired
                     return new PartnerCenterException(

@@ -92,7 +92,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             { 50079, "PartnerCenter.MfaRequired", "AuthenticationError", "multifactor authentication" },
             { 90002, "PartnerCenter.TenantNotFound", "InvalidArgument", "Check -Tenant" },
             { 900023, "PartnerCenter.TenantNotFound", "InvalidArgument", "Check -Tenant" },
-            { 7000215, "PartnerCenter.InvalidClientCredential", "AuthenticationError", "password of -Credential" },
+            { 7000215, "PartnerCenter.InvalidClientCredential", "AuthenticationError", "secret's value (not its id)" },
             { 7000222, "PartnerCenter.InvalidClientCredential", "AuthenticationError", "Create a new client secret" },
             { 700016, "PartnerCenter.ApplicationNotFound", "InvalidArgument", "Check -ApplicationId" },
             { 65001, "PartnerCenter.ConsentRequired", "PermissionDenied", "Grant admin consent" },
