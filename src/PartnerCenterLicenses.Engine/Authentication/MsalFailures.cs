@@ -181,6 +181,16 @@ namespace PartnerCenterLicenses.Engine.Authentication
         internal static string FirstLine(string message)
         {
             string text = message ?? string.Empty;
+
+            // MSAL puts its own paragraph before Entra ID's words for some errors (invalid_client: "A
+            // configuration issue is preventing authentication ... Original exception: AADSTS7000215: ...");
+            // Entra ID's description, from its code on, is the part that says what happened.
+            Match code = AadstsCode.Match(text);
+            if (code.Success)
+            {
+                text = text.Substring(code.Index);
+            }
+
             int end = text.IndexOfAny(new[] { '\r', '\n' });
             return Causes.OneLine(end < 0 ? text : text.Substring(0, end));
         }

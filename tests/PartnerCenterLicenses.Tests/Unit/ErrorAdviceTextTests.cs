@@ -95,6 +95,8 @@ namespace PartnerCenterLicenses.Tests.Unit
             Assert.Equal(700082, MsalFailures.AadstsCodeOf(Description));
             Assert.Equal("AADSTS700082: The refresh token has expired due to inactivity", MsalFailures.FirstLine(Description));
             Assert.Null(MsalFailures.AadstsCodeOf("invalid_grant"));
+            Assert.Equal("AADSTS7000215: Invalid client secret provided",
+                MsalFailures.FirstLine("A configuration issue is preventing authentication. Original exception: AADSTS7000215: Invalid client secret provided.\r\nTrace ID: 1"));
         }
 
         private static int Count(string text, string part)
