@@ -269,7 +269,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
                     return new PartnerCenterException(
                         PartnerCenterErrorIds.InvalidClientCredential,
                         PartnerCenterErrorKind.Authentication,
-                        "Microsoft Entra ID refused the client secret: " + said,
+                        "Microsoft Entra ID rejected the application's credentials, the client secret: " + said,
                         exception)
                     {
                         RecommendedAction = "Check the client secret in -Credential: its password must be the secret's value (not its id), "
@@ -279,7 +279,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
                     return new PartnerCenterException(
                         PartnerCenterErrorIds.InvalidClientCredential,
                         PartnerCenterErrorKind.Authentication,
-                        "Microsoft Entra ID refused the client secret because it has expired: " + said,
+                        "Microsoft Entra ID rejected the application's credentials, an expired client secret: " + said,
                         exception)
                     {
                         RecommendedAction = "Create a new client secret in the app registration (Certificates & secrets) and pass its value "
