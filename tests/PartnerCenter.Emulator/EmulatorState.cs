@@ -443,6 +443,7 @@ namespace PartnerCenter.Emulator
             {
                 _scripted.Clear();
                 _anyPartnerCenterPath.Clear();
+                ClearEntraRefusalsLocked();
             }
         }
 

@@ -47,11 +47,10 @@ namespace PartnerCenterLicenses.Engine.Authentication
             throw new PartnerCenterException(
                 PartnerCenterErrorIds.CertificateNotFound,
                 PartnerCenterErrorKind.NotFound,
-                "No certificate with thumbprint " + wanted + " is in Cert:\\CurrentUser\\My or Cert:\\LocalMachine\\My.")
-            {
-                RecommendedAction = "Import the application's certificate, with its private key, into the current user's personal store "
-                    + "(Import-PfxCertificate -CertStoreLocation Cert:\\CurrentUser\\My), or pass it with -Certificate.",
-            };
+                "No certificate with thumbprint " + wanted + " is in the current user's or the local machine's personal "
+                + "certificate store (CurrentUser\\My, LocalMachine\\My).");
+
+            // The way to import it differs by platform, so the cmdlets write the recommended action.
         }
 
         /// <summary>Checks that a certificate can be the application's credential now.</summary>

@@ -53,8 +53,11 @@ namespace PartnerCenterLicenses.Engine.Authentication
 
                 AuthenticationResult result = await SignInDeadline.RunAsync(
                     "Connect-PartnerCenter",
+                    request.SignInTimeout,
                     limit => MsalFailures.RunAsync(
-                        () => deviceCode ? WithDeviceCode(application, msal.Scopes, log, limit) : InSystemBrowser(application, msal.Scopes, limit),
+                        () => deviceCode
+                            ? WithDeviceCode(application, msal.Scopes, log, request.SignInTimeout, limit)
+                            : InSystemBrowser(application, msal.Scopes, log, request.SignInTimeout, limit),
                         msal.Authority,
                         certificates,
                         limit),
@@ -74,25 +77,37 @@ namespace PartnerCenterLicenses.Engine.Authentication
         }
 
         /// <summary>MSAL's device code flow, with the code and URL on the warning stream.</summary>
-        internal static Task<AuthenticationResult> WithDeviceCode(IPublicClientApplication application, string[] scopes, IEngineLog log, CancellationToken cancellationToken)
+        internal static Task<AuthenticationResult> WithDeviceCode(
+            IPublicClientApplication application, string[] scopes, IEngineLog log, TimeSpan timeout, CancellationToken cancellationToken)
         {
-            return application.AcquireTokenWithDeviceCode(scopes, code => ShowDeviceCode(code, log)).ExecuteAsync(cancellationToken);
+            return application.AcquireTokenWithDeviceCode(scopes, code => ShowDeviceCode(code, log, timeout)).ExecuteAsync(cancellationToken);
         }
 
-        /// <summary>MSAL's interactive flow in the system browser (BrowserLauncher), answering on its loopback listener.</summary>
-        internal static Task<AuthenticationResult> InSystemBrowser(IPublicClientApplication application, string[] scopes, CancellationToken cancellationToken)
+        /// <summary>
+        /// MSAL's interactive flow in the system browser (BrowserLauncher), answering on its loopback listener;
+        /// once the browser is open, the wait is announced.
+        /// </summary>
+        internal static Task<AuthenticationResult> InSystemBrowser(
+            IPublicClientApplication application, string[] scopes, IEngineLog log, TimeSpan timeout, CancellationToken cancellationToken)
         {
             return application.AcquireTokenInteractive(scopes)
                 .WithUseEmbeddedWebView(false)
-                .WithSystemWebViewOptions(new SystemWebViewOptions { OpenBrowserAsync = BrowserLauncher.OpenAsync })
+                .WithSystemWebViewOptions(new SystemWebViewOptions
+                {
+                    OpenBrowserAsync = async uri =>
+                    {
+                        await BrowserLauncher.OpenAsync(uri).ConfigureAwait(false);
+                        SignInDeadline.AnnounceBrowser(log, uri, timeout);
+                    },
+                })
                 .WithPrompt(Prompt.SelectAccount)
                 .ExecuteAsync(cancellationToken);
         }
 
-        private static Task ShowDeviceCode(DeviceCodeResult code, IEngineLog log)
+        private static Task ShowDeviceCode(DeviceCodeResult code, IEngineLog log, TimeSpan timeout)
         {
             // The warning stream reaches the console, runbook job output and transcripts alike.
-            log.Warning(code.Message);
+            log.Warning(code.Message + " Waiting up to " + SignInDeadline.Describe(timeout) + " (-SignInTimeoutSec changes it; Ctrl+C stops).");
             return Task.FromResult(0);
         }
 

@@ -126,10 +126,11 @@ namespace PartnerCenterLicenses.Engine.Authentication
                         + " for application " + request.ApplicationId + (deviceCode ? " (as a public client)." : " (public client)."));
                     AuthenticationResult result = await SignInDeadline.RunAsync(
                         "New-PartnerCenterRefreshToken",
+                        request.SignInTimeout,
                         limit => MsalFailures.RunAsync(
                             () => deviceCode
-                                ? PersonSignInFlow.WithDeviceCode(application, msal.RefreshTokenScopes, log, limit)
-                                : PersonSignInFlow.InSystemBrowser(application, msal.RefreshTokenScopes, limit),
+                                ? PersonSignInFlow.WithDeviceCode(application, msal.RefreshTokenScopes, log, request.SignInTimeout, limit)
+                                : PersonSignInFlow.InSystemBrowser(application, msal.RefreshTokenScopes, log, request.SignInTimeout, limit),
                             msal.Authority,
                             certificates,
                             limit),
@@ -176,9 +177,11 @@ namespace PartnerCenterLicenses.Engine.Authentication
                         + request.Credential.Describe() + "); the answer comes back to " + listener.RedirectUri + ".");
                     AuthorizationAnswer answer = await SignInDeadline.RunAsync(
                         "New-PartnerCenterRefreshToken",
+                        request.SignInTimeout,
                         async limit =>
                         {
                             await BrowserLauncher.OpenAsync(authorize).ConfigureAwait(false);
+                            SignInDeadline.AnnounceBrowser(log, authorize, request.SignInTimeout);
                             return await listener.WaitAsync(state, log.Verbose, limit).ConfigureAwait(false);
                         },
                         cancellationToken).ConfigureAwait(false);

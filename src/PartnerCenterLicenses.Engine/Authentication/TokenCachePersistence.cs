@@ -49,16 +49,7 @@ namespace PartnerCenterLicenses.Engine.Authentication
             {
                 if (!allowUnencrypted)
                 {
-                    throw new PartnerCenterException(
-                        PartnerCenterErrorIds.SecureTokenCacheUnavailable,
-                        PartnerCenterErrorKind.Unsupported,
-                        "No secure store for the token cache is available here (" + Describe(e) + "), so the session cannot be kept for the current user.",
-                        e)
-                    {
-                        RecommendedAction = "Use -ContextScope Process (the default; nothing is written to disk). On Linux, a Secret Service "
-                            + "(gnome-keyring, KeePassXC) with libsecret installed makes an encrypted cache possible. To accept a plain file "
-                            + "readable only by you, add -AllowUnencryptedTokenCache.",
-                    };
+                    throw Unavailable(e);
                 }
 
                 helper = await MsalCacheHelper.CreateAsync(UnprotectedProperties()).ConfigureAwait(false);
@@ -110,9 +101,49 @@ namespace PartnerCenterLicenses.Engine.Authentication
             chmod(file, Convert.ToInt32("600", 8));
         }
 
-        private static string Describe(Exception e)
+        /// <summary>
+        /// The refusal to keep tokens for the current user without a secure store, in a few lines: the
+        /// runtime's text for a library it cannot load lists every path it probed (a dozen on Linux), which
+        /// says nothing the user can act on, so a missing libsecret is named instead.
+        /// </summary>
+        internal static PartnerCenterException Unavailable(Exception e)
         {
-            return e.GetType().Name + ": " + Causes.Describe(e);
+            bool linux = RuntimeInformation.IsOSPlatform(OSPlatform.Linux);
+            string cause = MissingLibrary(e)
+                ? "libsecret, the Secret Service library, could not be loaded"
+                : Shortened(Causes.Describe(e));
+            return new PartnerCenterException(
+                PartnerCenterErrorIds.SecureTokenCacheUnavailable,
+                PartnerCenterErrorKind.Unsupported,
+                "The session cannot be kept for the current user: no secure store for the token cache is available here (" + cause + ").",
+                e)
+            {
+                RecommendedAction = (linux
+                        ? "Install libsecret (for example: sudo apt-get install libsecret-1-0) with a running Secret Service (gnome-keyring, "
+                          + "KeePassXC), or use -ContextScope Process (the default; nothing is written to disk)."
+                        : "Use -ContextScope Process (the default; nothing is written to disk).")
+                    + " To accept a plain file readable only by you, add -AllowUnencryptedTokenCache.",
+            };
+        }
+
+        private static bool MissingLibrary(Exception exception)
+        {
+            for (Exception e = exception; e != null; e = e.InnerException)
+            {
+                if (e is DllNotFoundException || (e.Message ?? string.Empty).IndexOf("libsecret", StringComparison.OrdinalIgnoreCase) >= 0)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // A cause is one clause of the message, not a page.
+        private static string Shortened(string cause)
+        {
+            const int Longest = 160;
+            return cause.Length <= Longest ? cause : cause.Substring(0, Longest - 3).TrimEnd() + "...";
         }
 
         [DllImport("libc", SetLastError = true)]

@@ -26,6 +26,10 @@ namespace PartnerCenterLicenses.Engine.Client
         // The longest single back-off; Retry-After from the service may ask for more.
         private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
+        // How long a request may go on failing and retrying before the user is told (a warning, once):
+        // a blip is not worth a line, a wait of many seconds in silence looks like a hang.
+        private static readonly TimeSpan SilentRetriesAtMost = TimeSpan.FromSeconds(3);
+
         // A Retry-After is read as at most this (ten years): far past any wait budget, so the call
         // fails at once, and small enough that adding it to a date or a clock never overflows.
         private static readonly TimeSpan LongestRetryAfter = TimeSpan.FromDays(3650);
@@ -104,6 +108,8 @@ namespace PartnerCenterLicenses.Engine.Client
             PartnerCenterRequestOptions options = context.Call.Options;
             HttpRequestMessage attempt = request;
             TimeSpan waited = TimeSpan.Zero;
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            bool announced = false;
             while (true)
             {
                 HttpResponseMessage response = null;
@@ -141,7 +147,8 @@ namespace PartnerCenterLicenses.Engine.Client
                         _pause.PauseFor(hold.Value);
                     }
 
-                    if (delay != null && context.Log.IsVerboseEnabled)
+                    bool announce = delay != null && !announced && started.Elapsed + delay.Value >= SilentRetriesAtMost;
+                    if (delay != null && (context.Log.IsVerboseEnabled || announce))
                     {
                         string what = noAnswer != null
                             ? noAnswer.Failure.Message
@@ -149,8 +156,22 @@ namespace PartnerCenterLicenses.Engine.Client
                             ? "The report file's host answered " + status + " " + response.ReasonPhrase
                             : "Partner Center answered " + status + " " + response.ReasonPhrase + " (MS-RequestId " + context.Ids.RequestId + ")"
                               + (retryAfter != null ? " with Retry-After" : string.Empty) + ".";
-                        context.Log.Verbose(what + " Retrying in " + delay.Value.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)
-                            + " s (retry " + (context.Retries + 1) + " of " + options.MaxRetryCount + ").");
+                        string retrying = " Retrying in " + delay.Value.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)
+                            + " s (retry " + (context.Retries + 1) + " of " + options.MaxRetryCount + ").";
+                        if (announce)
+                        {
+                            // Retries are silent while they are short; once the call has waited a few seconds
+                            // the user hears why, once per request, on the warning stream (no prompt, so
+                            // runbooks are unaffected). -Verbose still tells every retry.
+                            announced = true;
+                            context.Log.Warning(what + retrying + " Waiting at most "
+                                + WaitLeft(options, waited).TotalSeconds.ToString("0", CultureInfo.InvariantCulture)
+                                + " s more in all; Set-PartnerCenterRequestOption changes the retries, Ctrl+C stops.");
+                        }
+                        else
+                        {
+                            context.Log.Verbose(what + retrying);
+                        }
                     }
                 }
 

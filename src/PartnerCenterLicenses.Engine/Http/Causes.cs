@@ -19,14 +19,22 @@ namespace PartnerCenterLicenses.Engine.Http
             for (Exception e = exception; e != null; e = e.InnerException)
             {
                 string text = OneLine(e.Message);
-                if (text.Length > 0 && !parts.Contains(text))
+                if (text.Length == 0 || parts.Exists(part => Contains(part, text)))
                 {
-                    parts.Add(text);
+                    // .NET's outer exceptions often quote the inner one ("Connection refused (host:port)"
+                    // around "Connection refused"): saying it twice adds nothing.
+                    continue;
                 }
+
+                // An inner text that says all the outer one did and more takes its place.
+                parts.RemoveAll(part => Contains(text, part));
+                parts.Add(text);
             }
 
             return parts.Count == 0 ? exception?.GetType().Name ?? string.Empty : string.Join(": ", parts);
         }
+
+        private static bool Contains(string text, string part) => text.IndexOf(part, StringComparison.OrdinalIgnoreCase) >= 0;
 
         /// <summary>A message on one line, without the "see inner exception" phrase, and without terminal control characters (a server may have written it).</summary>
         public static string OneLine(string message)

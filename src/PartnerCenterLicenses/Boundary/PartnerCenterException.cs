@@ -82,6 +82,9 @@ namespace PartnerCenterLicenses.Boundary
         public const string ReportTimeout = "PartnerCenter.ReportTimeout";
         public const string ReportInputNotSupported = "PartnerCenter.ReportInputNotSupported";
         public const string ReportNotWritten = "PartnerCenter.ReportNotWritten";
+        public const string TenantNotFound = "PartnerCenter.TenantNotFound";
+        public const string ApplicationNotFound = "PartnerCenter.ApplicationNotFound";
+        public const string ConsentRequired = "PartnerCenter.ConsentRequired";
 #pragma warning restore CS1591
     }
 

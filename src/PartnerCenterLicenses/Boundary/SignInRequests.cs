@@ -23,6 +23,9 @@ namespace PartnerCenterLicenses.Boundary
 
         /// <summary>The tenant; null for the flow's default.</summary>
         public TenantName Tenant { get; }
+
+        /// <summary>How long a person has to complete a browser or device code sign-in unless -SignInTimeoutSec says otherwise.</summary>
+        public static readonly TimeSpan DefaultSignInTimeout = TimeSpan.FromMinutes(5);
     }
 
     /// <summary>A sign-in for a named application, which may prove itself with a credential.</summary>
@@ -99,6 +102,9 @@ namespace PartnerCenterLicenses.Boundary
         /// in a host that cannot (runbooks, services), instead of waiting for nobody.
         /// </summary>
         public bool HostIsInteractive { get; set; }
+
+        /// <summary>How long the person has to complete the sign-in.</summary>
+        public TimeSpan SignInTimeout { get; set; } = DefaultSignInTimeout;
     }
 
     /// <summary>
@@ -122,6 +128,9 @@ namespace PartnerCenterLicenses.Boundary
 
         /// <summary>Whether the PowerShell host can interact with a person (see <see cref="PersonSignIn.HostIsInteractive"/>).</summary>
         public bool HostIsInteractive { get; set; }
+
+        /// <summary>How long the admin agent has to complete the sign-in.</summary>
+        public TimeSpan SignInTimeout { get; set; } = DefaultSignInTimeout;
     }
 
     /// <summary>

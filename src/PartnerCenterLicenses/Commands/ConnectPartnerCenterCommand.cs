@@ -208,6 +208,17 @@ namespace PartnerCenterLicenses.Commands
         public SwitchParameter UseDeviceAuthentication { get; set; }
 
         /// <summary>
+        /// <para type="description">How long, in seconds, a person has to complete the sign-in in the browser or with the
+        /// device code before the command stops waiting with PartnerCenter.SignInTimedOut. A TimeSpan is accepted too. When
+        /// the browser opens, a warning says what is awaited, where and for how long.</para>
+        /// </summary>
+        /// <value>300</value>
+        [Parameter(ParameterSetName = UserSet)]
+        [SecondsTransformation]
+        [ValidateRange(1, 3600)]
+        public double SignInTimeoutSec { get; set; } = SignInRequest.DefaultSignInTimeout.TotalSeconds;
+
+        /// <summary>
         /// <para type="description">Process (default) keeps tokens in memory only. CurrentUser keeps them in the user's
         /// encrypted token cache (DPAPI, Keychain, libsecret), so a later process reconnects silently.</para>
         /// </summary>
@@ -236,6 +247,11 @@ namespace PartnerCenterLicenses.Commands
         [ValidateNotNullOrEmpty]
         public string Environment { get; set; } = PartnerCenterEnvironments.AzureCloud;
 
+        /// <summary>What to do about an empty -RefreshToken; New-PartnerCenterRefreshToken says the same.</summary>
+        internal const string RefreshTokenValueAdvice =
+            "Pass the refresh token New-PartnerCenterRefreshToken wrote (its RefreshToken property, or pipe the object), for example "
+            + "from an automation variable; if the variable is empty, an admin agent gets a new one with New-PartnerCenterRefreshToken.";
+
         /// <summary>Connects and writes the new context.</summary>
         protected override void ProcessRecord()
         {
@@ -257,6 +273,15 @@ namespace PartnerCenterLicenses.Commands
             }
 
             PartnerCenterEnvironment environment = KnownEnvironment(Environment);
+            if (ParameterSetName == RefreshTokenSet)
+            {
+                RequireToken(RefreshToken, "-RefreshToken", RefreshTokenValueAdvice);
+            }
+            else if (ParameterSetName == AccessTokenSet)
+            {
+                RequireToken(AccessToken, "-AccessToken", "Pass an App+User access token for the Partner Center API, or connect with "
+                    + "-ApplicationId, -Credential and -RefreshToken so that the module gets and renews tokens itself.");
+            }
 
             Func<Task<PartnerCenterContext>> connect;
             try
@@ -309,6 +334,7 @@ namespace PartnerCenterLicenses.Commands
                         ContextScope = ContextScope,
                         AllowUnencryptedTokenCache = AllowUnencryptedTokenCache.IsPresent,
                         HostIsInteractive = HostIsInteractive(),
+                        SignInTimeout = TimeSpan.FromSeconds(SignInTimeoutSec),
                     };
                     return () => Engine.ConnectAsync(person, Log, StopToken);
             }

@@ -22,6 +22,10 @@ namespace PartnerCenterLicenses.Commands
     /// Set-PartnerCenterRequestOption allows; POST and PATCH only after 429 Too Many Requests, which says the request was not
     /// processed, so a request that changes something is never sent twice. A failure from Partner Center is a terminating error
     /// with Partner Center's code, description and MS-RequestId.</para>
+    /// <para type="description">-WhatIf shows the request a method that changes state would send, and sends nothing. GET is
+    /// never asked about. POST, PUT and PATCH are of Medium impact (asked with -Confirm or $ConfirmPreference = 'Medium');
+    /// DELETE is of High impact, so with the default $ConfirmPreference (High) it asks before it is sent. Nothing can answer
+    /// in a runbook, so pass -Confirm:$false there with DELETE.</para>
     /// <para type="link">Connect-PartnerCenter</para>
     /// <para type="link">Set-PartnerCenterRequestOption</para>
     /// <para type="link">Get-PartnerLicenseDeployment</para>
@@ -62,7 +66,14 @@ namespace PartnerCenterLicenses.Commands
     /// $customer.id
     /// ]]></code>
     /// </example>
-    [Cmdlet(VerbsLifecycle.Invoke, "PartnerCenterRequest", HelpUri = HelpPages.Base + "Invoke-PartnerCenterRequest.md")]
+    /// <example title="Delete without being asked, in a runbook">
+    /// <code><![CDATA[
+    /// Invoke-PartnerCenterRequest -Method DELETE -Path "/v1/customers/$customerId/carts/$cartId" -Confirm:$false
+    /// Invoke-PartnerCenterRequest -Method DELETE -Path "/v1/customers/$customerId/carts/$cartId" -WhatIf   # sends nothing
+    /// ]]></code>
+    /// <para>DELETE is of High impact: without -Confirm:$false it asks first, which fails where nothing can answer.</para>
+    /// </example>
+    [Cmdlet(VerbsLifecycle.Invoke, "PartnerCenterRequest", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpPages.Base + "Invoke-PartnerCenterRequest.md")]
     [OutputType(typeof(PSObject))]
     public sealed class InvokePartnerCenterRequestCommand : PartnerCenterCmdlet
     {
@@ -106,13 +117,63 @@ namespace PartnerCenterLicenses.Commands
         [Parameter]
         public SwitchParameter All { get; set; }
 
+        private bool _yesToAll;
+        private bool _noToAll;
+
         /// <summary>Checks every parameter, then sends the request and writes what it answers.</summary>
         protected override void ProcessRecord()
         {
             ResourceRequest<object> request = CheckedRequest();
+            if (!Approved(Method.ToUpperInvariant()))
+            {
+                return;
+            }
+
             using (IItemStream<object> stream = Session.Read(request, NewCall(), Log, StopToken))
             {
                 WriteAll(stream);
+            }
+        }
+
+        // A GET changes nothing and is never asked about. POST, PUT and PATCH change state: the cmdlet's
+        // ConfirmImpact (Medium) applies, so -WhatIf, -Confirm and $ConfirmPreference = 'Medium' ask.
+        // A DELETE is High: ConfirmImpact is one per cmdlet, so with the default $ConfirmPreference (High),
+        // which ShouldProcess leaves alone for a Medium cmdlet, the DELETE asks itself, as a High cmdlet
+        // would. -Confirm:$false (or $ConfirmPreference = 'None') sends it without asking.
+        private bool Approved(string method)
+        {
+            if (method == "GET")
+            {
+                return true;
+            }
+
+            string target = Path + (Query != null && Query.Count > 0 ? " (with -Query)" : string.Empty);
+            if (!ShouldProcess(target, method))
+            {
+                return false;
+            }
+
+            if (method != "DELETE" || MyInvocation.BoundParameters.ContainsKey("Confirm") || ConfirmPreference() != ConfirmImpact.High)
+            {
+                return true;
+            }
+
+            return ShouldContinue(
+                "Send DELETE " + target + " to Partner Center? It removes what the path names.",
+                "Confirm",
+                ref _yesToAll,
+                ref _noToAll);
+        }
+
+        private ConfirmImpact ConfirmPreference()
+        {
+            try
+            {
+                return LanguagePrimitives.ConvertTo<ConfirmImpact>(GetVariableValue("ConfirmPreference") ?? ConfirmImpact.High);
+            }
+            catch (PSInvalidCastException)
+            {
+                return ConfirmImpact.High;
             }
         }
 

@@ -120,6 +120,18 @@ namespace PartnerCenterLicenses.Commands
         public SwitchParameter UseDeviceAuthentication { get; set; }
 
         /// <summary>
+        /// <para type="description">How long, in seconds, a person has to complete the sign-in in the browser or with the
+        /// device code before the command stops waiting with PartnerCenter.SignInTimedOut. A TimeSpan is accepted too. When
+        /// the browser opens, a warning says what is awaited, where and for how long.</para>
+        /// </summary>
+        /// <value>300</value>
+        [Parameter(ParameterSetName = BrowserSet)]
+        [Parameter(ParameterSetName = DeviceCodeSet)]
+        [SecondsTransformation]
+        [ValidateRange(1, 3600)]
+        public double SignInTimeoutSec { get; set; } = SignInRequest.DefaultSignInTimeout.TotalSeconds;
+
+        /// <summary>
         /// <para type="description">A refresh token to renew, as a SecureString (a plain string is accepted too). No one signs in:
         /// the application redeems it and the rotated token is written. A PartnerCenterRefreshToken object can be piped in.</para>
         /// </summary>
@@ -171,6 +183,11 @@ namespace PartnerCenterLicenses.Commands
             }
 
             bool renewal = ParameterSetName == RefreshTokenSet;
+            if (renewal)
+            {
+                RequireToken(RefreshToken, "-RefreshToken", ConnectPartnerCenterCommand.RefreshTokenValueAdvice);
+            }
+
             WriteVerbose((renewal ? "Renewing a refresh token" : "Getting a refresh token") + " for application "
                 + ApplicationId + " in " + environment.Name + ", tenant " + (tenant?.ToString() ?? "(default)") + ".");
 
@@ -181,6 +198,7 @@ namespace PartnerCenterLicenses.Commands
                     new AdminAgentSignIn(environment, tenant, ApplicationId, credential, UseDeviceAuthentication.IsPresent ? PersonSignInMethod.DeviceCode : PersonSignInMethod.Browser)
                     {
                         HostIsInteractive = HostIsInteractive(),
+                        SignInTimeout = System.TimeSpan.FromSeconds(SignInTimeoutSec),
                     },
                     Log,
                     StopToken)));

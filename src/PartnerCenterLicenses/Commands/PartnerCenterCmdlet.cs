@@ -370,6 +370,14 @@ namespace PartnerCenterLicenses.Commands
                         + "'. The credential's user name must be the application id and its password the client secret.");
                 }
 
+                if (credential.Password == null || credential.Password.Length == 0)
+                {
+                    throw EmptySecret(
+                        "-Credential has an empty password, and its password must be the application's client secret. Nothing was sent.",
+                        "Pass the secret's value as the password, for example -Credential (Get-Credential -UserName "
+                        + RefreshTokenAdvice.Quote(applicationId) + "), or in a runbook the automation credential whose password is the secret.");
+                }
+
                 return ApplicationCredential.FromSecret(credential.Password);
             }
 
@@ -379,6 +387,28 @@ namespace PartnerCenterLicenses.Commands
             }
 
             return certificateThumbprint != null ? ApplicationCredential.FromThumbprint(certificateThumbprint) : null;
+        }
+
+        /// <summary>
+        /// Refuses an empty refresh token or access token before anything is sent: Entra ID would only
+        /// answer that a parameter is missing (AADSTS900144), and Partner Center that the caller is unknown.
+        /// </summary>
+        internal void RequireToken(System.Security.SecureString token, string parameter, string advice)
+        {
+            if (token != null && token.Length > 0)
+            {
+                return;
+            }
+
+            ThrowTerminating(EmptySecret(parameter + " is empty. Nothing was sent.", advice), parameter);
+        }
+
+        private static PartnerCenterException EmptySecret(string message, string advice)
+        {
+            return new PartnerCenterException(PartnerCenterErrorIds.InvalidArgument, PartnerCenterErrorKind.InvalidArgument, message)
+            {
+                RecommendedAction = advice,
+            };
         }
 
         /// <summary>

@@ -23,6 +23,11 @@ namespace PartnerCenterLicenses.Commands
         /// <summary>The recommended action of an engine failure, with the sign-in command where the failure names an application.</summary>
         internal static string RecommendedActionOf(PartnerCenterException e)
         {
+            if (e.ErrorId == PartnerCenterErrorIds.CertificateNotFound && e.RecommendedAction == null)
+            {
+                return CertificateNotFound(System.Environment.OSVersion.Platform == PlatformID.Win32NT);
+            }
+
             RefreshTokenApplication application = e.NewRefreshTokenFor;
             if (application == null)
             {
@@ -46,6 +51,29 @@ namespace PartnerCenterLicenses.Commands
                 + " where a browser can open (or adds -UseDeviceAuthentication to sign in with a code); the refresh token it writes "
                 + "replaces the stored one, and Connect-PartnerCenter takes it (pipe the object to it). To keep a refresh token from "
                 + "expiring, renew it with New-PartnerCenterRefreshToken -RefreshToken at least once in its lifetime.";
+        }
+
+        /// <summary>
+        /// How to put the application's certificate where -CertificateThumbprint looks, on the platform the
+        /// command runs on: Windows has the Cert: drive and Import-PfxCertificate; PowerShell on Linux and
+        /// macOS has neither, and .NET keeps CurrentUser\My in ~/.dotnet/corefx/cryptography/x509stores/my,
+        /// written through X509Store.
+        /// </summary>
+        internal static string CertificateNotFound(bool windows)
+        {
+            const string Either = " Or pass the certificate itself with -Certificate instead of -CertificateThumbprint.";
+            if (windows)
+            {
+                return "Import the application's certificate with its private key: "
+                    + "Import-PfxCertificate -FilePath <file.pfx> -CertStoreLocation Cert:\\CurrentUser\\My -Password (Read-Host -AsSecureString)."
+                    + Either;
+            }
+
+            return "Add the application's certificate with its private key to .NET's CurrentUser\\My store "
+                + "(~/.dotnet/corefx/cryptography/x509stores/my): "
+                + "$s = [System.Security.Cryptography.X509Certificates.X509Store]::new('My', 'CurrentUser'); $s.Open('ReadWrite'); "
+                + "$s.Add([System.Security.Cryptography.X509Certificates.X509Certificate2]::new('<file.pfx>', (Read-Host -AsSecureString), 'PersistKeySet')); "
+                + "$s.Close()." + Either;
         }
 
         /// <summary>
@@ -80,7 +108,7 @@ namespace PartnerCenterLicenses.Commands
 
         // Single quotes take everything literally in PowerShell except a single quote, which is
         // doubled; PowerShell reads the typographic single quotes as quotes too.
-        private static string Quote(string value)
+        internal static string Quote(string value)
         {
             var quoted = new StringBuilder("'");
             foreach (char c in value ?? string.Empty)

@@ -85,6 +85,13 @@ namespace PartnerCenter.Emulator.Entra
 
             var (tenant, form) = read.Value;
 
+            EntraRefusal refusal = _state.TryDequeueEntraRefusal();
+            if (refusal != null)
+            {
+                await EntraResponses.WriteErrorAsync(context, refusal.StatusCode, refusal.Error, refusal.AadstsCode, refusal.Message);
+                return;
+            }
+
             string grantType = form["grant_type"];
             if (string.IsNullOrEmpty(grantType))
             {

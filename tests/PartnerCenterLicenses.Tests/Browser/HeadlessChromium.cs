@@ -69,7 +69,8 @@ namespace PartnerCenterLicenses.Tests.Browser
             // --no-sandbox: CI containers run as root, where Chromium's sandbox will not start; the pages opened are the
             // tests' own files, and the page's policy is what keeps them from fetching or running anything.
             _process = Process.Start(start);
-            _process.StandardOutput.ReadToEndAsync();
+            // Standard output is drained so a chatty browser never blocks on a full pipe; what it says is not needed.
+            _ = _process.StandardOutput.ReadToEndAsync();
 
             // Chromium says where its DevTools endpoint listens on stderr once it is ready: awaited, not polled.
             string endpoint = null;

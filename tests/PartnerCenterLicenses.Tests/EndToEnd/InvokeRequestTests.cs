@@ -345,7 +345,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
         {
             _emulator.State.EnqueueResponse("/v1/things/1", 204, null);
             var result = await _emulator.RunAsync(
-                Connect + "@(Invoke-PartnerCenterRequest -Method Delete -Path /v1/things/1).Count",
+                Connect + "@(Invoke-PartnerCenterRequest -Method Delete -Path /v1/things/1 -Confirm:$false).Count",
                 _emulator.WithRefreshToken());
 
             AssertSucceeded(result);

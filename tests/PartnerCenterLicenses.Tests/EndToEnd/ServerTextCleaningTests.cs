@@ -89,7 +89,8 @@ $typed.ToString()
 
             Assert.True(result.TerminatingError == null, result.Describe());
             string[] text = result.Output.Select(o => o.Text).ToArray();
-            Assert.StartsWith("PartnerCenter.AuthenticationFailed", text[0]);
+            // AADSTS900144 (a missing parameter) is recognised since issue 21: the user's value to fix.
+            Assert.StartsWith("PartnerCenter.InvalidArgument", text[0]);
             Assert.Contains("Nope?]52;c;SGVsbG8=?Evil", text[1]);
             AssertClean(Visible(result));
         }

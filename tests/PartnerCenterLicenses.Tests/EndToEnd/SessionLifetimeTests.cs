@@ -169,6 +169,8 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             Assert.Equal("PartnerCenter.SecureTokenCacheUnavailable,PartnerCenterLicenses.Commands.ConnectPartnerCenterCommand", result.TerminatingError.FullyQualifiedErrorId);
             Assert.Equal("InvalidOperation", result.TerminatingError.Category);
             Assert.Contains("-AllowUnencryptedTokenCache", result.TerminatingError.RecommendedAction);
+            Assert.Contains("-ContextScope Process", result.TerminatingError.RecommendedAction);
+            Assert.True(result.TerminatingError.Message.Length <= 4 * 80, result.TerminatingError.Message);
             Assert.False(File.Exists(Path.Combine(cache, "PartnerCenterLicenses.msalcache")) && new FileInfo(Path.Combine(cache, "PartnerCenterLicenses.msalcache")).Length > 0);
             Assert.DoesNotContain(_emulator.State.PendingDeviceCodes, pending => pending.ClientId == clientId);
         }
