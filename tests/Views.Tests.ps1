@@ -231,8 +231,8 @@ Describe 'Every view of every output type, at 80 and 120 columns, with the docum
                 [PartnerCenterLicenses.Models.PartnerInsightsReportExecution]::new('906931dc-4f2f-4195-bbb2-d7295c7550d3', 'd9548477-16d4-492a-bf9c-0cf91a9f69bf', 24, 100, $null, $null, 'csv', 'Completed', $link, [datetimeoffset]'2021-04-01T18:41:00Z', [datetimeoffset]'2021-03-31T18:41:00Z')
             }
             PartnerLicenseReportSummary        = {
-                [PartnerCenterLicenses.Models.PartnerLicenseReportSummary]::new('/home/runbook/reports/licenses-2026-12-07.html', 5000, 20, 100000, 2147483649, 1874321000, 273162649, 87.3, [datetimeoffset]'2017-03-10T00:00:00Z', [datetimeoffset]'2026-12-07T06:00:00Z', 'en-US')
-                [PartnerCenterLicenses.Models.PartnerLicenseReportSummary]::new('/tmp/empty.html', 0, 0, 0, 0, 0, 0, $null, $null, [datetimeoffset]'2026-12-07T06:00:00Z', '')
+                [PartnerCenterLicenses.Models.PartnerLicenseReportSummary]::new('/home/runbook/reports/weekly-licenses.html', 5000, 20, 100000, 2147483649, 1874321000, 273162649, 87.3, [datetimeoffset]'2017-03-10T00:00:00Z', [datetimeoffset]'2017-03-10T00:00:00Z', 'en-US')
+                [PartnerCenterLicenses.Models.PartnerLicenseReportSummary]::new('/tmp/empty.html', 0, 0, 0, 0, 0, 0, $null, $null, [datetimeoffset]'2017-03-10T00:00:00Z', '')
             }
             PartnerSeatDeployment              = {
                 [PartnerCenterLicenses.Models.PartnerSeatDeployment]::new($Customer, 'DT DEMO CSP CUSTOMER 005', 'DOMESTIC AND INTERNATIONAL CALLING PLAN', 5, 4, $null, 'LAST_MONTH')

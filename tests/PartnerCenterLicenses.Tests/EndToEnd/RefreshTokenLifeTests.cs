@@ -126,7 +126,7 @@ function Get-Digest([securestring] $secure) {
         {
             var result = await _emulator.RunAsync(
                 Digest + @"
-$t = New-PartnerCenterRefreshToken -Environment Emulator -ApplicationId $env:PCL_CLIENT_ID -Credential $credential -Tenant $env:PCL_TENANT -Verbose -Debug
+$t = New-PartnerCenterRefreshToken -Environment Emulator -ApplicationId $env:PCL_CLIENT_ID -Credential $credential -Tenant $env:PCL_TENANT -Verbose -Debug -WarningAction Continue
 @($t).Count
 $t
 $t.GetType().FullName
