@@ -101,11 +101,12 @@ namespace PartnerCenterLicenses.Commands
                 : " WHERE CustomerTenantId IN ('" + string.Join("', '", _customers) + "')";
             string span = TimeSpan.ToUpperInvariant();
             var active = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+            var queries = new List<Tuple<string, string, Action<object>>>();
             if (!SkipActiveSeats)
             {
                 foreach (string dataset in ActiveSeatDatasets)
                 {
-                    Run("SELECT CustomerTenantId, SKU, TotalActiveSeats FROM " + dataset + where + " TIMESPAN " + span, dataset, row =>
+                    queries.Add(Tuple.Create<string, string, Action<object>>("SELECT CustomerTenantId, SKU, TotalActiveSeats FROM " + dataset + where + " TIMESPAN " + span, dataset, row =>
                     {
                         long? seats = Whole(row, "TotalActiveSeats");
                         string key = Key(Text(row, "CustomerTenantId"), Text(row, "SKU"));
@@ -113,11 +114,13 @@ namespace PartnerCenterLicenses.Commands
                         {
                             active[key] = (active.TryGetValue(key, out long known) ? known : 0) + seats.Value;
                         }
-                    });
+                    }));
                 }
             }
 
-            Run("SELECT CustomerTenantId, CustomerName, Product, TotalSoldSeats, TotalAssignedSeats FROM SeatsSubscriptionsAndRevenue" + where + " TIMESPAN " + span,
+            // Last, so every active seat is counted before the first row is written.
+            queries.Add(Tuple.Create<string, string, Action<object>>(
+                "SELECT CustomerTenantId, CustomerName, Product, TotalSoldSeats, TotalAssignedSeats FROM SeatsSubscriptionsAndRevenue" + where + " TIMESPAN " + span,
                 "SeatsSubscriptionsAndRevenue", row =>
                 {
                     string tenant = Text(row, "CustomerTenantId");
@@ -125,14 +128,41 @@ namespace PartnerCenterLicenses.Commands
                     long? activeSeats = SkipActiveSeats || !active.TryGetValue(Key(tenant, product), out long seats) ? (long?)null : seats;
                     WriteObject(new PartnerSeatDeployment(
                         tenant, Text(row, "CustomerName"), product, Whole(row, "TotalSoldSeats") ?? 0, Whole(row, "TotalAssignedSeats") ?? 0, activeSeats, span));
-                });
-        }
+                }));
 
-        private void Run(string query, string dataset, Action<object> row)
-        {
-            string name = NewPartnerInsightsQueryCommand.DefaultName(dataset, DateTimeOffset.UtcNow, Guid.NewGuid());
-            InvokePartnerInsightsQueryCommand.Run(
-                this, query, name, System.TimeSpan.FromSeconds(Timeout), System.TimeSpan.FromSeconds(PollIntervalSec), keep: false, row: row);
+            // Every report is created before the first is waited for: the service runs them side by side, so the
+            // command takes as long as the slowest run, not the three one after another. What was created is
+            // removed in the end, after the rows, an error or Ctrl+C.
+            var runs = new List<InsightsQueryRun>();
+            bool ended = false;
+            try
+            {
+                var names = new List<string>();
+                foreach (Tuple<string, string, Action<object>> query in queries)
+                {
+                    var run = new InsightsQueryRun(this);
+                    runs.Add(run);
+                    string name = NewPartnerInsightsQueryCommand.DefaultName(query.Item2, DateTimeOffset.UtcNow, Guid.NewGuid());
+                    names.Add(name);
+                    run.Start(query.Item1, name);
+                }
+
+                for (int i = 0; i < runs.Count; i++)
+                {
+                    PartnerInsightsReportExecution execution = runs[i].WaitForCompletion(
+                        System.TimeSpan.FromSeconds(Timeout), System.TimeSpan.FromSeconds(PollIntervalSec), i + 1, "Partner insights query " + TerminalText.Clean(names[i]));
+                    new ReportReceiver(this, queries[i].Item3).Receive(execution, null, force: false);
+                }
+
+                ended = true;
+            }
+            finally
+            {
+                foreach (InsightsQueryRun run in runs)
+                {
+                    run.Remove(stopped: !ended && Stopping);
+                }
+            }
         }
 
         private static string Key(string tenant, string product) => (tenant ?? string.Empty) + "\n" + (product ?? string.Empty);

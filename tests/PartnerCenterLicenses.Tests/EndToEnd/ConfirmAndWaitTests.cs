@@ -14,7 +14,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
     /// The hosted engine has no user interface, as a runbook has none: a prompt there fails instead of
     /// waiting, so a command that succeeds was not asked.
     /// </summary>
-    [Collection(EmulatorCollection.Name)]
+    [Collection(ReportsEmulatorCollection.Name)]
     public sealed class ConfirmAndWaitTests
     {
         private const string Connect = "$null = " + EmulatorFixture.ConnectWithRefreshToken + "\n";

@@ -10,7 +10,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
     /// typed datasets from the value/nextLink envelope, -Name as datasetName, tab completion of the
     /// names read, and the Executive Report Viewer role's 403 as a permission error naming the role.
     /// </summary>
-    [Collection(EmulatorCollection.Name)]
+    [Collection(ReportsEmulatorCollection.Name)]
     public sealed class InsightsDatasetTests
     {
         private const string Connect = "$null = " + EmulatorFixture.ConnectWithRefreshToken + "\n";

@@ -17,7 +17,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
     /// The emulator keeps the documented contract of Partner insights programmatic access (datasets, report
     /// queries, a query's first rows) in the documented envelope, talking to it directly.
     /// </summary>
-    [Collection(EmulatorCollection.Name)]
+    [Collection(ReportsEmulatorCollection.Name)]
     public sealed class InsightsEmulatorContractTests : IDisposable
     {
         private const string Root = "insights/v1/mpn/";

@@ -11,7 +11,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
     /// command, what it creates removed when it ends (after the rows, after an error, after Ctrl+C) or kept with
     /// -KeepReport, and each way a run can fail.
     /// </summary>
-    [Collection(EmulatorCollection.Name)]
+    [Collection(ReportsEmulatorCollection.Name)]
     public sealed class InsightsInvokeTests
     {
         private const string Connect = "$null = " + EmulatorFixture.ConnectWithRefreshToken + "\n";
@@ -185,9 +185,14 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
                 Assert.Contains(expected, result.Output.Select(o => o.Text));
             }
 
-            // Three runs (two usage datasets, then the seats), each removed without a warning.
+            // Three runs (two usage datasets, then the seats), each removed without a warning. All three reports are
+            // created before the first execution is polled: the service runs them side by side.
             Assert.Empty(result.Warning);
-            Assert.Equal(3, _emulator.State.Requests.Count(r => r.Method == "POST" && r.Path == "/insights/v1/mpn/ScheduledReport"));
+            var requests = _emulator.State.Requests.ToList();
+            var created = requests.Select((r, i) => (r, i)).Where(x => x.r.Method == "POST" && x.r.Path == "/insights/v1/mpn/ScheduledReport").Select(x => x.i).ToList();
+            Assert.Equal(3, created.Count);
+            int firstPoll = requests.FindIndex(r => r.Method == "GET" && r.Path.StartsWith("/insights/v1/mpn/ScheduledReport/execution/", StringComparison.Ordinal));
+            Assert.True(created.Max() < firstPoll, "A report was created after the first execution poll: the runs were not side by side.");
             AssertNothingLeft();
         }
 

@@ -13,7 +13,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
     /// segment), the typed objects and rows that come back, the pipeline between them, tab completion of columns and
     /// metrics, and every error: a rejected query, the missing role, an unknown id, a refused removal, a name refused at binding.
     /// </summary>
-    [Collection(EmulatorCollection.Name)]
+    [Collection(ReportsEmulatorCollection.Name)]
     public sealed class InsightsQueryTests
     {
         private const string Connect = "$null = " + EmulatorFixture.ConnectWithRefreshToken + "\n";

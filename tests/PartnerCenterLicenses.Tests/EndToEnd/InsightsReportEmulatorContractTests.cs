@@ -20,7 +20,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
     /// execution that answers 404 until it exists and then moves on, pause and resume, and the completed
     /// execution's file (the report's query over the insights rows, as CSV or TSV) behind its secure link.
     /// </summary>
-    [Collection(EmulatorCollection.Name)]
+    [Collection(ReportsEmulatorCollection.Name)]
     public sealed class InsightsReportEmulatorContractTests : IDisposable
     {
         private const string Root = "insights/v1/mpn/";

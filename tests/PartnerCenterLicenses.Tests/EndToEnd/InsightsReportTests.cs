@@ -12,7 +12,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
     /// (404, Pending, Running, Completed; Paused after Suspend, on again after Resume; Failed), -WhatIf sending
     /// nothing, ids refused at binding, and each error the service answers.
     /// </summary>
-    [Collection(EmulatorCollection.Name)]
+    [Collection(ReportsEmulatorCollection.Name)]
     public sealed class InsightsReportTests
     {
         private const string Connect = "$null = " + EmulatorFixture.ConnectWithRefreshToken + "\n";

@@ -17,7 +17,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
     /// existing file, input it cannot use, and -Open where no person is behind the host. The file it writes is opened
     /// in headless Chromium and its figures compared with the rows the emulator served.
     /// </summary>
-    [Collection(EmulatorCollection.Name)]
+    [Collection(ReportsEmulatorCollection.Name)]
     public sealed class LicenseReportCommandTests : IClassFixture<HeadlessChromium>
     {
         private const string Command = ",PartnerCenterLicenses.Commands.ExportPartnerLicenseReportCommand";

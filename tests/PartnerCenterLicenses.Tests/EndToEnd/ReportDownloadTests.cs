@@ -17,7 +17,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
     /// origin than Partner Center's, as blob storage is): typed rows as they arrive, -Path, the custody of the
     /// secure link (what reaches its host, what any stream shows), redirects, retries, expiry, timeouts and Ctrl+C.
     /// </summary>
-    [Collection(EmulatorCollection.Name)]
+    [Collection(ReportsEmulatorCollection.Name)]
     public sealed class ReportDownloadTests
     {
         private const string Connect = "$null = " + EmulatorFixture.ConnectWithRefreshToken + "\n";

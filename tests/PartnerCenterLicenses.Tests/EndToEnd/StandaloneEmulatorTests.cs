@@ -16,7 +16,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
     /// through the same parsing and mapping onto <see cref="EmulatorState"/> the program uses, and seen
     /// through the module or a plain HttpClient as a user trying them would see them.
     /// </summary>
-    [Collection(EmulatorCollection.Name)]
+    [Collection(ReportsEmulatorCollection.Name)]
     public sealed class StandaloneEmulatorSwitchTests
     {
         private const string Connect = "$null = " + EmulatorFixture.ConnectWithRefreshToken + "\n";

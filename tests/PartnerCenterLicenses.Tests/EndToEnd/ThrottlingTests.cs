@@ -16,7 +16,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
     /// the session is sent, and in a fan-out every customer's throttling error comes when it is known.
     /// No test here waits for a Retry-After; each run's timeout only guards against a hang.
     /// </summary>
-    [Collection(SignInEmulatorCollection.Name)]
+    [Collection(ReportsEmulatorCollection.Name)]
     public sealed class ThrottlingTests
     {
         private const string Connect = "$null = " + EmulatorFixture.ConnectWithRefreshToken + "\n";
