@@ -1,8 +1,8 @@
 <#
     Invoke-PartnerInsightsQuery and Get-PartnerSeatDeployment as a runbook author uses them in real pwsh: a query
     to typed rows in one command, nothing left behind (also after Ctrl+C), the secure link's signature shown
-    nowhere, and the seat deployment table in 80 columns. The emulator's executions stay Pending for a few seconds
-    here (PesterRun), long enough to stop one on purpose.
+    nowhere, and the seat deployment table in 80 columns. The emulator's executions move on by polls here (two
+    Pending, one Running: PesterRun), so a run is stopped on purpose in the long pause after its first poll.
     See tests/TestSetup.ps1 for what the suite needs.
 #>
 
@@ -36,7 +36,8 @@ Describe 'Running a Partner insights query in one command' {
     It 'removes the query and report it created when it is stopped (Ctrl+C)' {
         $ps = [powershell]::Create()
         try {
-            $null = $ps.AddScript("Import-Module '$ModuleManifest'; Invoke-PartnerInsightsQuery -Query `"$SeatsQuery`" -PollIntervalSec 0.2")
+            # A first pause of a minute: the run is stopped while it waits between polls, its report still Pending.
+            $null = $ps.AddScript("Import-Module '$ModuleManifest'; Invoke-PartnerInsightsQuery -Query `"$SeatsQuery`" -PollIntervalSec 60")
             $null = $ps.BeginInvoke()
             $deadline = [DateTime]::UtcNow.AddSeconds(60)
             while (-not (Get-PartnerInsightsReport | Where-Object ReportName -like 'PCL-*') -and [DateTime]::UtcNow -lt $deadline) {

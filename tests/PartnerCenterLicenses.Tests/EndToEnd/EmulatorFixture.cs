@@ -280,7 +280,7 @@ $null = Add-PartnerCenterEnvironment -Name Emulator -ActiveDirectoryAuthority $e
     }
 
     /// <summary>
-    /// Partner insights, reports, throttling and the emulator's own switches, with a third emulator and pooled host: the
+    /// Partner insights, reports, throttling, module loading and the emulator's own switches, with a third emulator and pooled host: the
     /// two collections above had grown to most of the suite's time, one test after another, while the machine idled.
     /// </summary>
     [CollectionDefinition(Name)]

@@ -13,7 +13,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
     /// The module as PowerShell loads it: its manifest, what importing it costs, and how its
     /// dependencies coexist with other versions of them in the same process.
     /// </summary>
-    [Collection(EmulatorCollection.Name)]
+    [Collection(ReportsEmulatorCollection.Name)]
     public sealed class ModuleLoadingTests
     {
         private readonly EmulatorFixture _emulator;

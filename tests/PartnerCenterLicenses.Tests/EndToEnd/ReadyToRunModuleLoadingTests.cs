@@ -17,7 +17,7 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
     /// PowerShell 7 loads the ones made for its runtime, anything less than a good folder still loads the
     /// IL copies, and no folder holds images for another platform than its name says.
     /// </summary>
-    [Collection(EmulatorCollection.Name)]
+    [Collection(ReportsEmulatorCollection.Name)]
     public sealed class ReadyToRunModuleLoadingTests
     {
         private static readonly string[] Precompiled =

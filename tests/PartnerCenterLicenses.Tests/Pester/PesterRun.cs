@@ -126,9 +126,11 @@ namespace PartnerCenterLicenses.Tests.Pester
             state.RegisterPublicClient(publicClientId);
             state.AutoApproveDeviceCodesAfter = TimeSpan.Zero;
 
-            // Report executions stay Pending long enough for tests/InsightsInvoke.Tests.ps1 to stop one on purpose.
-            state.InsightsExecutionPendingTime = TimeSpan.FromSeconds(4);
-            state.InsightsExecutionRunningTime = TimeSpan.FromSeconds(0.5);
+            // Report executions move on by polls, not by the clock: two reads Pending, one Running, then Completed. A
+            // run polled every 0.2 s ends in about a second; tests/InsightsInvoke.Tests.ps1 stops one on purpose in
+            // the long pause after its first poll, however slow the machine.
+            state.InsightsExecutionPendingPolls = 2;
+            state.InsightsExecutionRunningPolls = 1;
 
             string pfx = Path.Combine(_scratch, "app.pfx");
             using (X509Certificate2 certificate = state.CreateClientCertificate(clientId))
