@@ -10,20 +10,10 @@ namespace BaselineModule
     [OutputType(typeof(int))]
     public sealed class GetBaselineValueCommand : PSCmdlet
     {
-        // Boxed once: writing it costs the pipeline alone, not an allocation per object.
-        private static readonly object Constant = 42;
-
-        /// <summary>How many times to write it (1 unless told): many, to see what writing one object costs.</summary>
-        [Parameter]
-        public int Count { get; set; } = 1;
-
         /// <summary>Writes a constant.</summary>
         protected override void ProcessRecord()
         {
-            for (int i = 0; i < Count; i++)
-            {
-                WriteObject(Constant);
-            }
+            WriteObject(42);
         }
     }
 }

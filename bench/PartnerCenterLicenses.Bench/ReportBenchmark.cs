@@ -47,12 +47,6 @@ namespace PartnerCenterLicenses.Bench
             double bareRate = Median(runs, ReportChild.Bare, r => (long)r["rows"] / ((double)r["ms"] / 1000));
             table.AppendLine(CultureInfo.InvariantCulture, $"| rows/s, {rows:N0}-row file (median of {rounds}) | {moduleRate:N0} | {bareRate:N0} | {moduleRate / bareRate:0.00}x (goal >= 0.8x) |");
 
-            // The ceiling: the bare loop's time plus what PowerShell takes to write as many objects from a cmdlet.
-            double bareMs = Median(runs, ReportChild.Bare, r => (double)r["ms"]);
-            double floorMs = Median(runs, ReportChild.Floor, r => (double)r["ms"]);
-            double ceilingRate = rows / ((bareMs + floorMs) / 1000);
-            table.AppendLine(CultureInfo.InvariantCulture,
-                $"| rows/s of any cmdlet writing one object per row: the bare loop plus writing {rows:N0} constants from a cmdlet ({floorMs:N0} ms) | {ceilingRate:N0} | {bareRate:N0} | {ceilingRate / bareRate:0.00}x (the most a cmdlet can reach) |");
             progress($"reports: {moduleRate:N0} rows/s against {bareRate:N0}");
 
             // Peak working set, a fresh process per figure.

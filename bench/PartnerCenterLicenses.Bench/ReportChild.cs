@@ -25,7 +25,6 @@ namespace PartnerCenterLicenses.Bench
         public const string LinkVariable = "PCL_BENCH_REPORT_LINK";
         public const string Module = "module";
         public const string Bare = "bare";
-        public const string Floor = "floor";
 
         private const string Script =
             "[PartnerCenterLicenses.Models.PartnerInsightsReportExecution]::new('e', 'r', 24, 1, $null, $null, 'csv', 'Completed', "
@@ -34,7 +33,7 @@ namespace PartnerCenterLicenses.Bench
         public static JsonObject Run(string mode, string argument)
         {
             bool needsModule = mode == "compare" || argument == Module;
-            using HostedEngine engine = needsModule ? CallChild.OpenConnected(withBaseline: mode == "compare") : null;
+            using HostedEngine engine = needsModule ? CallChild.OpenConnected(withBaseline: false) : null;
             using var http = new HttpClient();
             ChildProcess.Sync("ready");
             var runs = new JsonArray();
@@ -66,7 +65,6 @@ namespace PartnerCenterLicenses.Bench
                 bool moduleFirst = i % 2 == 0;
                 runs.Add(moduleFirst ? ModuleRun(engine) : BareRun(http));
                 runs.Add(moduleFirst ? BareRun(http) : ModuleRun(engine));
-                runs.Add(FloorRun(engine, (long)runs[runs.Count - 1]["rows"]));
             }
 
             ChildProcess.Sync("measured");
@@ -85,16 +83,6 @@ namespace PartnerCenterLicenses.Bench
                 ["ms"] = drained.TotalMs,
                 ["firstRowTimestamp"] = drained.FirstObjectTimestamp,
             };
-        }
-
-        // What PowerShell itself costs to write that many objects from a cmdlet (a constant each, nothing built):
-        // added to the bare loop's time, the least time any cmdlet that writes one object per row can take.
-        private static JsonObject FloorRun(HostedEngine engine, long rows)
-        {
-            using PowerShell ps = engine.NewPipeline();
-            ps.AddCommand("Get-BaselineValue").AddParameter("Count", (int)rows);
-            PipelineDrain.Drained drained = PipelineDrain.Run(ps);
-            return new JsonObject { ["who"] = Floor, ["rows"] = drained.Objects, ["ms"] = drained.TotalMs };
         }
 
         private static JsonObject BareRun(HttpClient http)
