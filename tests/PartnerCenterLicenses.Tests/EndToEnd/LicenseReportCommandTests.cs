@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -137,6 +138,52 @@ namespace PartnerCenterLicenses.Tests.EndToEnd
             Assert.Contains("No license data", File.ReadAllText(path));
             var warning = Assert.Single(result.Warning);
             Assert.Contains("not opened", warning);
+        }
+
+        [Fact]
+        public async Task A_report_that_cannot_be_written_is_ReportNotWritten_and_leaves_no_partial_file()
+        {
+            string path = Path.Combine(_folder, "no-such-folder", "report.html");
+
+            var result = await RunAsync("@() | Export-PartnerLicenseReport -Path " + Quoted(path));
+
+            Assert.Equal("PartnerCenter.ReportNotWritten" + Command, result.TerminatingError?.FullyQualifiedErrorId);
+            Assert.Equal("InvalidArgument", result.TerminatingError.Category);
+            Assert.Contains("report.html", result.TerminatingError.Message);
+            Assert.Contains("-Path", result.TerminatingError.RecommendedAction);
+            Assert.False(File.Exists(path));
+            Assert.Empty(Directory.GetFiles(_folder, "*", SearchOption.AllDirectories));
+        }
+
+        [Fact]
+        public async Task With_verbose_and_debug_no_secret_reaches_a_stream_the_report_or_an_error()
+        {
+            _emulator.State.SetCommercialRows("deployment", 3);
+            _emulator.State.SetCommercialRows("usage", 3);
+            string path = Path.Combine(_folder, "secrets.html");
+            string wrongSecret = "not-the-secret~" + Guid.NewGuid().ToString("N");
+
+            // -Debug alone makes a warning ask for confirmation (PowerShell's rule), which a host without a console cannot.
+            var result = await RunAsync(
+                "$VerbosePreference = 'Continue'; $DebugPreference = 'Continue'; $ErrorActionPreference = 'Continue'\n"
+                + "Export-PartnerLicenseReport -Path " + Quoted(path) + " -PassThru -Verbose -Debug -WarningAction Continue\n"
+                + "Get-PartnerSeatDeployment -PollIntervalSec 0.01 -Verbose -Debug -WarningAction Continue | Export-PartnerLicenseReport -Path " + Quoted(path) + " -Force -Verbose -Debug -WarningAction Continue\n"
+                + "$wrong = [pscredential]::new($env:PCL_CLIENT_ID, (ConvertTo-Secure '" + wrongSecret + "'))\n"
+                + "Connect-PartnerCenter -Environment Emulator -ApplicationId $env:PCL_CLIENT_ID -Credential $wrong -RefreshToken (ConvertTo-Secure $env:PCL_REFRESH_TOKEN) -Tenant $env:PCL_TENANT -Verbose -Debug -WarningAction Continue\n"
+                + "$Error | ForEach-Object { $_.ToString(); $_.Exception.ToString(); $_.ErrorDetails.RecommendedAction; $_.TargetObject }");
+
+            Assert.NotEmpty(result.Verbose);
+            Assert.NotEmpty(result.Debug);
+            Assert.Contains(result.Errors, e => e.FullyQualifiedErrorId.StartsWith("PartnerCenter.InvalidClientCredential,", StringComparison.Ordinal));
+            Assert.NotEmpty(_emulator.State.IssuedAccessTokens);
+            var secrets = new List<string> { _emulator.ClientSecret, wrongSecret, _emulator.WithRefreshToken()["PCL_REFRESH_TOKEN"] };
+            secrets.AddRange(_emulator.State.IssuedAccessTokens);
+            secrets.AddRange(_emulator.State.IssuedRefreshTokens);
+            var visible = EmulatorFixture.EverythingVisible(result).Where(t => !string.IsNullOrEmpty(t)).Append(File.ReadAllText(path)).ToList();
+            foreach (string secret in secrets)
+            {
+                Assert.DoesNotContain(visible, t => t.Contains(secret, StringComparison.Ordinal));
+            }
         }
     }
 }
