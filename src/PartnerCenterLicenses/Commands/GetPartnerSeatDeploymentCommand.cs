@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Management.Automation;
 using PartnerCenterLicenses.Boundary;
 using PartnerCenterLicenses.Models;
@@ -130,39 +131,8 @@ namespace PartnerCenterLicenses.Commands
                         tenant, Text(row, "CustomerName"), product, Whole(row, "TotalSoldSeats") ?? 0, Whole(row, "TotalAssignedSeats") ?? 0, activeSeats, span));
                 }));
 
-            // Every report is created before the first is waited for: the service runs them side by side, so the
-            // command takes as long as the slowest run, not the three one after another. What was created is
-            // removed in the end, after the rows, an error or Ctrl+C.
-            var runs = new List<InsightsQueryRun>();
-            bool ended = false;
-            try
-            {
-                var names = new List<string>();
-                foreach (Tuple<string, string, Action<object>> query in queries)
-                {
-                    var run = new InsightsQueryRun(this);
-                    runs.Add(run);
-                    string name = NewPartnerInsightsQueryCommand.DefaultName(query.Item2, DateTimeOffset.UtcNow, Guid.NewGuid());
-                    names.Add(name);
-                    run.Start(query.Item1, name);
-                }
-
-                for (int i = 0; i < runs.Count; i++)
-                {
-                    PartnerInsightsReportExecution execution = runs[i].WaitForCompletion(
-                        System.TimeSpan.FromSeconds(Timeout), System.TimeSpan.FromSeconds(PollIntervalSec), i + 1, "Partner insights query " + TerminalText.Clean(names[i]));
-                    new ReportReceiver(this, queries[i].Item3).Receive(execution, null, force: false);
-                }
-
-                ended = true;
-            }
-            finally
-            {
-                foreach (InsightsQueryRun run in runs)
-                {
-                    run.Remove(stopped: !ended && Stopping);
-                }
-            }
+            var runs = queries.Select(q => Tuple.Create(q.Item1, NewPartnerInsightsQueryCommand.DefaultName(q.Item2, DateTimeOffset.UtcNow, Guid.NewGuid()), q.Item3)).ToList();
+            InvokePartnerInsightsQueryCommand.Run(this, runs, System.TimeSpan.FromSeconds(Timeout), System.TimeSpan.FromSeconds(PollIntervalSec), keep: false);
         }
 
         private static string Key(string tenant, string product) => (tenant ?? string.Empty) + "\n" + (product ?? string.Empty);

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using PartnerCenterLicenses.Boundary;
 using PartnerCenterLicenses.Models;
@@ -85,27 +86,48 @@ namespace PartnerCenterLicenses.Commands
         /// <summary>One run of <paramref name="text"/> for <paramref name="cmdlet"/>: rows to the pipeline, or to <paramref name="row"/>.</summary>
         internal static void Run(PartnerCenterCmdlet cmdlet, string text, string name, TimeSpan timeout, TimeSpan firstPause, bool keep, Action<object> row)
         {
-            var run = new InsightsQueryRun(cmdlet);
+            Run(cmdlet, new[] { Tuple.Create(text, name, row) }, timeout, firstPause, keep);
+        }
+
+        /// <summary>
+        /// Runs of several queries (text, name, where the rows go: null for the pipeline). Every report is created
+        /// before the first is waited for: the service runs them side by side, so the whole takes as long as the
+        /// slowest run. Rows are read run by run, in the order given. What was created is removed in the end,
+        /// after the rows, an error or Ctrl+C, unless <paramref name="keep"/>.
+        /// </summary>
+        internal static void Run(PartnerCenterCmdlet cmdlet, IReadOnlyList<Tuple<string, string, Action<object>>> queries, TimeSpan timeout, TimeSpan firstPause, bool keep)
+        {
+            var runs = new List<InsightsQueryRun>();
             bool ended = false;
             try
             {
-                run.Start(text, name);
-                PartnerInsightsReportExecution execution = run.WaitForCompletion(timeout, firstPause, 1, "Partner insights query " + TerminalText.Clean(name));
-                new ReportReceiver(cmdlet, row).Receive(execution, null, force: false);
+                foreach (Tuple<string, string, Action<object>> query in queries)
+                {
+                    var run = new InsightsQueryRun(cmdlet);
+                    runs.Add(run);
+                    run.Start(query.Item1, query.Item2);
+                }
+
+                for (int i = 0; i < runs.Count; i++)
+                {
+                    PartnerInsightsReportExecution execution = runs[i].WaitForCompletion(timeout, firstPause, i + 1, "Partner insights query " + TerminalText.Clean(queries[i].Item2));
+                    new ReportReceiver(cmdlet, queries[i].Item3).Receive(execution, null, force: false);
+                }
+
                 ended = true;
             }
             finally
             {
-                if (keep)
+                foreach (InsightsQueryRun run in runs)
                 {
-                    if (run.ReportId != null && !cmdlet.Stopping)
+                    if (!keep)
+                    {
+                        run.Remove(stopped: !ended && cmdlet.Stopping);
+                    }
+                    else if (run.ReportId != null && !cmdlet.Stopping)
                     {
                         cmdlet.WriteVerbose("Kept Partner insights report " + run.ReportId + " and query " + run.QueryId + " (-KeepReport).");
                     }
-                }
-                else
-                {
-                    run.Remove(stopped: !ended && cmdlet.Stopping);
                 }
             }
         }
